@@ -1,0 +1,44 @@
+# The README's two commands: `make run` and `make test`. Each does all the set-up it needs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi:app
+VENDOR := static/vendor
+
+.PHONY: run test setup lint format bench clean
+
+run: setup
+	$(BIN)/flask db upgrade
+	$(BIN)/flask portal seed-demo --if-empty
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: setup
+	$(BIN)/ruff check .
+	HOME=$(CURDIR)/.cache TMPDIR=$(CURDIR)/.tmp $(BIN)/pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed $(VENDOR)/.installed
+	@mkdir -p instance .cache .tmp
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# Front-end assets come from the npm registry and are served by the portal itself (no CDN).
+$(VENDOR)/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+	cp node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/pico.min.css
+	touch $@
+
+lint: setup
+	$(BIN)/ruff check .
+
+format: setup
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) .cache .tmp test-results

@@ -1,0 +1,64 @@
+"""The Online-Safety Portal: create_app() builds one configured application."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from portal import config as settings
+from portal.extensions import csrf, db, login_manager, migrate
+from portal.extensions import htmx as htmx_extension
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the portal: config, extensions, blueprints, CLI and error pages."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("PORTAL_INSTANCE_PATH", str(ROOT / "instance")),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    configure(app, overrides or {})
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    htmx_extension.init_app(app)
+
+    from portal import models, web  # noqa: F401  (models: every table on the metadata)
+    from portal.cli import cli
+
+    web.init_app(app)
+    app.cli.add_command(cli)
+    return app
+
+
+def configure(app: Flask, overrides: dict) -> None:
+    """Defaults, then PORTAL_* variables, then ``overrides`` (tests); refuse unsafe production."""
+    values = settings.settings_from_environment()
+    values.update(overrides)
+    if not values["DATABASE_URL"]:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        values["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'portal.sqlite3'}"
+    if not values["SECRET_KEY"]:
+        values["SECRET_KEY"] = settings.instance_secret_key(app.instance_path)
+    secure_cookies = str(values["BASE_URL"]).startswith("https://")
+    app.config.update(
+        values,
+        SQLALCHEMY_DATABASE_URI=values["DATABASE_URL"],
+        SQLALCHEMY_ENGINE_OPTIONS=settings.engine_options(values["DATABASE_URL"]),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=secure_cookies,
+        SESSION_COOKIE_NAME="portal_session",
+        REMEMBER_COOKIE_SECURE=secure_cookies,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        WTF_CSRF_TIME_LIMIT=None,
+        PREFERRED_URL_SCHEME="https" if secure_cookies else "http",
+    )
+    if values["ENV"] == "production":
+        problems = settings.insecure_settings(app.config)
+        if problems:
+            raise RuntimeError("Refusing to start in production: " + "; ".join(problems))

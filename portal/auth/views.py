@@ -1,0 +1,116 @@
+"""Staff sign-in, sign-out, password change and set-password links."""
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
+from werkzeug.security import check_password_hash
+
+from portal.auth import service
+from portal.auth.access import public, staff_required
+from portal.auth.forms import ChangePasswordForm, NewPasswordForm, SignInForm
+from portal.extensions import db
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: never an open redirect to somebody else's."""
+    parts = urlsplit(target or "")
+    if target and not parts.scheme and not parts.netloc and target.startswith("/") \
+            and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("core.home")
+
+
+def throttle_limits() -> dict:
+    config = current_app.config
+    return {"minutes": config["LOGIN_THROTTLE_MINUTES"],
+            "per_account": config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
+            "per_address": config["LOGIN_MAX_FAILURES_PER_ADDRESS"]}
+
+
+def start_session(staff) -> None:
+    """A fresh session at every sign-in, so a planted session id is worthless."""
+    session.clear()
+    login_user(staff)
+    session.permanent = False
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@public
+def login():
+    form = SignInForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        try:
+            staff = service.authenticate(form.email.data, form.password.data,
+                                         request.remote_addr or "unknown", throttle_limits())
+        except service.SignInRefused as refused:
+            db.session.commit()  # the failure is counted whatever happens next
+            status = 429 if isinstance(refused, service.Throttled) else 422
+            return render_template("auth/login.html", form=form, error=str(refused)), status
+        db.session.commit()
+        start_session(staff)
+        return redirect(safe_next(form.next.data))
+    return render_template("auth/login.html", form=form), 422 if form.errors else 200
+
+
+@bp.post("/sign-out")
+@staff_required
+def logout():
+    logout_user()
+    session.clear()
+    flash("You have signed out.", "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@staff_required
+def change_password():
+    form = ChangePasswordForm()
+    staff = current_user._get_current_object()
+    if form.validate_on_submit():
+        problem = service.password_problem(form.password.data, staff.email)
+        if not check_password_hash(staff.password_hash or "", form.current.data):
+            form.current.errors.append("That is not your current password.")
+        elif problem:
+            form.password.errors.append(problem)
+        else:
+            service.set_password(staff, form.password.data)
+            db.session.commit()
+            start_session(staff)
+            flash("Your password has been changed. Other devices have been signed out.", "success")
+            return redirect(url_for("core.home"))
+    return render_template("auth/change_password.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+@public
+def set_password(token: str):
+    try:
+        staff = service.staff_for_token(token, current_app.config["SECRET_KEY"],
+                                        current_app.config["INVITATION_MAX_AGE_DAYS"])
+    except service.InvalidLink as invalid:
+        return render_template("auth/link_invalid.html", reason=str(invalid)), 400
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        problem = service.password_problem(form.password.data, staff.email)
+        if problem:
+            form.password.errors.append(problem)
+        else:
+            service.set_password(staff, form.password.data)
+            db.session.commit()
+            start_session(staff)
+            flash("Your password is set. Welcome to the portal.", "success")
+            return redirect(url_for("core.home"))
+    return render_template("auth/set_password.html", form=form, staff=staff), \
+        422 if form.errors else 200

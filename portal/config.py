@@ -1,0 +1,88 @@
+"""Every setting the portal reads, named and commented.
+
+Defaults suit a laptop; each one can be overridden by an environment variable
+with the ``PORTAL_`` prefix (``PORTAL_SCHOOL_NAME``, ``PORTAL_SMTP_HOST``, ...).
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+DEFAULTS = {
+    # "development" or "production": production refuses insecure settings.
+    "ENV": "development",
+    # SQLAlchemy URL; the embedded default is SQLite under instance/.
+    "DATABASE_URL": "",
+    # Signs sessions, CSRF tokens and emailed links. Generated into instance/ when unset.
+    "SECRET_KEY": "",
+    "SCHOOL_NAME": "Wilkinson Primary School",
+    # Absolute address of the portal, used in links inside emails.
+    "BASE_URL": "http://127.0.0.1:5000",
+    "SMTP_HOST": "127.0.0.1",
+    "SMTP_PORT": 25,
+    # "none", "starttls" or "ssl".
+    "SMTP_TLS": "none",
+    "SMTP_USER": "",
+    "SMTP_PASSWORD": "",
+    "MAIL_SENDER": "Online-Safety Portal <portal@wilkinson.example.org>",
+    # Seconds an SMTP conversation may take before it counts as failed.
+    "SMTP_TIMEOUT": 20,
+    # Set-password links in invitations stay valid this long.
+    "INVITATION_MAX_AGE_DAYS": 7,
+    # Failed sign-ins allowed per account and per network address in the window.
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT": 10,
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 50,
+    "LOGIN_THROTTLE_MINUTES": 15,
+    # Biggest request body accepted (roster uploads included), in bytes.
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+}
+
+INT_SETTINGS = {
+    "SMTP_PORT", "SMTP_TIMEOUT", "INVITATION_MAX_AGE_DAYS", "LOGIN_MAX_FAILURES_PER_ACCOUNT",
+    "LOGIN_MAX_FAILURES_PER_ADDRESS", "LOGIN_THROTTLE_MINUTES", "MAX_CONTENT_LENGTH",
+}
+
+
+def settings_from_environment(environ=os.environ) -> dict:
+    """The defaults, overridden by any PORTAL_* environment variable."""
+    settings = dict(DEFAULTS)
+    for name in DEFAULTS:
+        value = environ.get(f"PORTAL_{name}")
+        if value is not None:
+            settings[name] = int(value) if name in INT_SETTINGS else value
+    return settings
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """The key kept in instance/secret_key, written there on first use."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def insecure_settings(config: dict) -> list[str]:
+    """Reasons why these settings are not safe to serve a school with (empty when fine)."""
+    problems = []
+    if config.get("DEBUG"):
+        problems.append("debug mode is on: unset FLASK_DEBUG")
+    if len(config.get("SECRET_KEY") or "") < 32:
+        problems.append("PORTAL_SECRET_KEY is shorter than 32 characters")
+    if not str(config.get("BASE_URL", "")).startswith("https://"):
+        problems.append("PORTAL_BASE_URL must start with https:// so cookies and links are secure")
+    if config.get("SMTP_PASSWORD") and config.get("SMTP_TLS") == "none":
+        problems.append("PORTAL_SMTP_PASSWORD would cross the network in clear: "
+                        "set PORTAL_SMTP_TLS")
+    if config.get("SMTP_TLS") not in ("none", "starttls", "ssl"):
+        problems.append("PORTAL_SMTP_TLS must be none, starttls or ssl")
+    return problems
+
+
+def engine_options(database_url: str) -> dict:
+    """Connection settings: SQLite waits for a busy writer instead of failing at once."""
+    if database_url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True}

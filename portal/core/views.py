@@ -1,0 +1,27 @@
+"""The staff home page and the health check."""
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+from sqlalchemy import text
+
+from portal.auth.access import public, staff_required
+from portal.extensions import db
+
+bp = Blueprint("core", __name__)
+
+
+@bp.get("/")
+@staff_required
+def home():
+    return render_template("core/home.html", staff=current_user)
+
+
+@bp.get("/healthz")
+@public
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any failure to reach the database means unhealthy
+        db.session.rollback()
+        return {"status": "database unreachable"}, 503
+    return {"status": "ok"}

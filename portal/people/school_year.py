@@ -1,0 +1,60 @@
+"""School calendar rules: academic years and Key Stages. Pure functions."""
+
+from dataclasses import dataclass
+from datetime import date
+
+RECEPTION = 0
+YEAR_GROUPS = {RECEPTION: "Reception", **{n: f"Year {n}" for n in range(1, 7)}}
+KEY_STAGE_NAMES = {
+    "EYFS": "Early Years Foundation Stage",
+    "KS1": "Key Stage 1",
+    "KS2": "Key Stage 2",
+}
+
+
+@dataclass(frozen=True, order=True)
+class AcademicYear:
+    """The school year that starts on 1 September of ``start_year``."""
+
+    start_year: int
+
+    @property
+    def starts_on(self) -> date:
+        return date(self.start_year, 9, 1)
+
+    @property
+    def ends_on(self) -> date:
+        return date(self.start_year + 1, 8, 31)
+
+    @property
+    def label(self) -> str:
+        return f"{self.start_year}/{(self.start_year + 1) % 100:02d}"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def academic_year(today: date) -> AcademicYear:
+    """The academic year (September to August) that ``today`` falls in."""
+    return AcademicYear(today.year if today.month >= 9 else today.year - 1)
+
+
+def key_stage(year_group: int) -> str:
+    """EYFS for Reception, KS1 for Years 1-2, KS2 for Years 3-6."""
+    if year_group == RECEPTION:
+        return "EYFS"
+    if year_group in (1, 2):
+        return "KS1"
+    if year_group in (3, 4, 5, 6):
+        return "KS2"
+    raise ValueError(f"unknown year group {year_group!r}")
+
+
+def parse_year_group(text: str) -> int | None:
+    """Read a year group as MIS exports write it: "Reception", "R", "Year 3", "3"."""
+    cleaned = text.strip().lower().removeprefix("year").strip()
+    if cleaned in ("r", "rec", "reception", "0", "eyfs"):
+        return RECEPTION
+    if cleaned.isdigit() and 1 <= int(cleaned) <= 6:
+        return int(cleaned)
+    return None

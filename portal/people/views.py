@@ -1,0 +1,5 @@
+"""Staff accounts and the roster import: admin pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("people", __name__, url_prefix="/admin")

@@ -1,0 +1,54 @@
+"""Builders for the people the tests need, with sensible defaults."""
+
+from itertools import count
+
+from werkzeug.security import generate_password_hash
+
+from portal.extensions import db
+from portal.people.models import Guardian, Pupil, SchoolClass, Staff, StaffRole
+
+PASSWORD = "correct horse battery"
+_serial = count(1)
+# Hashing is deliberately slow; every builder reuses this one hash of PASSWORD.
+_PASSWORD_HASH = generate_password_hash(PASSWORD)
+
+
+def make_staff(email=None, roles=("teacher",), name=None, password=True, active=True,
+               classes=()) -> Staff:
+    n = next(_serial)
+    staff = Staff(
+        email=email or f"staff{n}@wilkinson.example.org",
+        name=name or f"Member of Staff {n}",
+        password_hash=_PASSWORD_HASH if password else None,
+        active=active,
+        role_rows=[StaffRole(role=role) for role in roles],
+    )
+    staff.classes = list(classes)
+    db.session.add(staff)
+    db.session.commit()
+    return staff
+
+
+def make_class(name=None, year_group=1) -> SchoolClass:
+    school_class = SchoolClass(name=name or f"Class {next(_serial)}", year_group=year_group)
+    db.session.add(school_class)
+    db.session.commit()
+    return school_class
+
+
+def make_pupil(school_class=None, first_name="Amara", last_name=None, mis_id=None) -> Pupil:
+    n = next(_serial)
+    pupil = Pupil(mis_id=mis_id or f"P{n:05d}", first_name=first_name,
+                  last_name=last_name or f"Pupil{n}", school_class=school_class)
+    db.session.add(pupil)
+    db.session.commit()
+    return pupil
+
+
+def make_guardian(pupils=(), email="parent@example.org", mis_id=None) -> Guardian:
+    n = next(_serial)
+    guardian = Guardian(mis_id=mis_id or f"G{n:05d}", first_name="Sam", last_name=f"Carer{n}",
+                        email=email, pupils=list(pupils))
+    db.session.add(guardian)
+    db.session.commit()
+    return guardian
