@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config as settings
 from portal.extensions import csrf, db, login_manager, migrate
@@ -21,6 +22,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     configure(app, overrides or {})
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     login_manager.init_app(app)
@@ -28,9 +32,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     htmx_extension.init_app(app)
 
     from portal import models, web  # noqa: F401  (models: every table on the metadata)
-    from portal.cli import cli
+    from portal.cli import cli, register_commands
 
     web.init_app(app)
+    register_commands()
     app.cli.add_command(cli)
     return app
 

@@ -3,3 +3,15 @@
 from flask.cli import AppGroup
 
 cli = AppGroup("portal", help="Online-Safety Portal commands.")
+
+
+def register_commands() -> None:
+    """Each feature keeps its commands in its own cli.py; they all hang off `flask portal`."""
+    from portal import demo
+    from portal.auth import cli as auth_cli
+    from portal.mail import cli as mail_cli
+    from portal.people import cli as people_cli
+
+    for module in (auth_cli, people_cli, mail_cli, demo):
+        for command in getattr(module, "COMMANDS", ()):
+            cli.add_command(command)

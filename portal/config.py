@@ -33,6 +33,8 @@ DEFAULTS = {
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 10,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 50,
     "LOGIN_THROTTLE_MINUTES": 15,
+    # How many reverse proxies (nginx, Caddy) stand in front: their X-Forwarded-* are trusted.
+    "TRUSTED_PROXIES": 0,
     # Biggest request body accepted (roster uploads included), in bytes.
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
 }
@@ -40,6 +42,7 @@ DEFAULTS = {
 INT_SETTINGS = {
     "SMTP_PORT", "SMTP_TIMEOUT", "INVITATION_MAX_AGE_DAYS", "LOGIN_MAX_FAILURES_PER_ACCOUNT",
     "LOGIN_MAX_FAILURES_PER_ADDRESS", "LOGIN_THROTTLE_MINUTES", "MAX_CONTENT_LENGTH",
+    "TRUSTED_PROXIES",
 }
 
 

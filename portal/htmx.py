@@ -17,3 +17,14 @@ def page_or_fragment(page: str, fragment: str, status: int = 200, **context):
     response.vary.add("HX-Request")
     return response
 
+
+
+def is_htmx_request() -> bool:
+    return bool(htmx)
+
+
+def client_redirect(url: str, status: int = 401):
+    """Tell htmx to load ``url`` as a whole page rather than swap it into this one."""
+    response = make_response("", status)
+    response.headers["HX-Redirect"] = url
+    return response

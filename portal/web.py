@@ -30,9 +30,10 @@ def init_app(app: Flask) -> None:
     from portal.auth.views import bp as auth_bp
     from portal.core.views import bp as core_bp
     from portal.mail.views import bp as mail_bp
+    from portal.people.roster_views import bp as roster_bp
     from portal.people.views import bp as people_bp
 
-    for blueprint in (core_bp, auth_bp, people_bp, mail_bp):
+    for blueprint in (core_bp, auth_bp, people_bp, roster_bp, mail_bp):
         app.register_blueprint(blueprint)
     app.before_request(enforce_access)
     app.after_request(security_headers)

@@ -16,7 +16,7 @@ DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-production-checks"
 
 
-def test_settings(database_url: str, **extra) -> dict:
+def settings_for_tests(database_url: str, **extra) -> dict:
     return {
         "TESTING": True,
         "SECRET_KEY": TEST_SECRET,
@@ -35,7 +35,7 @@ def postgres_schema():
     """Create every table once per run; each test then starts from empty tables."""
     if not POSTGRES_URL:
         return None
-    app = create_app(test_settings(POSTGRES_URL))
+    app = create_app(settings_for_tests(POSTGRES_URL))
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -74,7 +74,7 @@ class IsolatedClient(FlaskClient):
 @pytest.fixture
 def app(database_url, tmp_path, monkeypatch):
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app(test_settings(database_url))
+    app = create_app(settings_for_tests(database_url))
     app.test_client_class = IsolatedClient
     with app.app_context():
         if database_url.startswith("sqlite"):

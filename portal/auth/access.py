@@ -7,6 +7,7 @@ so a new route that forgets to declare its audience is closed, not open.
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
+from portal.htmx import client_redirect, is_htmx_request
 from portal.people.roles import ALL_ROLES
 
 PUBLIC_ENDPOINTS = {"static"}
@@ -52,7 +53,11 @@ def enforce_access():
     if audience is True:
         return None
     if not current_user.is_authenticated:
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        sign_in = url_for("auth.login", next=request.full_path.rstrip("?"))
+        if is_htmx_request():
+            # A swap would put the sign-in page inside the current one: send the browser there.
+            return client_redirect(sign_in)
+        return redirect(sign_in)
     if audience is None or not current_user.has_role(*audience):
         abort(403)
     return None

@@ -2,11 +2,18 @@
 
 from flask import render_template
 from jinja2 import TemplateNotFound
-from sqlalchemy import update
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.orm import load_only
 
 from portal.extensions import db
 from portal.mail.models import FAILED, QUEUED, OutboxMessage
 from portal.people.models import utcnow
+
+SUBJECT_MAX = 200
+# What the outbox list shows: never the bodies, which may hold set-password links.
+LIST_COLUMNS = (OutboxMessage.created_at, OutboxMessage.to_address, OutboxMessage.subject,
+                OutboxMessage.status, OutboxMessage.attempts, OutboxMessage.last_error,
+                OutboxMessage.sent_at)
 
 
 def queue_email(to: str, subject: str, template: str, **context) -> OutboxMessage:
@@ -19,9 +26,10 @@ def queue_email(to: str, subject: str, template: str, **context) -> OutboxMessag
         body_html = render_template(f"email/{template}.html", **context)
     except TemplateNotFound:
         body_html = None
-    message = OutboxMessage(
-        to_address=to, subject=subject, template=template, body_text=body_text, body_html=body_html
-    )
+    # A subject is one line (a line break cannot go in a mail header) and fits its column.
+    subject = " ".join(subject.split())[:SUBJECT_MAX]
+    message = OutboxMessage(to_address=to.strip(), subject=subject, template=template,
+                            body_text=body_text, body_html=body_html)
     db.session.add(message)
     db.session.flush()
     return message
@@ -35,3 +43,18 @@ def retry_failed(message_id: int) -> bool:
         .values(status=QUEUED, attempts=0, next_attempt_at=utcnow(), last_error=None)
     )
     return result.rowcount == 1
+
+
+def count_by_status() -> dict[str, int]:
+    """How many messages are in each status, in one query."""
+    rows = db.session.execute(
+        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    ).all()
+    return {status: count for status, count in rows}
+
+
+def outbox_query(statuses: tuple[str, ...] = ()) -> Select:
+    """Messages newest first, in any of ``statuses`` (all when empty), without their bodies."""
+    query = select(OutboxMessage).options(load_only(*LIST_COLUMNS)).order_by(
+        OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+    return query.where(OutboxMessage.status.in_(statuses)) if statuses else query

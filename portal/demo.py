@@ -1,0 +1,64 @@
+"""`flask portal seed-demo`: Wilkinson Primary School, fictional, for trying the portal out."""
+
+import secrets
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import current_app
+from sqlalchemy import func, select
+
+from portal import ROOT
+from portal.auth.service import set_password
+from portal.extensions import db
+from portal.people.models import Staff
+
+EXAMPLE_ROSTER = ROOT / "examples" / "roster.csv"
+WORDS = ("maple", "otter", "lantern", "pebble", "harbour", "meadow", "comet", "biscuit",
+         "kettle", "puffin", "violet", "thistle")
+
+
+def demo_password_file() -> Path:
+    return Path(current_app.instance_path) / "demo-password"
+
+
+def seed_demo(password: str, today: date) -> list[Staff]:
+    """Import the example roster and give every member of staff ``password``."""
+    from portal.people.importer import import_roster
+    from portal.people.roster import parse_roster
+
+    import_roster(parse_roster(EXAMPLE_ROSTER.read_text(encoding="utf-8")), today, full=True)
+    staff = db.session.scalars(select(Staff).order_by(Staff.email)).all()
+    for person in staff:
+        set_password(person, password)
+    return staff
+
+
+def print_sign_ins(password: str) -> None:
+    emails = db.session.scalars(select(Staff.email).order_by(Staff.email)).all()
+    click.echo("\nDemo sign-ins for http://127.0.0.1:5000/sign-in")
+    for email in emails:
+        click.echo(f"  {email}")
+    click.echo(f"Password for every demo account: {password}\n")
+
+
+@click.command("seed-demo")
+@click.option("--password", help="The password for every demo account (default: a new random one).")
+@click.option("--if-empty", is_flag=True, help="Do nothing if the school already has staff.")
+def seed_demo_command(password: str | None, if_empty: bool) -> None:
+    """Fill the portal with the fictional Wilkinson Primary School."""
+    saved = demo_password_file()
+    if if_empty and db.session.scalar(select(func.count()).select_from(Staff)):
+        if saved.exists():
+            print_sign_ins(saved.read_text().strip())
+        return
+    password = password or "-".join(secrets.choice(WORDS) for _ in range(3))
+    seed_demo(password, date.today())
+    db.session.commit()
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    saved.write_text(password)
+    saved.chmod(0o600)
+    print_sign_ins(password)
+
+
+COMMANDS = [seed_demo_command]

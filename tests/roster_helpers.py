@@ -1,0 +1,69 @@
+"""Helpers for the roster import tests: small CSV files, a database snapshot, a query counter."""
+
+import html
+import re
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import event, select
+
+from portal.extensions import db
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "roster.csv"
+HEADER = "type,mis_id,first_name,last_name,year_group,class,email,roles,pupils"
+# A small school: two classes, three pupils, two guardians, one teacher.
+SMALL = [
+    "pupil,P1,Amara,Okoye,Year 1,Oak,,,",
+    "pupil,P2,Leo,Nowak,Year 1,Oak,,,",
+    "pupil,P3,Aisha,Khan,Year 2,Ash,,,",
+    "guardian,G1,Grace,Okoye,,,grace.okoye@example.org,,P1",
+    "guardian,G2,Piotr,Nowak,,,,,P2;P3",
+    "staff,S1,Ruth,Okafor,,Oak,Teacher1@Wilkinson.example.org,teacher,",
+]
+
+
+def csv_text(*rows: str, header: str = HEADER) -> str:
+    return "\n".join([header, *rows]) + "\n"
+
+
+def write_csv(tmp_path, *rows: str, name: str = "roster.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(csv_text(*rows), encoding="utf-8")
+    return path
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every row of every table, read fresh: equal snapshots mean nothing was written."""
+    db.session.rollback()  # end any open read transaction, so we see what others committed
+    tables = {}
+    for table in db.metadata.sorted_tables:
+        rows = db.session.execute(select(table)).all()
+        tables[table.name] = sorted(tuple(map(repr, row)) for row in rows)
+    db.session.rollback()
+    return tables
+
+
+def counts() -> dict[str, int]:
+    return {name: len(rows) for name, rows in snapshot().items()}
+
+
+@contextmanager
+def counted_queries():
+    """The SQL statements sent to the database inside the block."""
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def hidden_value(page: str, name: str) -> str:
+    """The value of a hidden form field, as the browser would send it back."""
+    match = re.search(rf'<input[^>]*name="{name}"[^>]*value="([^"]*)"', page)
+    assert match, f"no hidden field {name!r}"
+    return html.unescape(match.group(1))

@@ -1,0 +1,35 @@
+from datetime import date
+
+import pytest
+
+from portal.people.school_year import academic_year, key_stage, parse_year_group
+
+
+@pytest.mark.parametrize("today, label", [
+    (date(2026, 8, 31), "2025/26"),
+    (date(2026, 9, 1), "2026/27"),
+    (date(2026, 11, 26), "2026/27"),
+    (date(2027, 1, 5), "2026/27"),
+    (date(2099, 12, 31), "2099/00"),
+])
+def test_academic_year_runs_september_to_august(today, label):
+    year = academic_year(today)
+    assert year.label == label
+    assert year.starts_on <= today <= year.ends_on
+
+
+@pytest.mark.parametrize("year_group, stage", [(0, "EYFS"), (1, "KS1"), (2, "KS1"), (3, "KS2"),
+                                               (6, "KS2")])
+def test_key_stage_is_derived_from_year_group(year_group, stage):
+    assert key_stage(year_group) == stage
+
+
+def test_unknown_year_group_has_no_key_stage():
+    with pytest.raises(ValueError):
+        key_stage(7)
+
+
+@pytest.mark.parametrize("text, expected", [("Reception", 0), ("R", 0), ("Year 3", 3), ("6", 6),
+                                            (" year 1 ", 1), ("Year 7", None), ("Nursery", None)])
+def test_year_groups_as_mis_exports_write_them(text, expected):
+    assert parse_year_group(text) == expected
