@@ -236,6 +236,17 @@ def test_an_email_belonging_to_someone_else_is_a_problem(runner, tmp_path):
     assert snapshot() == before
 
 
+def test_an_import_that_would_leave_no_admin_is_refused(runner, tmp_path):
+    office = make_staff("office@wilkinson.example.org", roles=("admin",))
+    demoted = [*SMALL, f"staff,S9,Office,Manager,,,{office.email},staff,"]
+    before = snapshot()
+    result = import_file(runner, write_csv(tmp_path, *demoted))
+    assert result.exit_code == 1 and "would keep the admin role" in result.stderr
+    assert snapshot() == before
+    kept = [*SMALL, f"staff,S9,Office,Manager,,,{office.email},admin;staff,"]
+    assert import_file(runner, write_csv(tmp_path, *kept)).exit_code == 0
+
+
 def test_importing_the_example_takes_a_bounded_number_of_queries(app, database_url):
     make_pupil(make_class("Robins", 0), mis_id="P00001")
     for attempt in ("first", "second"):

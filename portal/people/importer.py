@@ -4,13 +4,14 @@ The upload page previews by running import_roster and rolling back, so the previ
 exactly what applying does.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
+from portal.people.import_summary import ImportSummary
 from portal.people.models import (
     Guardian,
     Pupil,
@@ -20,6 +21,7 @@ from portal.people.models import (
     guardian_pupil,
     teacher_class,
 )
+from portal.people.roles import ADMIN
 from portal.people.roster import (
     Problem,
     Roster,
@@ -29,50 +31,6 @@ from portal.people.roster import (
     parse_roster,
 )
 from portal.people.school_year import YEAR_GROUPS
-
-KINDS = ("classes", "pupils", "guardians", "staff")
-
-
-@dataclass
-class Tally:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    left: int = 0
-
-
-@dataclass
-class ImportSummary:
-    """What an import did (or, rolled back, would do): counts per kind and one line per change."""
-
-    tallies: dict[str, Tally] = field(default_factory=lambda: {kind: Tally() for kind in KINDS})
-    changes: list[str] = field(default_factory=list)
-
-    def count(self, kind: str, outcome: str, change: str | None = None) -> None:
-        tally = self.tallies[kind]
-        setattr(tally, outcome, getattr(tally, outcome) + 1)
-        if change:
-            self.changes.append(change)
-
-    def record(self, kind: str, label: str, changes: list[str]) -> None:
-        """An existing row: updated when anything differed, unchanged otherwise."""
-        if changes:
-            self.count(kind, "updated", f"{label}: {'; '.join(changes)}")
-        else:
-            self.count(kind, "unchanged")
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.changes)
-
-    def describe(self) -> list[str]:
-        """One line per kind: "Pupils: 3 new, 1 changed, 170 unchanged, 2 marked as left"."""
-        lines = []
-        for kind, tally in self.tallies.items():
-            left = f", {tally.left} marked as left" if kind == "pupils" else ""
-            lines.append(f"{kind.capitalize()}: {tally.created} new, {tally.updated} changed, "
-                         f"{tally.unchanged} unchanged{left}")
-        return lines
 
 
 @dataclass
@@ -140,7 +98,26 @@ def find_conflicts(roster: Roster, existing: Existing, full: bool) -> list[Probl
         problems += [Problem(staff.line, f"staff teaching unknown class '{name}'")
                      for name in staff.class_names if name not in class_names]
         problems += staff_conflicts(staff, existing)
+    if not problems and leaves_no_admin(roster, existing):
+        problems.append(Problem(1, "no active member of staff would keep the admin role: "
+                                   "give someone 'admin' in the roles column"))
     return problems
+
+
+def leaves_no_admin(roster: Roster, existing: Existing) -> bool:
+    """True when the portal has an active admin now and would have none after the import."""
+    staff = existing.staff_by_email.values()
+    if not any(member.active and ADMIN in member.roles for member in staff):
+        return False
+    in_file = {}
+    for row in roster.staff:
+        member = existing.staff_by_mis_id.get(row.mis_id) or existing.staff_by_email.get(row.email)
+        in_file[row.mis_id] = (member, row)
+    kept = any(member.active and ADMIN in member.roles for member in staff
+               if all(member is not match for match, _ in in_file.values()))
+    granted = any(ADMIN in row.roles and (member is None or member.active)
+                  for member, row in in_file.values())
+    return not (kept or granted)
 
 
 def staff_conflicts(row: StaffRow, existing: Existing) -> list[Problem]:
