@@ -16,6 +16,8 @@ DEFAULTS = {
     # Signs sessions, CSRF tokens and emailed links. Generated into instance/ when unset.
     "SECRET_KEY": "",
     "SCHOOL_NAME": "Wilkinson Primary School",
+    # Times are stored in UTC and shown on the school's clock.
+    "TIMEZONE": "Europe/London",
     # Absolute address of the portal, used in links inside emails.
     "BASE_URL": "http://127.0.0.1:5000",
     "SMTP_HOST": "127.0.0.1",

@@ -1,6 +1,7 @@
 """Everything a request passes through: access rules, headers, errors, template helpers."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request
 from flask_login import current_user
@@ -41,6 +42,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, csrf_error)
     app.register_error_handler(Exception, unexpected_error)
     app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["school_time"] = school_time
     app.context_processor(lambda: {"role_labels": ROLE_LABELS, "today": date.today()})
 
 
@@ -75,6 +77,11 @@ def security_headers(response):
 def long_date(value: date | datetime | None) -> str:
     """24 November 2026"""
     return "" if value is None else f"{value.day} {value:%B %Y}"
+
+
+def school_time(value: datetime) -> datetime:
+    """A stored (naive UTC) time on the school's clock."""
+    return value.replace(tzinfo=UTC).astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
 
 
 ERROR_TEXT = {

@@ -1,8 +1,5 @@
 """The outbox, as admins see it: what waits, what went, what failed, and a retry."""
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from portal.auth.access import roles_required
@@ -23,17 +20,11 @@ FILTERS = {
     FAILED: ("Failed", (FAILED,)),
 }
 STATUS_LABELS = {QUEUED: "Queued", SENDING: "Sending", SENT: "Sent", FAILED: "Failed"}
-# Times are stored in UTC; the school reads them on its own clock.
-SCHOOL_ZONE = ZoneInfo("Europe/London")
-
-
-def school_time(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC).astimezone(SCHOOL_ZONE)
 
 
 @bp.context_processor
 def outbox_helpers() -> dict:
-    return {"school_time": school_time, "status_labels": STATUS_LABELS}
+    return {"status_labels": STATUS_LABELS}
 
 
 def chosen_status() -> str:
