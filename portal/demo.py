@@ -12,6 +12,7 @@ from portal import ROOT
 from portal.auth.service import set_password
 from portal.extensions import db
 from portal.people.models import Staff
+from portal.people.roles import ROLE_LABELS
 
 EXAMPLE_ROSTER = ROOT / "examples" / "roster.csv"
 WORDS = ("maple", "otter", "lantern", "pebble", "harbour", "meadow", "comet", "biscuit",
@@ -35,10 +36,12 @@ def seed_demo(password: str, today: date) -> list[Staff]:
 
 
 def print_sign_ins(password: str) -> None:
-    emails = db.session.scalars(select(Staff.email).order_by(Staff.email)).all()
+    staff = db.session.scalars(select(Staff).order_by(Staff.email)).all()
     click.echo("\nDemo sign-ins for http://127.0.0.1:5000/sign-in")
-    for email in emails:
-        click.echo(f"  {email}")
+    for person in staff:
+        roles = ", ".join(ROLE_LABELS[role] for role in sorted(person.roles))
+        teaches = f" ({', '.join(c.name for c in person.classes)})" if person.classes else ""
+        click.echo(f"  {person.email:<34} {roles}{teaches}")
     click.echo(f"Password for every demo account: {password}\n")
 
 
