@@ -3,7 +3,12 @@
 from portal.auth.models import LoginFailure
 from portal.mail.models import OutboxMessage
 from portal.people.models import Guardian, Pupil, SchoolClass, Staff, StaffRole
+from portal.policies.models import Acknowledgement, Policy, PolicyReview, PolicyVersion
+from portal.quiz.models import QuizAnswer, QuizAttempt
+from portal.staff_module.models import Certificate, ModuleProgress, Reminder
 
 __all__ = [
-    "Guardian", "LoginFailure", "OutboxMessage", "Pupil", "SchoolClass", "Staff", "StaffRole",
+    "Acknowledgement", "Certificate", "Guardian", "LoginFailure", "ModuleProgress",
+    "OutboxMessage", "Policy", "PolicyReview", "PolicyVersion", "Pupil", "QuizAnswer",
+    "QuizAttempt", "Reminder", "SchoolClass", "Staff", "StaffRole",
 ]

@@ -1,0 +1,53 @@
+"""Quiz attempts and answers, for staff and pupils alike.
+
+An attempt names the quiz file's id and revision, so editing a quiz never changes past results.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.people.models import utcnow
+
+
+class QuizAttempt(db.Model):
+    __tablename__ = "quiz_attempt"
+    __table_args__ = (
+        CheckConstraint("CASE WHEN staff_id IS NULL THEN 0 ELSE 1 END"
+                        " + CASE WHEN pupil_id IS NULL THEN 0 ELSE 1 END = 1", name="one_taker"),
+        Index("ix_quiz_attempt_staff_year", "staff_id", "academic_year"),
+        Index("ix_quiz_attempt_pupil_quiz", "pupil_id", "quiz_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[str] = mapped_column(String(60))
+    quiz_revision: Mapped[str] = mapped_column(String(16))
+    academic_year: Mapped[int]
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    pupil_id: Mapped[int | None] = mapped_column(ForeignKey("pupil.id"))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    score: Mapped[int | None]
+    total: Mapped[int]
+    passed: Mapped[bool | None]
+
+    answers: Mapped[list["QuizAnswer"]] = relationship(
+        back_populates="attempt", cascade="all, delete-orphan", order_by="QuizAnswer.id"
+    )
+
+
+class QuizAnswer(db.Model):
+    __tablename__ = "quiz_answer"
+    # One answer per question per attempt: a double tap cannot record a second.
+    __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempt.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(60))
+    choice_id: Mapped[str] = mapped_column(String(60))
+    correct: Mapped[bool]
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    attempt: Mapped[QuizAttempt] = relationship(back_populates="answers")
