@@ -10,6 +10,7 @@ VENDOR := static/vendor
 
 run: setup
 	$(BIN)/flask db upgrade
+	$(BIN)/flask portal install-content
 	$(BIN)/flask portal seed-demo --if-empty
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 

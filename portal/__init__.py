@@ -33,6 +33,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from portal import models, web  # noqa: F401  (models: every table on the metadata)
     from portal.cli import cli, register_commands
+    from portal.quiz import catalogue as quiz_catalogue
+
+    quiz_catalogue.init_app(app)  # a broken quiz stops the portal here, not in front of a pupil
 
     web.init_app(app)
     register_commands()

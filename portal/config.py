@@ -16,6 +16,8 @@ DEFAULTS = {
     # Signs sessions, CSRF tokens and emailed links. Generated into instance/ when unset.
     "SECRET_KEY": "",
     "SCHOOL_NAME": "Wilkinson Primary School",
+    # The folder of quiz files; empty means the quizzes/ folder that ships with the portal.
+    "QUIZ_DIR": "",
     # Times are stored in UTC and shown on the school's clock.
     "TIMEZONE": "Europe/London",
     # Absolute address of the portal, used in links inside emails.
@@ -37,6 +39,11 @@ DEFAULTS = {
     "LOGIN_THROTTLE_MINUTES": 15,
     # How many reverse proxies (nginx, Caddy) stand in front: their X-Forwarded-* are trusted.
     "TRUSTED_PROXIES": 0,
+    # The staff module is due each year on this day (MM-DD), or this many days after joining.
+    "STAFF_MODULE_DUE": "09-30",
+    "STAFF_MODULE_NEW_STAFF_DAYS": 30,
+    # Nobody is sent a reminder more often than this.
+    "REMINDER_INTERVAL_DAYS": 7,
     # Biggest request body accepted (roster uploads included), in bytes.
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
 }
@@ -44,7 +51,7 @@ DEFAULTS = {
 INT_SETTINGS = {
     "SMTP_PORT", "SMTP_TIMEOUT", "INVITATION_MAX_AGE_DAYS", "LOGIN_MAX_FAILURES_PER_ACCOUNT",
     "LOGIN_MAX_FAILURES_PER_ADDRESS", "LOGIN_THROTTLE_MINUTES", "MAX_CONTENT_LENGTH",
-    "TRUSTED_PROXIES",
+    "TRUSTED_PROXIES", "STAFF_MODULE_NEW_STAFF_DAYS", "REMINDER_INTERVAL_DAYS",
 }
 
 

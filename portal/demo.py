@@ -11,8 +11,11 @@ from sqlalchemy import func, select
 from portal import ROOT
 from portal.auth.service import set_password
 from portal.extensions import db
+from portal.people.importer import import_roster
 from portal.people.models import Staff
 from portal.people.roles import ROLE_LABELS
+from portal.people.roster import parse_roster
+from portal.policies.service import install_shipped_policies
 
 EXAMPLE_ROSTER = ROOT / "examples" / "roster.csv"
 WORDS = ("maple", "otter", "lantern", "pebble", "harbour", "meadow", "comet", "biscuit",
@@ -25,9 +28,7 @@ def demo_password_file() -> Path:
 
 def seed_demo(password: str, today: date) -> list[Staff]:
     """Import the example roster and give every member of staff ``password``."""
-    from portal.people.importer import import_roster
-    from portal.people.roster import parse_roster
-
+    install_shipped_policies(today)
     import_roster(parse_roster(EXAMPLE_ROSTER.read_text(encoding="utf-8")), today, full=True)
     staff = db.session.scalars(select(Staff).order_by(Staff.email)).all()
     for person in staff:

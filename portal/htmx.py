@@ -10,10 +10,10 @@ def is_fragment_request() -> bool:
     return bool(htmx) and not htmx.history_restore_request
 
 
-def page_or_fragment(page: str, fragment: str, status: int = 200, **context):
+def page_or_fragment(page: str, fragment: str, http_status: int = 200, **context):
     """Render the fragment for an htmx swap and the full page otherwise."""
     template = fragment if is_fragment_request() else page
-    response = make_response(render_template(template, **context), status)
+    response = make_response(render_template(template, **context), http_status)
     response.vary.add("HX-Request")
     return response
 

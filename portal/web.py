@@ -14,6 +14,8 @@ from portal.extensions import db, login_manager
 from portal.htmx import page_or_fragment
 from portal.people.models import Staff
 from portal.people.roles import ROLE_LABELS
+from portal.policies import markdown
+from portal.staff_module.status import STEP_LABELS
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -33,8 +35,10 @@ def init_app(app: Flask) -> None:
     from portal.mail.views import bp as mail_bp
     from portal.people.roster_views import bp as roster_bp
     from portal.people.views import bp as people_bp
+    from portal.policies.views import bp as policies_bp
+    from portal.staff_module.views import bp as module_bp
 
-    for blueprint in (core_bp, auth_bp, people_bp, roster_bp, mail_bp):
+    for blueprint in (core_bp, auth_bp, people_bp, roster_bp, mail_bp, policies_bp, module_bp):
         app.register_blueprint(blueprint)
     app.before_request(enforce_access)
     app.after_request(security_headers)
@@ -43,7 +47,9 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Exception, unexpected_error)
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["school_time"] = school_time
-    app.context_processor(lambda: {"role_labels": ROLE_LABELS, "today": date.today()})
+    app.jinja_env.filters["markdown"] = markdown.render
+    app.context_processor(lambda: {"role_labels": ROLE_LABELS, "today": date.today(),
+                                   "step_labels": STEP_LABELS})
 
 
 @login_manager.user_loader
@@ -100,13 +106,16 @@ ERROR_TEXT = {
 def render_error(status: int, detail: str | None = None):
     title, text = ERROR_TEXT.get(status, ERROR_TEXT[500 if status >= 500 else 400])
     context = {"code": status, "title": title, "text": detail or text}
-    return page_or_fragment("errors/error.html", "errors/_error.html", status=status, **context)
+    return page_or_fragment("errors/error.html", "errors/_error.html", http_status=status,
+                            **context)
 
 
 def http_error(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
-    return render_error(error.code)
+    # abort(400, "a plain explanation") shows that explanation; werkzeug's own text does not.
+    detail = error.description if error.description != type(error).description else None
+    return render_error(error.code, detail)
 
 
 def csrf_error(error: CSRFError):

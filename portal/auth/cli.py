@@ -1,5 +1,7 @@
 """`flask portal create-admin`: the first account of a real deployment."""
 
+from datetime import date
+
 import click
 from email_validator import EmailNotValidError, validate_email
 
@@ -7,6 +9,7 @@ from portal.auth.service import normalise_email, password_problem, set_password
 from portal.extensions import db
 from portal.people.roles import ADMIN
 from portal.people.service import StaffProblem, add_staff
+from portal.policies.service import install_shipped_policies
 
 
 @click.command("create-admin")
@@ -27,7 +30,10 @@ def create_admin_command(email: str, name: str, password: str) -> None:
     except StaffProblem as error:
         raise click.UsageError(str(error)) from error
     set_password(staff, password)
+    added = install_shipped_policies(date.today())  # a new install's first step brings the texts
     db.session.commit()
+    if added:
+        click.echo(f"Installed the school's {added} shipped policy documents.")
     click.echo(f"Created administrator {email}. Sign in at the portal's /sign-in page.")
 
 

@@ -1,10 +1,13 @@
 """The staff home page and the health check."""
 
+from datetime import date
+
 from flask import Blueprint, render_template
 from flask_login import current_user
 from sqlalchemy import text
 
 from portal.auth.access import public, staff_required
+from portal.core.home import home_panels
 from portal.extensions import db
 
 bp = Blueprint("core", __name__)
@@ -13,7 +16,8 @@ bp = Blueprint("core", __name__)
 @bp.get("/")
 @staff_required
 def home():
-    return render_template("core/home.html", staff=current_user)
+    staff = current_user._get_current_object()
+    return render_template("core/home.html", staff=staff, **home_panels(staff, date.today()))
 
 
 @bp.get("/healthz")

@@ -1,0 +1,29 @@
+"""What the home page shows each person: their own next step, and for leaders the school's."""
+
+from datetime import date
+
+from portal.people.models import Staff
+from portal.people.roles import ADMIN, ESAFETY_LEAD, GOVERNOR, HEAD_TEACHER
+from portal.policies.service import review_alerts
+from portal.staff_module.reminders import outstanding_and_complete
+from portal.staff_module.status import guidelines_policy, module_status, settings, takes_module
+
+LEADERS = (ADMIN, HEAD_TEACHER, ESAFETY_LEAD, GOVERNOR)
+
+
+def home_panels(staff: Staff, today: date) -> dict:
+    panels = {"module": None, "alerts": [], "completion": None, "content_missing": False}
+    try:
+        guidelines_policy()
+    except LookupError:
+        panels["content_missing"] = True  # a new install that skipped `install-content`
+        return panels
+    if takes_module(staff):
+        panels["module"] = module_status(staff, today, settings())
+    if staff.has_role(*LEADERS):
+        panels["alerts"] = review_alerts(today)
+        statuses = outstanding_and_complete(today, settings())
+        panels["completion"] = {"done": sum(s.complete for s in statuses),
+                                "total": len(statuses),
+                                "overdue": sum(s.overdue(today) for s in statuses)}
+    return panels

@@ -1,0 +1,65 @@
+"""Reminder emails to staff whose module is outstanding, never more often than allowed."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from portal.extensions import db
+from portal.mail.service import queue_email
+from portal.people.models import Staff, utcnow
+from portal.staff_module.models import Reminder
+from portal.staff_module.status import ModuleSettings, ModuleStatus, module_statuses, takes_module
+from portal.urls import external_url
+
+KIND = "staff_module"
+
+
+def staff_taking_module() -> list[Staff]:
+    people = db.session.scalars(
+        select(Staff).where(Staff.active.is_(True)).options(selectinload(Staff.classes))
+        .order_by(Staff.name)
+    ).all()
+    return [person for person in people if takes_module(person)]
+
+
+def last_reminded(staff_ids: list[int]) -> dict[int, object]:
+    rows = db.session.execute(
+        select(Reminder.staff_id, func.max(Reminder.queued_at))
+        .where(Reminder.staff_id.in_(staff_ids), Reminder.kind == KIND)
+        .group_by(Reminder.staff_id)
+    )
+    return dict(rows.all())
+
+
+def outstanding_and_complete(today: date, settings: ModuleSettings) -> list[ModuleStatus]:
+    """Everyone who takes the module, with their status."""
+    return list(module_statuses(staff_taking_module(), today, settings).values())
+
+
+def outstanding(today: date, settings: ModuleSettings) -> list[ModuleStatus]:
+    return [status for status in outstanding_and_complete(today, settings)
+            if not status.complete]
+
+
+def send_reminders(today: date, settings: ModuleSettings, every_days: int,
+                   school_name: str) -> tuple[int, int]:
+    """Queue a reminder for each outstanding person not reminded in ``every_days``.
+
+    Returns (queued, skipped because reminded recently).
+    """
+    waiting = outstanding(today, settings)
+    reminded = last_reminded([status.staff.id for status in waiting])
+    cutoff = utcnow() - timedelta(days=every_days)
+    queued = 0
+    for status in waiting:
+        if reminded.get(status.staff.id) and reminded[status.staff.id] > cutoff:
+            continue
+        queue_email(status.staff.email, "Your online-safety module is due", "module_reminder",
+                    status=status, school_name=school_name, link=external_url("core.home"),
+                    overdue=status.overdue(today))
+        db.session.add(Reminder(staff_id=status.staff.id, kind=KIND,
+                                academic_year=status.year.start_year))
+        queued += 1
+    db.session.flush()
+    return queued, len(waiting) - queued

@@ -1,0 +1,139 @@
+"""The module's steps: read each card, take the check, acknowledge, receive a certificate."""
+
+import secrets
+from datetime import date, datetime
+
+from sqlalchemy import select, update
+
+from portal.extensions import db
+from portal.people.models import Staff, utcnow
+from portal.policies.models import PolicyVersion
+from portal.policies.service import record_acknowledgement
+from portal.quiz.content import Quiz
+from portal.quiz.grading import Result, grade
+from portal.quiz.models import QuizAnswer, QuizAttempt
+from portal.staff_module.models import Certificate, ModuleProgress
+from portal.staff_module.status import ModuleStatus
+
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L to misread
+
+
+class ModuleProblem(Exception):
+    """A step that cannot be taken now; the message says why, plainly."""
+
+
+def mark_card_read(status: ModuleStatus, card: int) -> ModuleProgress:
+    """Remember the furthest card read; reading the last one completes the step."""
+    if not 1 <= card <= status.cards_total:
+        raise ModuleProblem("There is no such card.")
+    progress = db.session.scalar(select(ModuleProgress).where(
+        ModuleProgress.staff_id == status.staff.id,
+        ModuleProgress.academic_year == status.year.start_year))
+    if progress is None:
+        progress = ModuleProgress(staff_id=status.staff.id, academic_year=status.year.start_year,
+                                  policy_version_id=status.version.id, cards_read=0)
+        db.session.add(progress)
+    elif status.progress is None:  # read before a material change: start again on the new text
+        progress.policy_version_id, progress.cards_read = status.version.id, 0
+        progress.read_at = None
+    progress.cards_read = max(progress.cards_read, card)
+    if progress.cards_read == status.cards_total and progress.read_at is None:
+        progress.read_at = utcnow()
+    db.session.flush()
+    return progress
+
+
+def open_attempt(status: ModuleStatus, quiz: Quiz) -> QuizAttempt:
+    """The member of staff's unfinished attempt at the check, or a new one."""
+    if not status.read:
+        raise ModuleProblem("Read the guidelines first: the check asks about them.")
+    attempt = db.session.scalar(select(QuizAttempt).where(
+        QuizAttempt.staff_id == status.staff.id, QuizAttempt.quiz_id == quiz.id,
+        QuizAttempt.academic_year == status.year.start_year, QuizAttempt.finished_at.is_(None)))
+    if attempt is not None and attempt.quiz_revision != quiz.revision:
+        db.session.delete(attempt)  # the questions changed since it was opened: start afresh
+        attempt = None
+    if attempt is None:
+        attempt = QuizAttempt(quiz_id=quiz.id, quiz_revision=quiz.revision,
+                              staff_id=status.staff.id, academic_year=status.year.start_year,
+                              total=len(quiz.questions))
+        db.session.add(attempt)
+        db.session.flush()
+    return attempt
+
+
+def submit_attempt(attempt: QuizAttempt, quiz: Quiz, answers: dict[str, str],
+                   now: datetime | None = None) -> Result:
+    """Grade and store the answers once; a repeated submission changes nothing.
+
+    Raises InvalidAnswers (from grading) for answers that do not belong to the check.
+    """
+    if attempt.quiz_revision != quiz.revision:
+        raise ModuleProblem("The check was updated after you opened it. Please answer it again.")
+    result = grade(quiz, answers)
+    finished = db.session.execute(
+        update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id, QuizAttempt.finished_at.is_(None))
+        .values(finished_at=now or utcnow(), score=result.score, passed=result.passed)
+    )
+    if finished.rowcount == 1:
+        db.session.add_all([
+            QuizAnswer(attempt_id=attempt.id, question_id=item.question.id,
+                       choice_id=item.chosen.id, correct=item.correct)
+            for item in result.questions
+        ])
+    db.session.flush()
+    db.session.refresh(attempt)
+    return result
+
+
+def stored_result(attempt: QuizAttempt, quiz: Quiz) -> Result:
+    """The result of a finished attempt, from its stored answers."""
+    return grade(quiz, {answer.question_id: answer.choice_id for answer in attempt.answers})
+
+
+def names_match(typed: str, name: str) -> bool:
+    return " ".join(typed.split()).casefold() == " ".join(name.split()).casefold()
+
+
+def acknowledge(status: ModuleStatus, version_id: int, typed_name: str, today: date):
+    """Record "I have read and will follow…" and issue this year's certificate."""
+    if status.passed_attempt is None:
+        raise ModuleProblem("Pass the check before acknowledging the guidelines.")
+    if version_id != status.version.id:
+        raise ModuleProblem("That is not the current version of the staff guidelines. "
+                            "Reload the page to acknowledge the current one.")
+    if not names_match(typed_name, status.staff.name):
+        raise ModuleProblem(f"Type your full name as the portal knows it: {status.staff.name}.")
+    record_acknowledgement(status.version, status.year.start_year, staff=status.staff,
+                           method="online", typed_name=" ".join(typed_name.split()))
+    return issue_certificate(status.staff, status.version, status.passed_attempt,
+                             status.year.start_year, today)
+
+
+def issue_certificate(staff: Staff, version: PolicyVersion, attempt: QuizAttempt,
+                      year: int, today: date) -> Certificate:
+    """One certificate per person, year and version: asking again returns the same one."""
+    existing = db.session.scalar(select(Certificate).where(
+        Certificate.staff_id == staff.id, Certificate.academic_year == year,
+        Certificate.policy_version_id == version.id))
+    if existing is not None:
+        return existing
+    certificate = Certificate(code=new_code(), staff_id=staff.id, academic_year=year,
+                              policy_version_id=version.id, quiz_attempt_id=attempt.id,
+                              score=attempt.score, total=attempt.total, issued_on=today)
+    db.session.add(certificate)
+    db.session.flush()
+    return certificate
+
+
+def new_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def find_certificate(code: str) -> Certificate | None:
+    cleaned = code.strip().upper().replace(" ", "")
+    if len(cleaned) == 8:
+        cleaned = f"{cleaned[:4]}-{cleaned[4:]}"
+    return db.session.scalar(select(Certificate).where(Certificate.code == cleaned))

@@ -1,0 +1,147 @@
+"""Where each member of staff stands in this year's module, worked out in a few queries."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.people.models import Staff
+from portal.people.roles import GOVERNOR
+from portal.people.school_year import AcademicYear, academic_year
+from portal.policies.markdown import sections
+from portal.policies.models import Acknowledgement, Policy, PolicyVersion
+from portal.policies.service import acknowledgement_baseline, current_version
+from portal.quiz.models import QuizAttempt
+from portal.staff_module.models import Certificate, ModuleProgress
+
+GUIDELINES_SLUG = "staff-guidelines"
+CHECK_QUIZ_ID = "staff-conduct"
+STEPS = ("read", "check", "acknowledge", "done")
+STEP_LABELS = {"read": "Read the guidelines", "check": "Take the check",
+               "acknowledge": "Acknowledge", "done": "Certificate"}
+
+
+@dataclass(frozen=True)
+class ModuleSettings:
+    due_month: int = 9
+    due_day: int = 30
+    new_staff_days: int = 30
+
+
+@dataclass(frozen=True)
+class ModuleStatus:
+    staff: Staff
+    year: AcademicYear
+    due_on: date
+    version: PolicyVersion
+    progress: ModuleProgress | None
+    passed_attempt: QuizAttempt | None
+    acknowledgement: Acknowledgement | None
+    certificate: Certificate | None
+    cards_total: int
+
+    @property
+    def read(self) -> bool:
+        return bool(self.progress and self.progress.read_at)
+
+    @property
+    def step(self) -> str:
+        if not self.read:
+            return "read"
+        if self.passed_attempt is None:
+            return "check"
+        if self.acknowledgement is None:
+            return "acknowledge"
+        return "done"
+
+    @property
+    def complete(self) -> bool:
+        return self.step == "done"
+
+    def overdue(self, today: date) -> bool:
+        return not self.complete and today > self.due_on
+
+
+def settings(config: dict | None = None) -> ModuleSettings:
+    """The module's dates from the app's config (PORTAL_STAFF_MODULE_DUE is MM-DD)."""
+    config = config if config is not None else current_app.config
+    month, day = config["STAFF_MODULE_DUE"].split("-")
+    return ModuleSettings(int(month), int(day), config["STAFF_MODULE_NEW_STAFF_DAYS"])
+
+
+def guideline_cards(version: PolicyVersion) -> tuple[str, list[tuple[str, str]]]:
+    """The guidelines' introduction, and each rule (a level-2 heading) as its own card."""
+    parts = sections(version.body)
+    intro = next((body for title, body in parts if not title), "")
+    return intro, [(title, body) for title, body in parts if title]
+
+
+def takes_module(staff: Staff) -> bool:
+    """Everyone with a staff role; governors alone read but are not asked to complete it."""
+    return staff.active and bool(staff.roles - {GOVERNOR})
+
+
+def due_on(staff: Staff, year: AcademicYear, settings: ModuleSettings) -> date:
+    """The school-wide date, or a number of days after joining for someone who joined later."""
+    school_date = date(year.start_year, settings.due_month, settings.due_day)
+    joined = staff.created_at.date()
+    if joined > year.starts_on:
+        return max(school_date, joined + timedelta(days=settings.new_staff_days))
+    return school_date
+
+
+def guidelines_policy() -> Policy:
+    policy = db.session.scalar(select(Policy).where(Policy.slug == GUIDELINES_SLUG))
+    if policy is None:
+        raise LookupError("The staff guidelines are not installed: run `flask portal "
+                          "install-content`.")
+    return policy
+
+
+def module_statuses(staff: list[Staff], today: date,
+                    settings: ModuleSettings) -> dict[int, ModuleStatus]:
+    """Each person's status, in five queries however many people there are."""
+    year = academic_year(today)
+    policy = guidelines_policy()
+    version, baseline = current_version(policy, today), acknowledgement_baseline(policy, today)
+    ids = [person.id for person in staff]
+    progress = _by_staff(select(ModuleProgress).where(
+        ModuleProgress.staff_id.in_(ids), ModuleProgress.academic_year == year.start_year))
+    passed = _by_staff(select(QuizAttempt).where(
+        QuizAttempt.staff_id.in_(ids), QuizAttempt.academic_year == year.start_year,
+        QuizAttempt.quiz_id == CHECK_QUIZ_ID, QuizAttempt.passed.is_(True))
+        .order_by(QuizAttempt.finished_at))
+    acknowledged = _by_staff(select(Acknowledgement).join(Acknowledgement.policy_version).where(
+        Acknowledgement.staff_id.in_(ids), Acknowledgement.academic_year == year.start_year,
+        PolicyVersion.policy_id == policy.id, PolicyVersion.number >= baseline.number,
+        Acknowledgement.response == "acknowledged").order_by(Acknowledgement.created_at))
+    certificates = _by_staff(select(Certificate).where(
+        Certificate.staff_id.in_(ids), Certificate.academic_year == year.start_year)
+        .order_by(Certificate.id))
+    cards_total = len(guideline_cards(version)[1])
+    numbers = {row.id: row.number for row in policy.versions}
+    return {person.id: ModuleStatus(
+        staff=person, year=year, due_on=due_on(person, year, settings), version=version,
+        progress=_still_read(progress.get(person.id), numbers, baseline),
+        passed_attempt=passed.get(person.id), acknowledgement=acknowledged.get(person.id),
+        certificate=certificates.get(person.id), cards_total=cards_total,
+    ) for person in staff}
+
+
+def module_status(staff: Staff, today: date, settings: ModuleSettings) -> ModuleStatus:
+    return module_statuses([staff], today, settings)[staff.id]
+
+
+def _by_staff(query) -> dict:
+    """The last row for each member of staff (queries are ordered so the one wanted is last)."""
+    return {row.staff_id: row for row in db.session.scalars(query)}
+
+
+def _still_read(progress: ModuleProgress | None, numbers: dict[int, int],
+                baseline: PolicyVersion) -> ModuleProgress | None:
+    """Reading an older text counts until a material change asks everyone to read again."""
+    if progress is None or numbers[progress.policy_version_id] < baseline.number:
+        return None
+    return progress

@@ -1,0 +1,58 @@
+"""Helpers for the policy tests: the installed school, signed-in people, a query counter."""
+
+from contextlib import contextmanager
+from datetime import date
+
+from sqlalchemy import event, select
+
+from portal.extensions import db
+from portal.policies import service
+from portal.policies.models import Policy
+from tests.builders import make_staff
+from tests.conftest import sign_in
+
+TODAY = date(2026, 11, 26)
+SLUGS = ["social-media-policy", "staff-guidelines", "parents", "aup-eyfs-ks1", "aup-ks2"]
+
+
+def register_policy_pages(app) -> None:
+    """Until portal/web.py registers the blueprint, the tests register it themselves."""
+    from portal.policies.views import bp
+
+    if "policies" not in app.blueprints:
+        app.register_blueprint(bp)
+
+
+def policy(slug: str = "social-media-policy") -> Policy:
+    return db.session.scalar(select(Policy).where(Policy.slug == slug))
+
+
+def publish(slug="social-media-policy", *, extra="\nA new closing line.\n", kind="minor",
+            effective_on=TODAY, summary="Added a closing line.", by=None):
+    """Publish the current text plus ``extra`` as the next version, and commit."""
+    chosen = policy(slug)
+    body = service.latest_version(chosen).body + extra
+    version = service.publish_version(chosen, body, effective_on, kind, summary, by)
+    db.session.commit()
+    return version
+
+
+def signed_in(client, *roles: str, email: str | None = None):
+    person = make_staff(email, roles=roles)
+    sign_in(client, person.email)
+    return person
+
+
+@contextmanager
+def counting_queries():
+    """Collects every SQL statement the engine runs inside the block."""
+    statements: list[str] = []
+
+    def listener(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
