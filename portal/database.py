@@ -3,6 +3,8 @@
 import sqlite3
 
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 
 
@@ -14,3 +16,16 @@ def _sqlite_pragmas(dbapi_connection, _record):
         # Readers never block the writer: the mail worker and the web server share the file.
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
+
+
+def insert_if_absent(model, **values) -> None:
+    """INSERT … ON CONFLICT DO NOTHING, on SQLite and PostgreSQL alike.
+
+    Makes a repeated submission (double click, retried request, two workers) a no-op
+    without a SAVEPOINT, which pysqlite would commit on its own.
+    """
+    from portal.extensions import db
+
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    db.session.execute(insert(model).values(**values).on_conflict_do_nothing())

@@ -1,6 +1,7 @@
 """Every model, imported in one place so the metadata (and Alembic) sees all tables."""
 
 from portal.auth.models import LoginFailure
+from portal.classroom.models import ClassSession, SessionPupil
 from portal.mail.models import OutboxMessage
 from portal.people.models import Guardian, Pupil, SchoolClass, Staff, StaffRole
 from portal.policies.models import Acknowledgement, Policy, PolicyReview, PolicyVersion
@@ -8,7 +9,7 @@ from portal.quiz.models import QuizAnswer, QuizAttempt
 from portal.staff_module.models import Certificate, ModuleProgress, Reminder
 
 __all__ = [
-    "Acknowledgement", "Certificate", "Guardian", "LoginFailure", "ModuleProgress",
+    "Acknowledgement", "Certificate", "ClassSession", "Guardian", "LoginFailure", "ModuleProgress",
     "OutboxMessage", "Policy", "PolicyReview", "PolicyVersion", "Pupil", "QuizAnswer",
-    "QuizAttempt", "Reminder", "SchoolClass", "Staff", "StaffRole",
+    "QuizAttempt", "Reminder", "SchoolClass", "SessionPupil", "Staff", "StaffRole",
 ]

@@ -52,3 +52,32 @@ def make_guardian(pupils=(), email="parent@example.org", mis_id=None) -> Guardia
     db.session.add(guardian)
     db.session.commit()
     return guardian
+
+
+def open_class_session(school_class, teacher, code="4821", minutes=120):
+    """An open class session, as a teacher starts it from the board."""
+    from datetime import timedelta
+
+    from portal.classroom.models import ClassSession
+    from portal.people.models import utcnow
+
+    class_session = ClassSession(class_id=school_class.id, started_by_id=teacher.id, code=code,
+                                 expires_at=utcnow() + timedelta(minutes=minutes))
+    db.session.add(class_session)
+    db.session.commit()
+    return class_session
+
+
+def seat_pupil(client, class_session, pupil):
+    """Sign ``pupil`` in on this test client, as the picture step does."""
+    from portal.classroom.models import SessionPupil
+    from portal.classroom.pupil_auth import SESSION_KEY
+    from portal.people.models import utcnow
+
+    seat = SessionPupil(session_id=class_session.id, pupil_id=pupil.id, signed_in_at=utcnow())
+    db.session.add(seat)
+    db.session.commit()
+    with client.session_transaction() as session:
+        session.clear()
+        session[SESSION_KEY] = [class_session.id, pupil.id]
+    return seat

@@ -15,14 +15,6 @@ TODAY = date(2026, 11, 26)
 SLUGS = ["social-media-policy", "staff-guidelines", "parents", "aup-eyfs-ks1", "aup-ks2"]
 
 
-def register_policy_pages(app) -> None:
-    """Until portal/web.py registers the blueprint, the tests register it themselves."""
-    from portal.policies.views import bp
-
-    if "policies" not in app.blueprints:
-        app.register_blueprint(bp)
-
-
 def policy(slug: str = "social-media-policy") -> Policy:
     return db.session.scalar(select(Policy).where(Policy.slug == slug))
 

@@ -61,6 +61,11 @@ class Pupil(db.Model):
     last_name: Mapped[str] = mapped_column(String(80))
     class_id: Mapped[int | None] = mapped_column(ForeignKey("school_class.id"), index=True)
     left_on: Mapped[date | None]
+    # Classroom sign-in: one of nine pictures, set by the teacher (see classroom/pictures.py).
+    picture: Mapped[str | None] = mapped_column(String(20))
+    # Accommodations the teacher sets.
+    always_read_aloud: Mapped[bool] = mapped_column(default=False)
+    two_choices: Mapped[bool] = mapped_column(default=False)
 
     school_class: Mapped[SchoolClass | None] = relationship(back_populates="pupils")
     guardians: Mapped[list["Guardian"]] = relationship(

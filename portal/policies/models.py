@@ -125,6 +125,8 @@ class Acknowledgement(db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     # Staff type their full name, as a signature.
     typed_name: Mapped[str | None] = mapped_column(String(120))
+    # For pupils: the Key Stage they acknowledged in (EYFS, KS1, KS2); each new one asks again.
+    key_stage: Mapped[str | None] = mapped_column(String(4))
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -7,11 +7,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from portal.database import insert_if_absent
 from portal.extensions import db
-from portal.people.models import Guardian, Pupil, Staff
+from portal.people.models import Guardian, Pupil, Staff, utcnow
 from portal.people.roles import ALL_ROLES
 from portal.policies.models import (
     AUDIENCES,
@@ -232,8 +232,8 @@ def record_acknowledgement(version: PolicyVersion, academic_year: int, *,
                            staff: Staff | None = None, pupil: Pupil | None = None,
                            guardian: Guardian | None = None, method: str,
                            response: str = "acknowledged", recorded_by: Staff | None = None,
-                           typed_name: str | None = None, note: str | None = None
-                           ) -> Acknowledgement:
+                           typed_name: str | None = None, note: str | None = None,
+                           key_stage: str | None = None) -> Acknowledgement:
     """Record someone's answer to ``version``; a repeat (double click, retry) returns the first."""
     subjects = {"staff": staff, "pupil": pupil, "guardian": guardian}
     named = [(name, person) for name, person in subjects.items() if person is not None]
@@ -242,18 +242,12 @@ def record_acknowledgement(version: PolicyVersion, academic_year: int, *,
     if method not in METHODS or response not in RESPONSES:
         raise PolicyProblem("That is not a way of acknowledging the portal knows.")
     (name, person), = named
-    existing = _acknowledgement_of(version, academic_year, name, person.id)
-    if existing is not None:
-        return existing
-    row = Acknowledgement(policy_version=version, academic_year=academic_year, method=method,
-                          response=response, recorded_by=recorded_by, typed_name=typed_name,
-                          note=note, **{name: person})
-    try:
-        with db.session.begin_nested():  # a concurrent request may insert the same row first
-            db.session.add(row)
-    except IntegrityError:
-        return _acknowledgement_of(version, academic_year, name, person.id)
-    return row
+    insert_if_absent(Acknowledgement, policy_version_id=version.id, academic_year=academic_year,
+                     method=method, response=response, typed_name=typed_name, note=note,
+                     key_stage=key_stage, created_at=utcnow(),
+                     recorded_by_id=recorded_by.id if recorded_by else None,
+                     **{f"{name}_id": person.id})
+    return _acknowledgement_of(version, academic_year, name, person.id)
 
 
 def _acknowledgement_of(version: PolicyVersion, academic_year: int, subject: str,

@@ -1,0 +1,87 @@
+"""Where pupils stand: their Key Stage AUP and their quiz. Bulk queries for class views.
+
+A pupil's AUP is due until they have acknowledged, while in their current Key Stage, a
+version at or after the AUP's latest material change. So moving up to Year 1 or Year 3
+makes it due again, even where the text is the same.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.people.models import Pupil
+from portal.people.school_year import academic_year
+from portal.policies.models import Acknowledgement, Policy, PolicyVersion
+from portal.policies.service import acknowledgement_baseline, current_version
+from portal.quiz.models import QuizAnswer, QuizAttempt
+
+AUP_SLUGS = {"EYFS": "aup-eyfs-ks1", "KS1": "aup-eyfs-ks1", "KS2": "aup-ks2"}
+NOT_STARTED, IN_PROGRESS, DONE = "not_started", "in_progress", "done"
+
+
+def aup_policy(key_stage: str) -> Policy:
+    policy = db.session.scalar(select(Policy).where(Policy.slug == AUP_SLUGS[key_stage]))
+    if policy is None:
+        raise LookupError("The pupils' AUPs are not installed: run `flask portal install-content`.")
+    return policy
+
+
+def aup_to_show(key_stage: str, today: date) -> PolicyVersion:
+    """The version of the Key Stage's AUP a pupil reads and acknowledges today."""
+    return current_version(aup_policy(key_stage), today)
+
+
+def aup_acknowledgements(pupils: list[Pupil], key_stage: str,
+                         today: date) -> dict[int, Acknowledgement]:
+    """Each pupil's acknowledgement that is current for their Key Stage, in one query."""
+    policy = aup_policy(key_stage)
+    baseline = acknowledgement_baseline(policy, today)
+    rows = db.session.scalars(
+        select(Acknowledgement).join(Acknowledgement.policy_version)
+        .where(Acknowledgement.pupil_id.in_([pupil.id for pupil in pupils]),
+               Acknowledgement.key_stage == key_stage,
+               PolicyVersion.policy_id == policy.id, PolicyVersion.number >= baseline.number,
+               Acknowledgement.response == "acknowledged")
+        .order_by(Acknowledgement.created_at))
+    return {row.pupil_id: row for row in rows}
+
+
+def aup_due(pupil: Pupil, today: date) -> bool:
+    key_stage = pupil.school_class.key_stage
+    return pupil.id not in aup_acknowledgements([pupil], key_stage, today)
+
+
+@dataclass(frozen=True)
+class QuizProgress:
+    status: str
+    answered: int
+    attempt: QuizAttempt | None
+
+
+def quiz_progress(pupils: list[Pupil], quiz_id: str) -> dict[int, QuizProgress]:
+    """Each pupil's latest attempt at the quiz and how many questions it has answered."""
+    latest = (select(func.max(QuizAttempt.id))
+              .where(QuizAttempt.pupil_id.in_([pupil.id for pupil in pupils]),
+                     QuizAttempt.quiz_id == quiz_id)
+              .group_by(QuizAttempt.pupil_id))
+    attempts = db.session.scalars(select(QuizAttempt).where(QuizAttempt.id.in_(latest))).all()
+    answered = dict(db.session.execute(
+        select(QuizAnswer.attempt_id, func.count())
+        .where(QuizAnswer.attempt_id.in_([attempt.id for attempt in attempts]))
+        .group_by(QuizAnswer.attempt_id)).all())
+    by_pupil = {attempt.pupil_id: attempt for attempt in attempts}
+    result = {}
+    for pupil in pupils:
+        attempt = by_pupil.get(pupil.id)
+        if attempt is None:
+            result[pupil.id] = QuizProgress(NOT_STARTED, 0, None)
+        else:
+            status = DONE if attempt.finished_at else IN_PROGRESS
+            result[pupil.id] = QuizProgress(status, answered.get(attempt.id, 0), attempt)
+    return result
+
+
+def school_year_of(today: date) -> int:
+    return academic_year(today).start_year
