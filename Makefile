@@ -35,6 +35,9 @@ $(VENDOR)/.installed: package.json package-lock.json
 	cp node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/pico.min.css
 	touch $@
 
+bench: setup
+	$(BIN)/python bench/load.py
+
 lint: setup
 	$(BIN)/ruff check .
 
