@@ -37,8 +37,10 @@ def init_app(app: Flask) -> None:
     from portal.people.views import bp as people_bp
     from portal.policies.views import bp as policies_bp
     from portal.staff_module.views import bp as module_bp
+    from portal.teaching.views import bp as teaching_bp
 
-    for blueprint in (core_bp, auth_bp, people_bp, roster_bp, mail_bp, policies_bp, module_bp):
+    for blueprint in (core_bp, auth_bp, people_bp, roster_bp, mail_bp, policies_bp, module_bp,
+                      teaching_bp):
         app.register_blueprint(blueprint)
     app.before_request(enforce_access)
     app.after_request(security_headers)

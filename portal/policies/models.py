@@ -96,7 +96,9 @@ class Acknowledgement(db.Model):
     __tablename__ = "acknowledgement"
     __table_args__ = (
         UniqueConstraint("policy_version_id", "academic_year", "staff_id"),
-        UniqueConstraint("policy_version_id", "academic_year", "pupil_id"),
+        # Pupils acknowledge once per Key Stage: moving up mid-year may ask again.
+        UniqueConstraint("policy_version_id", "academic_year", "pupil_id", "key_stage",
+                         name="uq_acknowledgement_pupil_key_stage"),
         UniqueConstraint("policy_version_id", "academic_year", "guardian_id"),
         CheckConstraint(
             "CASE WHEN staff_id IS NULL THEN 0 ELSE 1 END"

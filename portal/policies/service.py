@@ -247,15 +247,16 @@ def record_acknowledgement(version: PolicyVersion, academic_year: int, *,
                      key_stage=key_stage, created_at=utcnow(),
                      recorded_by_id=recorded_by.id if recorded_by else None,
                      **{f"{name}_id": person.id})
-    return _acknowledgement_of(version, academic_year, name, person.id)
+    return _acknowledgement_of(version, academic_year, name, person.id, key_stage)
 
 
 def _acknowledgement_of(version: PolicyVersion, academic_year: int, subject: str,
-                        person_id: int) -> Acknowledgement | None:
+                        person_id: int, key_stage: str | None) -> Acknowledgement | None:
     column = getattr(Acknowledgement, f"{subject}_id")
     return db.session.scalar(select(Acknowledgement).where(
         Acknowledgement.policy_version_id == version.id,
-        Acknowledgement.academic_year == academic_year, column == person_id))
+        Acknowledgement.academic_year == academic_year, column == person_id,
+        Acknowledgement.key_stage.is_not_distinct_from(key_stage)))
 
 
 def _long(day: date) -> str:

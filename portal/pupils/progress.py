@@ -60,11 +60,14 @@ class QuizProgress:
     attempt: QuizAttempt | None
 
 
-def quiz_progress(pupils: list[Pupil], quiz_id: str) -> dict[int, QuizProgress]:
-    """Each pupil's latest attempt at the quiz and how many questions it has answered."""
+def quiz_progress(pupils: list[Pupil], quiz_id: str, year: int) -> dict[int, QuizProgress]:
+    """Each pupil's latest attempt this school year and how many questions it has answered.
+
+    Year 2 pupils take the same KS1 quiz as in Year 1: last year's attempt is history.
+    """
     latest = (select(func.max(QuizAttempt.id))
               .where(QuizAttempt.pupil_id.in_([pupil.id for pupil in pupils]),
-                     QuizAttempt.quiz_id == quiz_id)
+                     QuizAttempt.quiz_id == quiz_id, QuizAttempt.academic_year == year)
               .group_by(QuizAttempt.pupil_id))
     attempts = db.session.scalars(select(QuizAttempt).where(QuizAttempt.id.in_(latest))).all()
     answered = dict(db.session.execute(

@@ -1,0 +1,307 @@
+"""The teacher's class view: the AUP, the quiz, what to revisit, and each pupil's settings.
+
+Bulk queries only: a class of 30 costs the same few queries as a class of 5.
+Every function flushes and never commits; the view (or the CLI) commits once.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.people.models import Pupil, SchoolClass, Staff
+from portal.people.roles import ADMIN, ESAFETY_LEAD, HEAD_TEACHER
+from portal.policies.models import Acknowledgement, PolicyVersion
+from portal.policies.service import record_acknowledgement
+from portal.pupils.progress import (
+    DONE,
+    QuizProgress,
+    aup_acknowledgements,
+    aup_to_show,
+    quiz_progress,
+    school_year_of,
+)
+from portal.quiz.catalogue import quiz_for
+from portal.quiz.content import Choice, Question, Quiz
+from portal.quiz.models import QuizAnswer, QuizAttempt
+
+SEES_EVERY_CLASS = (ADMIN, HEAD_TEACHER, ESAFETY_LEAD)
+# The youngest read the AUP with their teacher; Key Stage 2 pupils acknowledge it themselves.
+READ_TOGETHER_STAGES = ("EYFS", "KS1")
+
+
+class TeachingProblem(Exception):
+    """Something the service refuses to do; the message is safe to show to the teacher."""
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A number with its base, as staff read it: "18 of 24 (75%)"."""
+
+    count: int
+    base: int
+
+    @property
+    def percent(self) -> int | None:
+        # Rounded half up (62.5% shows as 63%), not to the nearest even number.
+        return (200 * self.count + self.base) // (2 * self.base) if self.base else None
+
+    def __str__(self) -> str:
+        share = f" ({self.percent}%)" if self.base else ""
+        return f"{self.count} of {self.base}{share}"
+
+
+# Who may see what ----------------------------------------------------------------------
+
+
+def sees_every_class(staff: Staff) -> bool:
+    return staff.has_role(*SEES_EVERY_CLASS)
+
+
+def visible_classes(staff: Staff) -> list[SchoolClass]:
+    """The classes this person may see: their own, or every class for the school's leaders."""
+    if sees_every_class(staff):
+        return list(db.session.scalars(
+            select(SchoolClass).order_by(SchoolClass.year_group, SchoolClass.name)))
+    return sorted(staff.classes, key=lambda school_class: (school_class.year_group,
+                                                           school_class.name))
+
+
+def may_see(staff: Staff, school_class: SchoolClass) -> bool:
+    return sees_every_class(staff) or school_class in staff.classes
+
+
+def on_roll(classes: list[SchoolClass]) -> list[Pupil]:
+    """The pupils now in these classes (not those who have left), by name, in one query."""
+    return list(db.session.scalars(
+        select(Pupil).where(Pupil.class_id.in_([c.id for c in classes]),
+                            Pupil.left_on.is_(None))
+        .order_by(Pupil.first_name, Pupil.last_name, Pupil.id)))
+
+
+def pupil_on_roll(school_class: SchoolClass, pupil_id: int) -> Pupil | None:
+    """The pupil, if they are on the roll of this class; otherwise None."""
+    pupil = db.session.get(Pupil, pupil_id)
+    if pupil is None or pupil.class_id != school_class.id or pupil.left_on is not None:
+        return None
+    return pupil
+
+
+# The class at a glance -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PupilRow:
+    pupil: Pupil
+    acknowledgement: Acknowledgement | None  # of the AUP, current for their Key Stage
+    witness: str | None  # the member of staff who recorded it, when not given online
+    progress: QuizProgress | None  # None when the Key Stage has no quiz
+
+    @property
+    def quiz_status(self) -> str | None:
+        return self.progress.status if self.progress else None
+
+
+@dataclass(frozen=True)
+class ClassOverview:
+    school_class: SchoolClass
+    rows: list[PupilRow]
+    aup_version: PolicyVersion | None
+    quiz: Quiz | None
+
+    def quiz_count(self, status: str) -> int:
+        """How many pupils' quiz is NOT_STARTED, IN_PROGRESS or DONE."""
+        return sum(row.quiz_status == status for row in self.rows)
+
+    @property
+    def aup_done(self) -> Tally:
+        return Tally(sum(row.acknowledgement is not None for row in self.rows), len(self.rows))
+
+    @property
+    def quiz_done(self) -> Tally | None:
+        return Tally(self.quiz_count(DONE), len(self.rows)) if self.quiz else None
+
+    @property
+    def reads_together(self) -> bool:
+        return self.school_class.key_stage in READ_TOGETHER_STAGES
+
+
+def _witness_names(acknowledgements: list[Acknowledgement]) -> dict[int, str]:
+    ids = {ack.recorded_by_id for ack in acknowledgements if ack.recorded_by_id}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(ids))).all())
+
+
+def _rows(pupils: list[Pupil], key_stage: str, today: date) -> list[PupilRow]:
+    """Each pupil's AUP and quiz status, in a fixed handful of queries."""
+    acknowledged = aup_acknowledgements(pupils, key_stage, today)
+    witnesses = _witness_names(list(acknowledged.values()))
+    quiz = quiz_for(key_stage)
+    progress = quiz_progress(pupils, quiz.id, school_year_of(today)) if quiz else {}
+    rows = []
+    for pupil in pupils:
+        ack = acknowledged.get(pupil.id)
+        witness = witnesses.get(ack.recorded_by_id) if ack and ack.recorded_by_id else None
+        rows.append(PupilRow(pupil, ack, witness, progress.get(pupil.id)))
+    return rows
+
+
+def class_summaries(classes: list[SchoolClass], today: date) -> list[ClassOverview]:
+    """Each class's pupils, AUP and quiz status; the queries grow with Key Stages, not pupils."""
+    stage_of = {school_class.id: school_class.key_stage for school_class in classes}
+    versions = {stage: aup_to_show(stage, today) for stage in set(stage_of.values())}
+    by_stage: dict[str, list[Pupil]] = defaultdict(list)
+    for pupil in on_roll(classes):
+        by_stage[stage_of[pupil.class_id]].append(pupil)
+    rows: dict[int, list[PupilRow]] = defaultdict(list)
+    for stage, pupils in by_stage.items():
+        for row in _rows(pupils, stage, today):
+            rows[row.pupil.class_id].append(row)
+    return [ClassOverview(school_class, rows[school_class.id],
+                          versions[school_class.key_stage], quiz_for(school_class.key_stage))
+            for school_class in classes]
+
+
+def class_overview(school_class: SchoolClass, today: date) -> ClassOverview:
+    """One class: its pupils on roll with their AUP and quiz status, and the totals."""
+    return class_summaries([school_class], today)[0]
+
+
+def pupil_row(pupil: Pupil, today: date) -> PupilRow:
+    """One pupil's row of the class view (after their settings change)."""
+    return _rows([pupil], pupil.school_class.key_stage, today)[0]
+
+
+# What the class found hard ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionStat:
+    number: int
+    question: Question
+    answered: Tally  # pupils who answered it, of the pupils on roll
+    correct: Tally  # pupils who answered it correctly, of those who answered it
+    wrong_choices: tuple[Choice, ...]  # the most chosen wrong answer(s); several if tied
+    wrong_count: int  # pupils who chose each of them
+
+    @property
+    def strand(self) -> str:
+        return self.question.strand_label
+
+
+@dataclass(frozen=True)
+class QuizStats:
+    quiz: Quiz
+    questions: list[QuestionStat]
+    left_out: int  # answers given to an earlier revision of the quiz file, not counted
+
+
+def _answer_counts(school_class: SchoolClass, quiz: Quiz,
+                   year: int) -> list[tuple[str, str, str, int]]:
+    """(question, choice, revision, pupils) over each pupil's latest attempt: one query."""
+    latest = (select(func.max(QuizAttempt.id))
+              .join(Pupil, Pupil.id == QuizAttempt.pupil_id)
+              .where(Pupil.class_id == school_class.id, Pupil.left_on.is_(None),
+                     QuizAttempt.quiz_id == quiz.id, QuizAttempt.academic_year == year)
+              .group_by(QuizAttempt.pupil_id))
+    return db.session.execute(
+        select(QuizAnswer.question_id, QuizAnswer.choice_id, QuizAttempt.quiz_revision,
+               func.count())
+        .join(QuizAnswer.attempt).where(QuizAttempt.id.in_(latest))
+        .group_by(QuizAnswer.question_id, QuizAnswer.choice_id, QuizAttempt.quiz_revision)
+    ).all()
+
+
+def _question_stat(number: int, question: Question, chosen: dict, on_roll_count: int):
+    counts = {choice.id: chosen.get((question.id, choice.id), 0) for choice in question.choices}
+    answered = sum(counts.values())
+    wrong = [choice for choice in question.choices if not choice.correct and counts[choice.id]]
+    most = max((counts[choice.id] for choice in wrong), default=0)
+    return QuestionStat(number, question, Tally(answered, on_roll_count),
+                        Tally(counts[question.correct_choice_id], answered),
+                        tuple(choice for choice in wrong if counts[choice.id] == most), most)
+
+
+def question_stats(school_class: SchoolClass, quiz: Quiz, year: int) -> QuizStats:
+    """Per question, in quiz order: how many answered, the share correct, the commonest slip.
+
+    Counts each pupil on roll once, by their latest attempt this school year (``year``, its
+    start year); answers given to an earlier
+    revision of the quiz are history (their choices may mean something else) and left out.
+    """
+    chosen: dict[tuple[str, str], int] = defaultdict(int)
+    left_out = 0
+    for question_id, choice_id, revision, pupils in _answer_counts(school_class, quiz, year):
+        if revision == quiz.revision:
+            chosen[(question_id, choice_id)] += pupils
+        else:
+            left_out += pupils
+    roll = db.session.scalar(select(func.count()).select_from(Pupil).where(
+        Pupil.class_id == school_class.id, Pupil.left_on.is_(None)))
+    return QuizStats(quiz, [_question_stat(number, question, chosen, roll)
+                            for number, question in enumerate(quiz.questions, start=1)],
+                     left_out)
+
+
+# What the teacher changes ---------------------------------------------------------------
+
+
+def set_accommodations(pupil: Pupil, always_read_aloud: bool, two_choices: bool) -> Pupil:
+    """The pupil's quiz settings: read every screen aloud; show the right answer and one other."""
+    pupil.always_read_aloud = bool(always_read_aloud)
+    pupil.two_choices = bool(two_choices)
+    db.session.flush()
+    return pupil
+
+
+@dataclass(frozen=True)
+class ReadTogether:
+    version: PolicyVersion | None
+    due: list[Pupil]  # on roll and not yet acknowledged for this Key Stage
+    on_roll: int
+
+
+def read_together(school_class: SchoolClass, today: date) -> ReadTogether:
+    """The AUP to read with the class today, and who still needs to acknowledge it."""
+    pupils = on_roll([school_class])
+    if school_class.key_stage not in READ_TOGETHER_STAGES:
+        return ReadTogether(None, [], len(pupils))
+    acknowledged = aup_acknowledgements(pupils, school_class.key_stage, today)
+    return ReadTogether(aup_to_show(school_class.key_stage, today),
+                        [pupil for pupil in pupils if pupil.id not in acknowledged], len(pupils))
+
+
+def _present_pupils(school_class: SchoolClass, pupil_ids: list[int]) -> list[Pupil]:
+    roll = {pupil.id: pupil for pupil in on_roll([school_class])}
+    if set(pupil_ids) - roll.keys():
+        raise TeachingProblem(f"Some of the pupils ticked are not on the roll of "
+                              f"{school_class.name}, so nothing was recorded. "
+                              "Reload the page and try again.")
+    return [roll[pupil_id] for pupil_id in sorted(set(pupil_ids))]
+
+
+def record_class_acknowledgement(school_class: SchoolClass, pupil_ids_present: list[int],
+                                 teacher: Staff, today: date) -> int:
+    """Record "we read it together in class" for the pupils present, with the teacher as witness.
+
+    Only for EYFS and KS1. Pupils who have already acknowledged for their Key Stage are left
+    as they are, so recording twice changes nothing. Returns how many were recorded.
+    """
+    stage = school_class.key_stage
+    if stage not in READ_TOGETHER_STAGES:
+        raise TeachingProblem("Pupils in Key Stage 2 acknowledge the AUP themselves, on their "
+                              "own screen, so there is no class acknowledgement for them.")
+    pupils = _present_pupils(school_class, pupil_ids_present)
+    version = aup_to_show(stage, today)
+    if version is None:
+        raise TeachingProblem("No version of the AUP is in force yet, so nothing was recorded.")
+    before = aup_acknowledgements(pupils, stage, today)
+    for pupil in pupils:
+        if pupil.id not in before:
+            record_acknowledgement(version, school_year_of(today), pupil=pupil,
+                                   method="in_class", recorded_by=teacher, key_stage=stage)
+    db.session.flush()
+    return len(aup_acknowledgements(pupils, stage, today)) - len(before)

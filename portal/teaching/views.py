@@ -1,0 +1,114 @@
+"""The teacher's class pages: the class at a glance, pupils' settings, reading the AUP together."""
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from portal.auth.access import roles_required
+from portal.extensions import db
+from portal.htmx import is_fragment_request
+from portal.people.models import SchoolClass, Staff
+from portal.people.roles import ADMIN, ESAFETY_LEAD, HEAD_TEACHER, TEACHER
+from portal.people.school_year import KEY_STAGE_NAMES
+from portal.policies.markdown import aup_lines
+from portal.pupils.progress import school_year_of
+from portal.teaching import service
+
+bp = Blueprint("teaching", __name__, url_prefix="/teach")
+
+VIEWERS = (TEACHER, ADMIN, HEAD_TEACHER, ESAFETY_LEAD)
+QUIZ_LABELS = {"not_started": "Not started", "in_progress": "In progress", "done": "Done"}
+METHOD_LABELS = {"online": "online", "in_class": "in class", "in_person": "in person",
+                 "paper": "on paper", "phone": "by phone"}
+
+
+@bp.context_processor
+def teaching_helpers() -> dict:
+    return {"quiz_labels": QUIZ_LABELS, "method_labels": METHOD_LABELS,
+            "key_stage_names": KEY_STAGE_NAMES, "aup_lines": aup_lines}
+
+
+def me() -> Staff:
+    """The signed-in person as a row of this session (already loaded, so no query)."""
+    return db.session.get(Staff, current_user.id)
+
+
+def class_or_403(class_id: int) -> SchoolClass:
+    """The class, if this person teaches it or leads the school; otherwise 403."""
+    school_class = db.get_or_404(SchoolClass, class_id)
+    if not service.may_see(me(), school_class):
+        abort(403)
+    return school_class
+
+
+def recorded_note(recorded: int, due: int, ticked: int) -> tuple[str, str]:
+    """The flash after a class acknowledgement, and its category."""
+    if not ticked:
+        return "Nobody was ticked, so nothing was recorded.", "info"
+    if not recorded:
+        return "Everyone ticked had already acknowledged it; nothing new was recorded.", "info"
+    return f"Recorded for {recorded} of {due} pupil{'' if due == 1 else 's'}.", "success"
+
+
+@bp.get("/classes/")
+@roles_required(*VIEWERS)
+def classes():
+    staff = me()
+    return render_template("teaching/classes.html", every=service.sees_every_class(staff),
+                           summaries=service.class_summaries(service.visible_classes(staff),
+                                                             date.today()))
+
+
+@bp.get("/classes/<int:class_id>")
+@roles_required(*VIEWERS)
+def class_view(class_id: int):
+    school_class = class_or_403(class_id)
+    overview = service.class_overview(school_class, date.today())
+    stats = service.question_stats(school_class, overview.quiz, school_year_of(date.today())) \
+        if overview.quiz else None
+    return render_template("teaching/class.html", overview=overview, stats=stats,
+                           school_class=school_class)
+
+
+@bp.post("/classes/<int:class_id>/pupils/<int:pupil_id>/accommodations")
+@roles_required(*VIEWERS)
+def accommodations(class_id: int, pupil_id: int):
+    school_class = class_or_403(class_id)
+    pupil = service.pupil_on_roll(school_class, pupil_id) or abort(404)
+    service.set_accommodations(pupil, "always_read_aloud" in request.form,
+                               "two_choices" in request.form)
+    db.session.commit()
+    note = f"Saved the quiz settings for {pupil.full_name}."
+    if not is_fragment_request():
+        flash(note, "success")
+        return redirect(url_for("teaching.class_view", class_id=class_id,
+                                _anchor=f"pupil-{pupil.id}"))
+    response = render_template("teaching/_pupil_row.html", school_class=school_class,
+                               row=service.pupil_row(pupil, date.today()), note=note)
+    return response, 200, {"Vary": "HX-Request"}
+
+
+@bp.get("/classes/<int:class_id>/aup")
+@roles_required(*VIEWERS)
+def read_aup(class_id: int):
+    school_class = class_or_403(class_id)
+    return render_template("teaching/read_aup.html", school_class=school_class,
+                           together=service.read_together(school_class, date.today()))
+
+
+@bp.post("/classes/<int:class_id>/aup")
+@roles_required(*VIEWERS)
+def record_aup(class_id: int):
+    school_class, today = class_or_403(class_id), date.today()
+    due, present = service.read_together(school_class, today).due, request.form.getlist(
+        "pupil", type=int)
+    try:
+        recorded = service.record_class_acknowledgement(school_class, present, me(), today)
+    except service.TeachingProblem as problem:
+        db.session.rollback()
+        flash(str(problem), "error")
+        return redirect(url_for("teaching.read_aup", class_id=class_id))
+    db.session.commit()
+    flash(*recorded_note(recorded, len(due), len(present)))
+    return redirect(url_for("teaching.class_view", class_id=class_id))
