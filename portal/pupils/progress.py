@@ -60,11 +60,13 @@ class QuizProgress:
     attempt: QuizAttempt | None
 
 
-def quiz_progress(pupils: list[Pupil], quiz_id: str, year: int) -> dict[int, QuizProgress]:
-    """Each pupil's latest attempt this school year and how many questions it has answered.
-
-    Year 2 pupils take the same KS1 quiz as in Year 1: last year's attempt is history.
+def quiz_progress(pupils: list[Pupil], quiz_id: str,
+                  year: int | None = None) -> dict[int, QuizProgress]:
+    """Each pupil's latest attempt in the school year ``year`` (default: this one) and how many
+    questions it has answered. Year 2 pupils take the same KS1 quiz as in Year 1: last year's
+    attempt is history.
     """
+    year = year if year is not None else school_year_of(date.today())
     latest = (select(func.max(QuizAttempt.id))
               .where(QuizAttempt.pupil_id.in_([pupil.id for pupil in pupils]),
                      QuizAttempt.quiz_id == quiz_id, QuizAttempt.academic_year == year)
