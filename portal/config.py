@@ -39,6 +39,9 @@ DEFAULTS = {
     "LOGIN_THROTTLE_MINUTES": 15,
     # How many reverse proxies (nginx, Caddy) stand in front: their X-Forwarded-* are trusted.
     "TRUSTED_PROXIES": 0,
+    # Class sessions for pupils' sign-in end at this time of the school day (HH:MM, school clock;
+    # empty for no end-of-day limit), or two hours after they start if sooner.
+    "SCHOOL_DAY_ENDS": "15:30",
     # The staff module is due each year on this day (MM-DD), or this many days after joining.
     "STAFF_MODULE_DUE": "09-30",
     "STAFF_MODULE_NEW_STAFF_DAYS": 30,

@@ -31,6 +31,7 @@ CONTENT_SECURITY_POLICY = "; ".join([
 
 def init_app(app: Flask) -> None:
     from portal.auth.views import bp as auth_bp
+    from portal.classroom.views import bp as classroom_bp
     from portal.core.views import bp as core_bp
     from portal.mail.views import bp as mail_bp
     from portal.people.roster_views import bp as roster_bp
@@ -40,7 +41,7 @@ def init_app(app: Flask) -> None:
     from portal.teaching.views import bp as teaching_bp
 
     for blueprint in (core_bp, auth_bp, people_bp, roster_bp, mail_bp, policies_bp, module_bp,
-                      teaching_bp):
+                      teaching_bp, classroom_bp):
         app.register_blueprint(blueprint)
     app.before_request(enforce_access)
     app.after_request(security_headers)

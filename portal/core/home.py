@@ -2,7 +2,8 @@
 
 from datetime import date
 
-from portal.people.models import Staff
+from portal.classroom.service import teacher_panel_context
+from portal.people.models import Staff, utcnow
 from portal.people.roles import ADMIN, ESAFETY_LEAD, GOVERNOR, HEAD_TEACHER
 from portal.policies.service import review_alerts
 from portal.staff_module.reminders import outstanding_and_complete
@@ -18,6 +19,7 @@ def home_panels(staff: Staff, today: date) -> dict:
     except LookupError:
         panels["content_missing"] = True  # a new install that skipped `install-content`
         return panels
+    panels.update(teacher_panel_context(staff, utcnow()))
     if takes_module(staff):
         panels["module"] = module_status(staff, today, settings())
     if staff.has_role(*LEADERS):

@@ -1,0 +1,277 @@
+"""Class sessions and picture sign-in: verb functions that flush and never commit.
+
+Times are naive UTC, passed in; the end of the school day is a ``time`` carrying the
+school's time zone (naive means UTC), or None for no end-of-day limit.
+"""
+
+import secrets
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import or_, select, update
+
+from portal.classroom.models import ClassSession, SessionPupil
+from portal.classroom.pictures import BY_KEY, PICTURES
+from portal.database import insert_if_absent
+from portal.extensions import db
+from portal.people.models import Pupil, SchoolClass, Staff
+from portal.people.roles import ADMIN, ESAFETY_LEAD, HEAD_TEACHER
+from portal.pupils import progress
+from portal.quiz.catalogue import quiz_for
+
+SESSION_LENGTH = timedelta(hours=2)
+MAX_WRONG_PICTURES = 3
+# May run a session for any class; a teacher only for the classes they teach.
+ANY_CLASS_ROLES = (ADMIN, HEAD_TEACHER, ESAFETY_LEAD)
+NOT_IN_CLASS, NO_PICTURE, LOCKED, WRONG, CLOSED = (
+    "not_in_class", "no_picture", "locked", "wrong", "closed")
+_random = secrets.SystemRandom()
+
+
+class SignInProblem(Exception):
+    """Why a pupil cannot sign in: a kind message, and a ``kind`` the view maps to a page."""
+
+    def __init__(self, message: str, kind: str, tries_left: int = 0):
+        super().__init__(message)
+        self.message, self.kind, self.tries_left = message, kind, tries_left
+
+
+class SessionProblem(Exception):
+    """Why a class session cannot start."""
+
+
+def may_run_sessions(staff: Staff, school_class: SchoolClass) -> bool:
+    """Leaders may run any class's session; a teacher only their own classes'."""
+    return staff.has_role(*ANY_CLASS_ROLES) or any(c.id == school_class.id for c in staff.classes)
+
+
+def school_day_end(now: datetime, day_ends_at: time | None) -> datetime | None:
+    """Today's end of the school day (on the school's clock) as naive UTC."""
+    if day_ends_at is None:
+        return None
+    zone = day_ends_at.tzinfo or UTC
+    local_day = now.replace(tzinfo=UTC).astimezone(zone).date()
+    local_end = datetime.combine(local_day, day_ends_at.replace(tzinfo=None), tzinfo=zone)
+    return local_end.astimezone(UTC).replace(tzinfo=None)
+
+
+def _is_open(now: datetime):
+    return ClassSession.ended_at.is_(None), ClassSession.expires_at > now
+
+
+def open_session_of_class(school_class: SchoolClass, now: datetime) -> ClassSession | None:
+    return db.session.scalar(select(ClassSession).where(
+        ClassSession.class_id == school_class.id, *_is_open(now)
+    ).order_by(ClassSession.id.desc()).limit(1))
+
+
+def start_session(school_class: SchoolClass, teacher: Staff, now: datetime,
+                  day_ends_at: time | None) -> ClassSession:
+    """The class's open session, or a new one lasting two hours or to the end of the day."""
+    existing = open_session_of_class(school_class, now)
+    if existing is not None:
+        return existing
+    expires_at = now + SESSION_LENGTH
+    day_end = school_day_end(now, day_ends_at)
+    if day_end is not None and day_end <= now:
+        raise SessionProblem("The school day has ended, so pupils cannot sign in until tomorrow.")
+    class_session = ClassSession(
+        class_id=school_class.id, started_by_id=teacher.id, code=_free_code(now),
+        started_at=now, expires_at=min(expires_at, day_end or expires_at))
+    db.session.add(class_session)
+    db.session.flush()
+    return class_session
+
+
+def _free_code(now: datetime) -> str:
+    """Four random digits that no open session is using."""
+    taken = set(db.session.scalars(select(ClassSession.code).where(*_is_open(now))))
+    for _ in range(200):
+        code = f"{secrets.randbelow(10_000):04d}"
+        if code not in taken:
+            return code
+    raise SessionProblem("Too many class sessions are open. End one and try again.")
+
+
+def open_session_for_code(code: str | None, now: datetime) -> ClassSession | None:
+    """The open session with this four-digit code, or None."""
+    code = (code or "").strip()
+    if len(code) != 4 or not (code.isascii() and code.isdigit()):
+        return None
+    return db.session.scalar(select(ClassSession).where(
+        ClassSession.code == code, *_is_open(now)).order_by(ClassSession.id.desc()).limit(1))
+
+
+def open_session(session_id: object, now: datetime) -> ClassSession | None:
+    """The session with this id (as kept on a tablet) if it is still open."""
+    if not isinstance(session_id, int):
+        return None
+    class_session = db.session.get(ClassSession, session_id)
+    return class_session if class_session and class_session.is_open(now) else None
+
+
+def end_session(class_session: ClassSession, now: datetime) -> None:
+    """End the session now: no more sign-ins, and signed-in pupils are signed out."""
+    if class_session.ended_at is None:
+        class_session.ended_at = now
+        db.session.flush()
+
+
+def pupils_on_roll(class_id: int) -> list[Pupil]:
+    """The pupils on a class's roll (not left), by first name."""
+    return list(db.session.scalars(select(Pupil).where(
+        Pupil.class_id == class_id, Pupil.left_on.is_(None)
+    ).order_by(Pupil.first_name, Pupil.last_name, Pupil.id)))
+
+
+def class_pupils(class_session: ClassSession) -> list[Pupil]:
+    """The pupils on the roll of the session's class, by first name."""
+    return pupils_on_roll(class_session.class_id)
+
+
+def seat_of(class_session: ClassSession, pupil_id: int) -> SessionPupil | None:
+    return db.session.scalar(select(SessionPupil).where(
+        SessionPupil.session_id == class_session.id, SessionPupil.pupil_id == pupil_id))
+
+
+def pupil_at_the_door(class_session: ClassSession, pupil_id: int) -> Pupil:
+    """The pupil about to choose a picture, or SignInProblem if they cannot."""
+    pupil = db.session.get(Pupil, pupil_id)
+    if pupil is None or pupil.class_id != class_session.class_id or pupil.left_on is not None:
+        raise SignInProblem("We can't find you in this class. Ask your teacher.", NOT_IN_CLASS)
+    if pupil.picture not in BY_KEY:
+        raise SignInProblem("Ask your teacher to give you a picture.", NO_PICTURE)
+    seat = seat_of(class_session, pupil_id)
+    if seat is not None and seat.locked:
+        raise SignInProblem("Ask your teacher to help you sign in.", LOCKED)
+    return pupil
+
+
+def choose_picture(class_session: ClassSession, pupil_id: int, picture: str,
+                   now: datetime) -> SessionPupil:
+    """The pupil's seat if ``picture`` is theirs; otherwise count the try and explain."""
+    if not class_session.is_open(now):
+        raise SignInProblem("This class session has ended.", CLOSED)
+    pupil = pupil_at_the_door(class_session, pupil_id)
+    insert_if_absent(SessionPupil, session_id=class_session.id, pupil_id=pupil.id,
+                     wrong_pictures=0, locked=False)
+    seat = seat_of(class_session, pupil.id)
+    if picture != pupil.picture:
+        _count_wrong_picture(seat)
+    seat.wrong_pictures = 0
+    seat.last_seen_at = now
+    db.session.flush()
+    return seat
+
+
+def _count_wrong_picture(seat: SessionPupil) -> None:
+    """One more wrong try, counted in the database so parallel taps cannot skip the lock."""
+    tries = SessionPupil.wrong_pictures + 1
+    db.session.execute(
+        update(SessionPupil).where(SessionPupil.id == seat.id)
+        .values(wrong_pictures=tries, locked=or_(SessionPupil.locked, tries >= MAX_WRONG_PICTURES))
+        .execution_options(synchronize_session=False))
+    db.session.refresh(seat)
+    if seat.locked:
+        raise SignInProblem("Ask your teacher to help you sign in.", LOCKED)
+    left = MAX_WRONG_PICTURES - seat.wrong_pictures
+    raise SignInProblem(f"Not that one. You have {left} more {'try' if left == 1 else 'tries'}.",
+                        WRONG, tries_left=left)
+
+
+def unlock(class_session: ClassSession, pupil_id: int) -> Pupil:
+    """Let a locked pupil try their picture again (three more tries)."""
+    pupil = db.session.get(Pupil, pupil_id)
+    if pupil is None or pupil.class_id != class_session.class_id:
+        raise SignInProblem("That pupil is not in this class.", NOT_IN_CLASS)
+    seat = seat_of(class_session, pupil_id)
+    if seat is not None:
+        seat.locked, seat.wrong_pictures = False, 0
+        db.session.flush()
+    return pupil
+
+
+def set_picture(pupil: Pupil, picture: str) -> None:
+    if picture not in BY_KEY:
+        raise ValueError(f"unknown picture {picture!r}")
+    pupil.picture = picture
+    db.session.flush()
+
+
+def new_picture(pupil: Pupil) -> str:
+    """Give the pupil a different picture, at random (the teacher's "reset")."""
+    pupil.picture = _random.choice([p.key for p in PICTURES if p.key != pupil.picture])
+    db.session.flush()
+    return pupil.picture
+
+
+def reset_pictures(school_class: SchoolClass, everyone: bool = False) -> int:
+    """Random pictures for pupils without one (or for everyone), spread evenly; how many."""
+    pupils = pupils_on_roll(school_class.id)
+    targets = [p for p in pupils if everyone or p.picture not in BY_KEY]
+    used = Counter(p.picture for p in pupils if p not in targets)
+    _random.shuffle(targets)
+    for pupil in targets:
+        fewest = min(used[p.key] for p in PICTURES)
+        pupil.picture = _random.choice([p.key for p in PICTURES if used[p.key] == fewest])
+        used[pupil.picture] += 1
+    db.session.flush()
+    return len(targets)
+
+
+@dataclass(frozen=True)
+class LiveRow:
+    """One pupil on the board: nothing a class could not see on the sign-in grid, plus progress."""
+
+    pupil_id: int
+    display_name: str
+    signed_in: bool
+    locked: bool
+    aup_done: bool | None  # None: the AUPs are not installed
+    quiz_status: str | None  # None: no quiz for this Key Stage
+    quiz_answered: int
+    quiz_total: int
+
+    @property
+    def progress(self) -> str:
+        aup = {True: "AUP done", False: "AUP to do", None: "AUP not set up"}[self.aup_done]
+        quiz = {None: "no quiz", progress.NOT_STARTED: "quiz not started",
+                progress.DONE: "quiz finished"}.get(
+            self.quiz_status, f"quiz {self.quiz_answered} of {self.quiz_total}")
+        return f"{aup} · {quiz}"
+
+
+def live_view(class_session: ClassSession, today: date) -> list[LiveRow]:
+    """Each pupil on roll: signed in, locked, and progress. A fixed number of queries."""
+    pupils = class_pupils(class_session)
+    seats = {seat.pupil_id: seat for seat in db.session.scalars(
+        select(SessionPupil).where(SessionPupil.session_id == class_session.id))}
+    key_stage = class_session.school_class.key_stage
+    try:
+        acknowledged = progress.aup_acknowledgements(pupils, key_stage, today)
+    except LookupError:
+        acknowledged = None
+    quiz = quiz_for(key_stage)
+    year = progress.school_year_of(today)
+    quizzes = progress.quiz_progress(pupils, quiz.id, year) if quiz else {}
+    return [_live_row(pupil, seats.get(pupil.id), acknowledged, quizzes.get(pupil.id),
+                      len(quiz.questions) if quiz else 0) for pupil in pupils]
+
+
+def _live_row(pupil, seat, acknowledged, quiz_state, quiz_total) -> LiveRow:
+    return LiveRow(
+        pupil.id, pupil.display_name,
+        signed_in=bool(seat and seat.signed_in_at), locked=bool(seat and seat.locked),
+        aup_done=None if acknowledged is None else pupil.id in acknowledged,
+        quiz_status=quiz_state.status if quiz_state else None,
+        quiz_answered=quiz_state.answered if quiz_state else 0, quiz_total=quiz_total)
+
+
+def teacher_panel_context(staff: Staff, now: datetime) -> dict:
+    """For the home page: each class the member of staff teaches, with its open session."""
+    classes = list(staff.classes)
+    open_sessions = {s.class_id: s for s in db.session.scalars(select(ClassSession).where(
+        ClassSession.class_id.in_([c.id for c in classes]), *_is_open(now)
+    ).order_by(ClassSession.id))}
+    return {"classroom_classes": [(c, open_sessions.get(c.id)) for c in classes]}

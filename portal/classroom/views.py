@@ -1,0 +1,291 @@
+"""Classroom sign-in: the pupils' tablet pages (/class) and the teacher's board (/teach)."""
+
+from hashlib import blake2s
+
+import segno
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user
+from markupsafe import Markup
+
+from portal.auth.access import public, roles_required
+from portal.classroom import forms, service
+from portal.classroom.models import ClassSession
+from portal.classroom.pictures import PICTURES, picture_choices, picture_named
+from portal.classroom.pupil_auth import sign_in_pupil, sign_out_pupil
+from portal.extensions import db
+from portal.htmx import is_fragment_request
+from portal.people.models import Pupil, SchoolClass, utcnow
+from portal.people.roles import ADMIN, ESAFETY_LEAD, HEAD_TEACHER, TEACHER
+from portal.urls import external_url
+from portal.web import school_time
+
+bp = Blueprint("classroom", __name__)
+CLASS_KEY = "class_session"  # the open class session this tablet signs pupils into
+RUNNERS = (TEACHER, ADMIN, HEAD_TEACHER, ESAFETY_LEAD)
+WRONG_CODE = "That code isn't open. Check the board, or ask your teacher."
+NO_CODE = "Type the four numbers from the board."
+STATUS = {service.WRONG: 422, service.LOCKED: 423, service.NO_PICTURE: 409}
+
+
+# The pupils' side: code, name, picture.
+
+def pupil_page(template: str, class_session: ClassSession | None = None, status: int = 200,
+               **context):
+    stage = class_session.school_class.key_stage if class_session else None
+    response = make_response(render_template(template, stage=stage, **context), status)
+    response.headers["Cache-Control"] = "no-store"  # a shared tablet keeps no names in its cache
+    return response
+
+
+def tablet_session() -> ClassSession | None:
+    return service.open_session(session.get(CLASS_KEY), utcnow())
+
+
+def back_to_start():
+    if session.pop(CLASS_KEY, None) is not None:
+        flash("That class session has ended. Ask your teacher for the new code.", "info")
+    return redirect(url_for("classroom.start"))
+
+
+@bp.route("/class", methods=["GET", "POST"])
+@public
+def start():
+    code = request.form.get("code") if request.method == "POST" else request.args.get("code")
+    if code is None:
+        return pupil_page("classroom/code.html", code="")
+    class_session = service.open_session_for_code(code, utcnow())
+    if class_session is None:
+        return pupil_page("classroom/code.html", code=code.strip()[:4], status=422,
+                          error=WRONG_CODE if code.strip() else NO_CODE)
+    session[CLASS_KEY] = class_session.id
+    return redirect(url_for("classroom.names"))
+
+
+@bp.get("/class/names")
+@public
+def names():
+    class_session = tablet_session()
+    if class_session is None:
+        return back_to_start()
+    return pupil_page("classroom/names.html", class_session,
+                      pupils=service.class_pupils(class_session))
+
+
+@bp.get("/class/names/<int:pupil_id>")
+@public
+def pictures(pupil_id: int):
+    class_session = tablet_session()
+    if class_session is None:
+        return back_to_start()
+    try:
+        pupil = service.pupil_at_the_door(class_session, pupil_id)
+    except service.SignInProblem as problem:
+        return problem_page(class_session, pupil_id, problem)
+    return pupil_page("classroom/pictures.html", class_session, pupil=pupil, pictures=PICTURES,
+                      read_aloud_always=pupil.always_read_aloud)
+
+
+@bp.post("/class/names/<int:pupil_id>")
+@public
+def choose(pupil_id: int):
+    class_session, form = tablet_session(), forms.PictureForm()
+    if class_session is None:
+        return back_to_start()
+    if not form.validate():
+        abort(400)
+    try:
+        seat = service.choose_picture(class_session, pupil_id, form.picture.data, utcnow())
+    except service.SignInProblem as problem:
+        db.session.commit()  # a wrong try counts, even though the pupil is not signed in
+        return problem_page(class_session, pupil_id, problem)
+    sign_in_pupil(seat)
+    session[CLASS_KEY] = class_session.id  # sign_in_pupil starts a fresh session: keep the class
+    db.session.commit()
+    return redirect(pupil_home_url())
+
+
+def problem_page(class_session: ClassSession, pupil_id: int, problem: service.SignInProblem):
+    if problem.kind == service.NOT_IN_CLASS:
+        abort(404)
+    if problem.kind == service.CLOSED:
+        return back_to_start()
+    if problem.kind == service.WRONG:
+        pupil = db.session.get(Pupil, pupil_id)
+        return pupil_page("classroom/pictures.html", class_session, status=422, pupil=pupil,
+                          pictures=PICTURES, message=problem.message,
+                          read_aloud_always=pupil.always_read_aloud)
+    return pupil_page("classroom/ask_teacher.html", class_session, status=STATUS[problem.kind],
+                      message=problem.message)
+
+
+def pupil_home_url() -> str:
+    """The pupils' own page, once that blueprint is registered."""
+    return url_for("pupil.home") if "pupil.home" in current_app.view_functions else "/me"
+
+
+@bp.post("/class/sign-out")
+@public
+def sign_out():
+    sign_out_pupil()
+    return redirect(url_for("classroom.names"))
+
+
+# The teacher's side: start, board, unlock, end; picture passwords and login cards.
+
+def me():
+    return current_user._get_current_object()
+
+
+def class_for_me(class_id: int) -> SchoolClass:
+    school_class = db.get_or_404(SchoolClass, class_id)
+    if not service.may_run_sessions(me(), school_class):
+        abort(403)
+    return school_class
+
+
+def session_for_me(session_id: int) -> ClassSession:
+    class_session = db.get_or_404(ClassSession, session_id)
+    class_for_me(class_session.class_id)
+    return class_session
+
+
+def day_ends_at():
+    config = current_app.config
+    return forms.parse_day_end(config.get("SCHOOL_DAY_ENDS", "15:30"), config.get("TIMEZONE"))
+
+
+@bp.post("/teach/sessions")
+@roles_required(*RUNNERS)
+def start_session():
+    form = forms.StartSessionForm()
+    if not form.validate():
+        abort(400)
+    school_class = class_for_me(form.class_id.data)
+    try:
+        class_session = service.start_session(school_class, me(), utcnow(), day_ends_at())
+    except service.SessionProblem as problem:
+        flash(str(problem), "error")
+        return redirect(url_for("core.home"))
+    db.session.commit()
+    return redirect(url_for("classroom.board", session_id=class_session.id))
+
+
+def live_context(class_session: ClassSession) -> dict:
+    now = utcnow()
+    rows = service.live_view(class_session, school_time(now).date())
+    is_open = class_session.is_open(now)
+    version = blake2s(repr((rows, is_open)).encode(), digest_size=8).hexdigest()
+    return {"class_session": class_session, "rows": rows, "is_open": is_open,
+            "version": version, "signed_in": sum(r.signed_in for r in rows),
+            "locked": sum(r.locked for r in rows)}
+
+
+def qr_svg(text: str) -> Markup:
+    """The QR code as inline SVG: a viewBox to scale by CSS, and a size for when CSS is absent."""
+    svg = segno.make(text, error="m").svg_inline(omitsize=True, svgclass="qr-code", lineclass=None)
+    return Markup(svg.replace("<svg ", '<svg width="296" height="296" ', 1))  # noqa: S704
+
+
+@bp.get("/teach/sessions/<int:session_id>")
+@roles_required(*RUNNERS)
+def board(session_id: int):
+    class_session = session_for_me(session_id)
+    address = external_url("classroom.start")
+    return render_template("classroom/board.html", address=address,
+                           qr=qr_svg(f"{address}?code={class_session.code}"),
+                           **live_context(class_session))
+
+
+@bp.get("/teach/sessions/<int:session_id>/live")
+@roles_required(*RUNNERS)
+def live(session_id: int):
+    class_session = session_for_me(session_id)
+    if not is_fragment_request():
+        return redirect(url_for("classroom.board", session_id=session_id))
+    context = live_context(class_session)
+    if request.args.get("v") == context["version"]:
+        return "", 204  # nothing changed: htmx keeps the list, screen readers stay quiet
+    return render_template("classroom/_live.html", **context)
+
+
+@bp.post("/teach/sessions/<int:session_id>/unlock/<int:pupil_id>")
+@roles_required(*RUNNERS)
+def unlock(session_id: int, pupil_id: int):
+    class_session = session_for_me(session_id)
+    try:
+        pupil = service.unlock(class_session, pupil_id)
+    except service.SignInProblem:
+        abort(404)
+    db.session.commit()
+    if is_fragment_request():
+        return render_template("classroom/_live.html", **live_context(class_session))
+    flash(f"{pupil.display_name} can try their picture again.", "success")
+    return redirect(url_for("classroom.board", session_id=session_id))
+
+
+@bp.post("/teach/sessions/<int:session_id>/end")
+@roles_required(*RUNNERS)
+def end(session_id: int):
+    class_session = session_for_me(session_id)
+    service.end_session(class_session, utcnow())
+    db.session.commit()
+    flash("The class session has ended. Pupils on the tablets are signed out.", "success")
+    return redirect(url_for("classroom.board", session_id=session_id))
+
+
+@bp.get("/teach/classes/<int:class_id>/pictures")
+@roles_required(*RUNNERS)
+def class_pictures(class_id: int):
+    school_class = class_for_me(class_id)
+    return render_template("classroom/manage_pictures.html", school_class=school_class,
+                           pupils=service.pupils_on_roll(class_id), choices=picture_choices(),
+                           picture_named=picture_named)
+
+
+@bp.post("/teach/classes/<int:class_id>/pictures")
+@roles_required(*RUNNERS)
+def give_pictures(class_id: int):
+    school_class, form = class_for_me(class_id), forms.GivePicturesForm()
+    if not form.validate():
+        abort(400)
+    count = service.reset_pictures(school_class, everyone=form.which.data == "everyone")
+    db.session.commit()
+    flash(f"{count} {'pupil has' if count == 1 else 'pupils have'} a new picture.", "success")
+    return redirect(url_for("classroom.class_pictures", class_id=class_id))
+
+
+@bp.post("/teach/classes/<int:class_id>/pictures/<int:pupil_id>")
+@roles_required(*RUNNERS)
+def pupil_picture(class_id: int, pupil_id: int):
+    class_for_me(class_id)
+    pupil, form = db.get_or_404(Pupil, pupil_id), forms.PupilPictureForm()
+    if pupil.class_id != class_id:
+        abort(404)
+    if not form.validate():
+        abort(400)
+    if form.picture.data == forms.RANDOM:
+        service.new_picture(pupil)
+    else:
+        service.set_picture(pupil, form.picture.data)
+    db.session.commit()
+    flash(f"{pupil.full_name}'s picture is now the {picture_named(pupil.picture).name}.", "success")
+    return redirect(url_for("classroom.class_pictures", class_id=class_id))
+
+
+@bp.get("/teach/classes/<int:class_id>/cards")
+@roles_required(*RUNNERS)
+def cards(class_id: int):
+    school_class = class_for_me(class_id)
+    return render_template("classroom/cards.html", school_class=school_class,
+                           pupils=service.pupils_on_roll(class_id), picture_named=picture_named)
