@@ -33,3 +33,15 @@ def test_unknown_year_group_has_no_key_stage():
                                             (" year 1 ", 1), ("Year 7", None), ("Nursery", None)])
 def test_year_groups_as_mis_exports_write_them(text, expected):
     assert parse_year_group(text) == expected
+
+
+def test_short_names_tell_pupils_apart_with_as_little_of_the_last_name_as_needed():
+    from types import SimpleNamespace
+
+    from portal.people.names import short_names
+
+    pupils = [SimpleNamespace(id=n, first_name=first, last_name=last) for n, (first, last) in
+              enumerate([("Jack", "Smith"), ("Jack", "Smyth"), ("Amara", "Okoye"),
+                         ("Jo", "Li"), ("Jo", "Lin"), ("Ali", "Khan"), ("Ali", "Khan")])]
+    assert list(short_names(pupils).values()) == [
+        "Jack Smi.", "Jack Smy.", "Amara O.", "Jo Li.", "Jo Lin.", "Ali Khan.", "Ali Khan."]

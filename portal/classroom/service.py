@@ -16,6 +16,7 @@ from portal.classroom.pictures import BY_KEY, PICTURES
 from portal.database import insert_if_absent
 from portal.extensions import db
 from portal.people.models import Pupil, SchoolClass, Staff
+from portal.people.names import short_names
 from portal.people.roles import ADMIN, ESAFETY_LEAD, HEAD_TEACHER
 from portal.pupils import progress
 from portal.quiz.catalogue import quiz_for
@@ -255,13 +256,15 @@ def live_view(class_session: ClassSession, today: date) -> list[LiveRow]:
     quiz = quiz_for(key_stage)
     year = progress.school_year_of(today)
     quizzes = progress.quiz_progress(pupils, quiz.id, year) if quiz else {}
-    return [_live_row(pupil, seats.get(pupil.id), acknowledged, quizzes.get(pupil.id),
-                      len(quiz.questions) if quiz else 0) for pupil in pupils]
+    names = short_names(pupils)
+    return [_live_row(pupil, names[pupil.id], seats.get(pupil.id), acknowledged,
+                      quizzes.get(pupil.id), len(quiz.questions) if quiz else 0)
+            for pupil in pupils]
 
 
-def _live_row(pupil, seat, acknowledged, quiz_state, quiz_total) -> LiveRow:
+def _live_row(pupil, name, seat, acknowledged, quiz_state, quiz_total) -> LiveRow:
     return LiveRow(
-        pupil.id, pupil.display_name,
+        pupil.id, name,
         signed_in=bool(seat and seat.signed_in_at), locked=bool(seat and seat.locked),
         aup_done=None if acknowledged is None else pupil.id in acknowledged,
         quiz_status=quiz_state.status if quiz_state else None,

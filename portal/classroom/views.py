@@ -26,6 +26,7 @@ from portal.classroom.pupil_auth import sign_in_pupil, sign_out_pupil
 from portal.extensions import db
 from portal.htmx import is_fragment_request
 from portal.people.models import Pupil, SchoolClass, utcnow
+from portal.people.names import short_names
 from portal.people.roles import ADMIN, ESAFETY_LEAD, HEAD_TEACHER, TEACHER
 from portal.urls import external_url
 from portal.web import school_time
@@ -78,8 +79,9 @@ def names():
     class_session = tablet_session()
     if class_session is None:
         return back_to_start()
-    return pupil_page("classroom/names.html", class_session,
-                      pupils=service.class_pupils(class_session))
+    pupils = service.class_pupils(class_session)
+    return pupil_page("classroom/names.html", class_session, pupils=pupils,
+                      names=short_names(pupils))
 
 
 @bp.get("/class/names/<int:pupil_id>")
