@@ -37,11 +37,12 @@ def init_app(app: Flask) -> None:
     from portal.people.roster_views import bp as roster_bp
     from portal.people.views import bp as people_bp
     from portal.policies.views import bp as policies_bp
+    from portal.pupils.views import bp as pupil_bp
     from portal.staff_module.views import bp as module_bp
     from portal.teaching.views import bp as teaching_bp
 
     for blueprint in (core_bp, auth_bp, people_bp, roster_bp, mail_bp, policies_bp, module_bp,
-                      teaching_bp, classroom_bp):
+                      teaching_bp, classroom_bp, pupil_bp):
         app.register_blueprint(blueprint)
     app.before_request(enforce_access)
     app.after_request(security_headers)

@@ -84,7 +84,7 @@ def test_teacher_starts_a_session_and_a_pupil_signs_in_with_their_picture(
     assert_accessible(tablet)
     tab_to(tablet, "\N{FOX FACE}")
     tablet.keyboard.press("Enter")
-    expect(tablet).to_have_url(re.compile(r"/me$"))
+    expect(tablet).to_have_url(re.compile(r"/me(/aup)?$"))
 
     expect(page.locator("#live-list")).to_contain_text("1 of 2 signed in", timeout=12_000)
     expect(page.get_by_role("row", name=re.compile("Amara A."))).to_contain_text("Signed in")
@@ -110,5 +110,5 @@ def test_a_locked_pupil_is_unlocked_from_the_board(oak, page, live_server):
     tablet.get_by_role("link", name="Back to the names").click()
     tablet.get_by_role("link", name="Ben S.").click()
     tablet.get_by_role("button", name="Owl").click()
-    expect(tablet).to_have_url(re.compile(r"/me$"))
+    expect(tablet).to_have_url(re.compile(r"/me(/aup)?$"))
     tablet.context.close()

@@ -1,0 +1,237 @@
+"""What a pupil does: acknowledge their Key Stage's AUP and answer its quiz, one question at a time.
+
+Verb functions with explicit arguments; they flush and never commit (the view commits once).
+Every answer is stored the moment it is given, once: a double tap or a resubmitted form finds
+the first answer in place and gets it back unchanged.
+"""
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select, update
+
+from portal.database import insert_if_absent
+from portal.extensions import db
+from portal.people.models import Pupil, utcnow
+from portal.people.school_year import academic_year
+from portal.policies.markdown import aup_lines
+from portal.policies.models import Acknowledgement, PolicyVersion
+from portal.policies.service import acknowledgement_is_current, record_acknowledgement
+from portal.pupils.progress import aup_policy
+from portal.quiz.catalogue import quiz_for
+from portal.quiz.content import Choice, Question, Quiz
+from portal.quiz.grading import InvalidAnswers, two_choices
+from portal.quiz.models import QuizAnswer, QuizAttempt
+
+START, RESUME, DONE = "start", "resume", "done"
+
+
+class AupRefused(Exception):
+    """The version named is not one this pupil can acknowledge today."""
+
+
+class QuizRefused(Exception):
+    """The quiz or question is not this pupil's to answer (another Key Stage, another attempt)."""
+
+
+def key_stage_of(pupil: Pupil) -> str:
+    return pupil.school_class.key_stage
+
+
+@dataclass(frozen=True)
+class AupText:
+    """An AUP as the pupil's screen shows it: opening words, the "I will" lines, closing words."""
+
+    intro: str  # Markdown
+    lines: list[tuple[str, str]]  # (picture, sentence)
+    outro: str  # Markdown
+
+
+def aup_text(body: str) -> AupText:
+    """Split an AUP text around its list of lines (each a picture, then the sentence)."""
+    blocks = [block.strip() for block in body.strip().split("\n\n") if block.strip()]
+    listed = [i for i, block in enumerate(blocks) if block.lstrip().startswith(("- ", "* "))]
+    if not listed:
+        return AupText("\n\n".join(blocks), [], "")
+    return AupText("\n\n".join(blocks[:listed[0]]), aup_lines(body),
+                   "\n\n".join(blocks[listed[-1] + 1:]))
+
+
+def agree_to_aup(pupil: Pupil, version: PolicyVersion | None, today: date) -> Acknowledgement:
+    """Record the pupil's online acknowledgement of their Key Stage's AUP; a repeat is a no-op."""
+    key_stage = key_stage_of(pupil)
+    policy = aup_policy(key_stage)
+    if version is None or version.effective_on > today \
+            or not acknowledgement_is_current(version, policy, today):
+        raise AupRefused(f"That is not the AUP for {key_stage} in force today.")
+    return record_acknowledgement(version, academic_year(today).start_year, pupil=pupil,
+                                  method="online", key_stage=key_stage)
+
+
+def my_quiz(pupil: Pupil) -> Quiz | None:
+    """The quiz for the pupil's Key Stage."""
+    return quiz_for(key_stage_of(pupil))
+
+
+def latest_attempt(pupil: Pupil, quiz: Quiz, today: date) -> QuizAttempt | None:
+    """The pupil's most recent attempt at this quiz this school year, whatever its revision.
+
+    Last year's attempts are history: a Year 2 pupil takes the KS1 quiz afresh.
+    """
+    return db.session.scalar(
+        select(QuizAttempt).where(QuizAttempt.pupil_id == pupil.id, QuizAttempt.quiz_id == quiz.id,
+                                  QuizAttempt.academic_year == academic_year(today).start_year)
+        .order_by(QuizAttempt.id.desc()).limit(1))
+
+
+def current_attempt(pupil: Pupil, quiz: Quiz, today: date) -> QuizAttempt | None:
+    """The most recent attempt if it was taken on the quiz file as it is now, else None."""
+    attempt = latest_attempt(pupil, quiz, today)
+    return attempt if attempt is not None and attempt.quiz_revision == quiz.revision else None
+
+
+def quiz_state(pupil: Pupil, quiz: Quiz, today: date) -> tuple[str, QuizAttempt | None]:
+    """START (nothing to carry on), RESUME (an unfinished attempt) or DONE, with the attempt."""
+    attempt = latest_attempt(pupil, quiz, today)
+    if attempt is not None and attempt.finished_at is not None:
+        return DONE, attempt
+    if attempt is not None and attempt.quiz_revision == quiz.revision:
+        return RESUME, attempt
+    return START, None
+
+
+def open_attempt(pupil: Pupil, quiz: Quiz, today: date) -> QuizAttempt:
+    """The pupil's unfinished attempt at the quiz as it is now, or a new one.
+
+    An attempt begun before the quiz file changed is left as it was (its revision and answers
+    stay true) and a new attempt starts.
+    """
+    attempt = current_attempt(pupil, quiz, today)
+    if attempt is not None and attempt.finished_at is None:
+        return attempt
+    attempt = QuizAttempt(quiz_id=quiz.id, quiz_revision=quiz.revision, pupil_id=pupil.id,
+                          academic_year=academic_year(today).start_year,
+                          total=len(quiz.questions))
+    db.session.add(attempt)
+    db.session.flush()
+    return attempt
+
+
+def answers_of(attempt: QuizAttempt) -> dict[str, QuizAnswer]:
+    """The attempt's stored answers by question id."""
+    rows = db.session.scalars(select(QuizAnswer).where(QuizAnswer.attempt_id == attempt.id))
+    return {row.question_id: row for row in rows}
+
+
+def next_question(attempt: QuizAttempt, quiz: Quiz) -> Question | None:
+    """The first question without an answer, or None when all are answered."""
+    answered = answers_of(attempt)
+    return next((q for q in quiz.questions if q.id not in answered), None)
+
+
+def offered_choices(question: Question, attempt: QuizAttempt, pupil: Pupil) -> tuple[Choice, ...]:
+    """The choices on the pupil's screen: all of them, or two with "two choices only"."""
+    if pupil.two_choices and len(question.choices) > 2:
+        return two_choices(question, seed=attempt.id)
+    return question.choices
+
+
+def _check_quiz(attempt: QuizAttempt, quiz: Quiz, pupil: Pupil) -> None:
+    mine = my_quiz(pupil)
+    if mine is None or mine.id != quiz.id:
+        raise QuizRefused(f"The quiz '{quiz.id}' is not the one for this pupil's Key Stage.")
+    if attempt.pupil_id != pupil.id or attempt.quiz_id != quiz.id \
+            or attempt.quiz_revision != quiz.revision:
+        raise QuizRefused("That attempt is not this pupil's attempt at this quiz as it is now.")
+
+
+def answer(attempt: QuizAttempt, quiz: Quiz, question_id: str, choice_id: str,
+           pupil: Pupil) -> QuizAnswer:
+    """Store the pupil's answer to one question, once; a second answer gets the first back.
+
+    Raises QuizRefused for a question or quiz that is not theirs, InvalidAnswers for a choice
+    that is not on their screen. Answering the last question finishes the attempt.
+    """
+    _check_quiz(attempt, quiz, pupil)
+    question = quiz.question(question_id)
+    if question is None:
+        raise QuizRefused(f"'{question_id}' is not a question in the quiz '{quiz.id}'.")
+    choice = next((c for c in offered_choices(question, attempt, pupil) if c.id == choice_id),
+                  None)
+    if choice is None:
+        raise InvalidAnswers(f"'{choice_id}' is not one of the answers to '{question.id}'.")
+    insert_if_absent(QuizAnswer, attempt_id=attempt.id, question_id=question.id,
+                     choice_id=choice.id, correct=choice.correct, answered_at=utcnow())
+    stored = answers_of(attempt)
+    _finish_if_complete(attempt, quiz, stored)
+    return stored[question.id]
+
+
+def _finish_if_complete(attempt: QuizAttempt, quiz: Quiz, stored: dict[str, QuizAnswer]) -> None:
+    """Mark the attempt finished with its score, once (compare-and-set on finished_at)."""
+    if any(question.id not in stored for question in quiz.questions):
+        return
+    score = sum(stored[question.id].correct for question in quiz.questions)
+    db.session.execute(
+        update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id, QuizAttempt.finished_at.is_(None))
+        .values(finished_at=utcnow(), score=score),
+        execution_options={"synchronize_session": False})
+    db.session.flush()
+    db.session.refresh(attempt)
+
+
+CHEERS = {
+    1: "Well done for finishing! Every question helps you learn how to stay safe online.",
+    2: "Great effort! You are learning lots about staying safe and kind online.",
+    3: "Super star! You know lots about staying safe and kind online.",
+}
+
+
+def stars(score: int, total: int) -> int:
+    """1 to 3 stars for effort: finishing earns one; a third and two thirds right earn more."""
+    if total <= 0:
+        return 1
+    if score * 3 >= total * 2:
+        return 3
+    return 2 if score * 3 >= total else 1
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """What a pupil sees after answering: kind words, the reason, and the safe choice."""
+
+    question: Question
+    chosen: Choice
+    correct: bool
+    heading: str
+    explanation: str
+
+
+PRAISE, NUDGE = "Good thinking!", "Not quite."
+
+
+def kind_words(choice: Choice) -> str:
+    """The choice's explanation, opening with "Good thinking!" or "Not quite." as pupils expect."""
+    opening = PRAISE if choice.correct else NUDGE
+    text = choice.explanation
+    return text if text.startswith(opening) else f"{opening} {text}"
+
+
+def feedback_for(quiz: Quiz, stored: QuizAnswer) -> Feedback | None:
+    """The feedback for a stored answer, or None if the quiz no longer has that choice."""
+    question = quiz.question(stored.question_id)
+    chosen = question.choice(stored.choice_id) if question else None
+    if chosen is None:
+        return None
+    # The heading differs from the explanation's opening words, so nothing is said twice.
+    heading = "Well done!" if chosen.correct else "Let's think about it"
+    return Feedback(question, chosen, chosen.correct, heading, kind_words(chosen))
+
+
+def picture_name(emoji: str) -> str:
+    """Words for a picture, for its accessible name: "key", "camera with flash"."""
+    names = [unicodedata.name(ch, "") for ch in emoji if unicodedata.category(ch) == "So"]
+    words = " and ".join(name.lower() for name in names if name)
+    return words or "picture"

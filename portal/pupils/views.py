@@ -1,0 +1,207 @@
+"""The pupil's screens: their Key Stage's AUP, then the quiz, one question at a time.
+
+Who the pupil is comes only from the classroom sign-in (the Flask session); no URL names a
+pupil or an attempt, so nobody can look at another pupil's answers by changing an address.
+Every answer works with htmx (the question region swaps to its feedback) and without it
+(a plain form post, then a redirect to the feedback page).
+"""
+
+from datetime import date
+
+from flask import Blueprint, abort, redirect, url_for
+
+from portal.auth.access import pupil_required
+from portal.classroom.pupil_auth import current_seat
+from portal.extensions import db
+from portal.htmx import client_redirect, is_htmx_request, page_or_fragment
+from portal.people.models import Pupil
+from portal.policies.models import PolicyVersion
+from portal.pupils import service
+from portal.pupils.forms import AgreeForm, AnswerForm
+from portal.pupils.progress import aup_due, aup_to_show
+from portal.quiz.grading import InvalidAnswers
+
+bp = Blueprint("pupil", __name__)
+QUIZ_PAGE = "pupils/quiz.html"
+
+
+@bp.after_request
+def no_store(response):
+    """A shared tablet must not keep one pupil's screens for the next (Back, caches)."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.app_template_filter("picture_name")
+def picture_name(emoji: str) -> str:
+    return service.picture_name(emoji)
+
+
+def me() -> Pupil:
+    return current_seat().pupil
+
+
+def screen(page: str, fragment: str | None = None, http_status: int = 200, **context):
+    """Render a pupil's screen (or, for htmx, its fragment) in their Key Stage's layout."""
+    pupil = me()
+    context.update(stage=service.key_stage_of(pupil), pupil=pupil,
+                   read_aloud_always=pupil.always_read_aloud, region=fragment)
+    return page_or_fragment(page, fragment or page, http_status, **context)
+
+
+def go(endpoint: str, **values):
+    """Redirect; htmx is told to load the whole page instead of swapping it into the region."""
+    url = url_for(endpoint, **values)
+    return client_redirect(url, 200) if is_htmx_request() else redirect(url, 303)
+
+
+def my_quiz_state():
+    """The pupil's quiz, and where they stand in it this school year: (quiz, state, attempt)."""
+    quiz = service.my_quiz(me())
+    if quiz is None:
+        return None, service.START, None
+    return (quiz, *service.quiz_state(me(), quiz, date.today()))
+
+
+def my_attempt():
+    """The pupil's quiz and their attempt at it as the file is now (finished or not), or None."""
+    quiz = service.my_quiz(me())
+    return quiz, service.current_attempt(me(), quiz, date.today()) if quiz else None
+
+
+def problem(http_status: int, message: str):
+    return screen(QUIZ_PAGE, "pupils/_problem.html", http_status, message=message)
+
+
+@bp.get("/me")
+@pupil_required
+def home():
+    pupil = me()
+    if aup_due(pupil, date.today()):
+        return redirect(url_for("pupil.aup"))
+    quiz, state, attempt = my_quiz_state()
+    if state == service.DONE:
+        return redirect(url_for("pupil.done"))
+    answered = service.answers_of(attempt) if attempt else {}
+    return screen("pupils/home.html", quiz=quiz, state=state, answered=answered)
+
+
+def aup_screen(form: AgreeForm | None = None, http_status: int = 200, message: str = ""):
+    version = aup_to_show(service.key_stage_of(me()), date.today())
+    form = form or AgreeForm(formdata=None, version_id=version.id)
+    form.version_id.data = version.id
+    return screen("pupils/aup.html", http_status=http_status, version=version, form=form,
+                  text=service.aup_text(version.body), message=message)
+
+
+@bp.get("/me/aup")
+@pupil_required
+def aup():
+    return aup_screen()
+
+
+@bp.post("/me/aup")
+@pupil_required
+def agree():
+    form = AgreeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    version = db.session.get(PolicyVersion, form.version_id.data)
+    try:
+        service.agree_to_aup(me(), version, date.today())
+    except service.AupRefused:
+        return aup_screen(None, 409, "Our safety promises have changed a little. "
+                                     "Have another look, then tap “I agree”.")
+    db.session.commit()
+    return redirect(url_for("pupil.home"), 303)
+
+
+@bp.post("/me/start")
+@pupil_required
+def start():
+    pupil = me()
+    quiz = service.my_quiz(pupil)
+    if quiz is None or aup_due(pupil, date.today()):
+        return go("pupil.home")
+    service.open_attempt(pupil, quiz, date.today())
+    db.session.commit()
+    return go("pupil.question")
+
+
+def question_screen(attempt, quiz, question):
+    answered = service.answers_of(attempt)
+    return screen(QUIZ_PAGE, "pupils/_question.html", quiz=quiz, question=question,
+                  number=quiz.questions.index(question) + 1, answered=answered,
+                  choices=service.offered_choices(question, attempt, me()))
+
+
+@bp.get("/me/quiz")
+@pupil_required
+def question():
+    quiz, state, attempt = my_quiz_state()
+    if state == service.START:
+        return go("pupil.home")
+    question = service.next_question(attempt, quiz)
+    if state == service.DONE or question is None:
+        return go("pupil.done")
+    return question_screen(attempt, quiz, question)
+
+
+def feedback_screen(attempt, quiz, stored):
+    feedback = service.feedback_for(quiz, stored)
+    if feedback is None:
+        return go("pupil.question")
+    return screen(QUIZ_PAGE, "pupils/_feedback.html", quiz=quiz, feedback=feedback,
+                  number=quiz.questions.index(feedback.question) + 1,
+                  answered=service.answers_of(attempt), finished=attempt.finished_at is not None)
+
+
+@bp.post("/me/quiz/<question_id>")
+@pupil_required
+def answer(question_id: str):
+    quiz, attempt = my_attempt()
+    if attempt is None:
+        return go("pupil.home")
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        return problem(422, "Tap one of the answers on the screen.")
+    try:
+        stored = service.answer(attempt, quiz, question_id, form.choice.data, me())
+    except service.QuizRefused:
+        return problem(404, "That question is not in your quiz.")
+    except InvalidAnswers:
+        return problem(422, "That answer is not one of the answers on the screen.")
+    db.session.commit()
+    return answered(attempt, quiz, stored)
+
+
+def answered(attempt, quiz, stored):
+    """htmx: the feedback fragment, the address staying /me/quiz, so a reload at any point
+    resumes at the next unanswered question; without htmx: redirect-after-post."""
+    if is_htmx_request():
+        return feedback_screen(attempt, quiz, stored)
+    return redirect(url_for("pupil.feedback", question_id=stored.question_id), 303)
+
+
+@bp.get("/me/quiz/<question_id>/feedback")
+@pupil_required
+def feedback(question_id: str):
+    quiz, attempt = my_attempt()
+    if attempt is None:
+        return go("pupil.home")
+    if quiz.question(question_id) is None:
+        return problem(404, "That question is not in your quiz.")
+    stored = service.answers_of(attempt).get(question_id)
+    if stored is None:
+        return go("pupil.question")
+    return feedback_screen(attempt, quiz, stored)
+
+
+@bp.get("/me/quiz/done")
+@pupil_required
+def done():
+    quiz, state, attempt = my_quiz_state()
+    if state != service.DONE:
+        return go("pupil.question" if state == service.RESUME else "pupil.home")
+    count = service.stars(attempt.score or 0, attempt.total)
+    return screen("pupils/done.html", quiz=quiz, stars=count, cheer=service.CHEERS[count])
