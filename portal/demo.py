@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 
 from portal import ROOT
 from portal.auth.service import set_password
+from portal.classroom.service import reset_pictures
 from portal.extensions import db
 from portal.people.importer import import_roster
-from portal.people.models import Staff
+from portal.people.models import SchoolClass, Staff
 from portal.people.roles import ROLE_LABELS
 from portal.people.roster import parse_roster
 from portal.policies.service import install_shipped_policies
@@ -33,6 +34,8 @@ def seed_demo(password: str, today: date) -> list[Staff]:
     staff = db.session.scalars(select(Staff).order_by(Staff.email)).all()
     for person in staff:
         set_password(person, password)
+    for school_class in db.session.scalars(select(SchoolClass)):
+        reset_pictures(school_class)  # so pupils can sign in in class straight away
     return staff
 
 
