@@ -1,15 +1,15 @@
 """Helpers for the policy tests: the installed school, signed-in people, a query counter."""
 
-from contextlib import contextmanager
 from datetime import date
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from portal.extensions import db
 from portal.policies import service
 from portal.policies.models import Policy
 from tests.builders import make_staff
 from tests.conftest import sign_in
+from tests.queries import counting_queries  # noqa: F401  (re-exported for the tests)
 
 TODAY = date(2026, 11, 26)
 SLUGS = ["social-media-policy", "staff-guidelines", "parents", "aup-eyfs-ks1", "aup-ks2"]
@@ -33,18 +33,3 @@ def signed_in(client, *roles: str, email: str | None = None):
     person = make_staff(email, roles=roles)
     sign_in(client, person.email)
     return person
-
-
-@contextmanager
-def counting_queries():
-    """Collects every SQL statement the engine runs inside the block."""
-    statements: list[str] = []
-
-    def listener(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)

@@ -2,10 +2,9 @@
 
 import html
 import re
-from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from portal.extensions import db
 
@@ -47,19 +46,6 @@ def counts() -> dict[str, int]:
     return {name: len(rows) for name, rows in snapshot().items()}
 
 
-@contextmanager
-def counted_queries():
-    """The SQL statements sent to the database inside the block."""
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def hidden_value(page: str, name: str) -> str:

@@ -7,12 +7,11 @@ import sys
 import threading
 import time
 from collections import Counter
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, func, select, update
+from sqlalchemy import func, select, update
 
 from portal import create_app
 from portal.extensions import db
@@ -22,6 +21,7 @@ from portal.mail.service import queue_email
 from portal.people.models import utcnow
 from tests.builders import make_staff
 from tests.conftest import TEST_SECRET, IsolatedClient, post_form, settings_for_tests, sign_in
+from tests.queries import counting_queries
 from tests.smtp_server import SmtpServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -361,18 +361,6 @@ def test_a_retry_without_its_csrf_token_is_refused(admin_client):
     assert stored(message_id).status == FAILED
 
 
-@contextmanager
-def counting_queries():
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def test_the_outbox_page_takes_the_same_few_queries_for_3_or_60_messages(admin_client):

@@ -13,10 +13,10 @@ from portal.people.models import Guardian, Pupil, SchoolClass, Staff
 from portal.people.roster import RosterProblems, decode_roster, parse_roster
 from tests.builders import make_class, make_pupil, make_staff
 from tests.conftest import post_form, sign_in
+from tests.queries import counting_queries
 from tests.roster_helpers import (
     EXAMPLE,
     SMALL,
-    counted_queries,
     counts,
     csv_text,
     hidden_value,
@@ -251,7 +251,7 @@ def test_importing_the_example_takes_a_bounded_number_of_queries(app, database_u
     make_pupil(make_class("Robins", 0), mis_id="P00001")
     for attempt in ("first", "second"):
         started = time.perf_counter()
-        with counted_queries() as statements:
+        with counting_queries() as statements:
             import_roster(read_roster(EXAMPLE.read_bytes()), date.today())
             db.session.commit()
         elapsed = time.perf_counter() - started

@@ -2,13 +2,14 @@
 
 import re
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
 from portal.people.models import Staff
 from tests.builders import make_class, make_staff
 from tests.conftest import post_form, sign_in
+from tests.queries import counting_queries
 
 
 def signed_in_admin(client):
@@ -116,13 +117,8 @@ def test_staff_list_query_count_does_not_grow_with_staff(app, client):
     def count_queries(n_more: int) -> int:
         for _ in range(n_more):
             make_staff(roles=("teacher", "staff"), classes=[oak])
-        statements = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with counting_queries() as statements:
             assert client.get("/admin/staff/").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
         return len(statements)
 
     assert count_queries(2) == count_queries(30)

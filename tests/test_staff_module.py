@@ -15,6 +15,7 @@ from portal.staff_module.models import Certificate
 from portal.staff_module.status import ModuleSettings, due_on, module_status
 from tests.builders import make_staff
 from tests.conftest import post_form, sign_in
+from tests.queries import counting_queries
 
 TODAY = date.today()
 
@@ -301,22 +302,15 @@ def test_teachers_cannot_send_reminders_or_see_names(client, teacher):
 
 
 def test_completion_page_query_count_does_not_grow_with_staff(client, policies):
-    from sqlalchemy import event
-
     admin = make_staff("admin@wilkinson.example.org", roles=("admin",))
     sign_in(client, admin.email)
 
     def queries_with(more: int) -> int:
         for _ in range(more):
             make_staff()
-        seen = []
-        listener = lambda *args: seen.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with counting_queries() as statements:
             assert client.get("/module/staff").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-        return len(seen)
+        return len(statements)
 
     assert queries_with(2) == queries_with(25)
 
