@@ -557,3 +557,11 @@ def test_the_pupils_pages_are_valid_html(app, client, tmp_path):
     result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", *files],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_nothing_is_due_before_any_aup_version_takes_effect(app):
+    from portal.pupils.progress import aup_due
+
+    pupil = make_pupil(make_class("Oak", 1))
+    assert aup_due(pupil, date.today())
+    assert not aup_due(pupil, date(2026, 8, 31))  # the shipped AUPs take effect 1 September 2026

@@ -49,7 +49,13 @@ def aup_acknowledgements(pupils: list[Pupil], key_stage: str,
 
 
 def aup_due(pupil: Pupil, today: date) -> bool:
+    """True while the pupil has not acknowledged their Key Stage's AUP in force today.
+
+    Nothing is due before any version takes effect (a new text published for next term).
+    """
     key_stage = pupil.school_class.key_stage
+    if aup_to_show(key_stage, today) is None:
+        return False
     return pupil.id not in aup_acknowledgements([pupil], key_stage, today)
 
 
