@@ -15,6 +15,7 @@ from portal.pupils.progress import aup_to_show, school_year_of
 from portal.quiz.catalogue import quiz_for
 from portal.quiz.models import QuizAnswer, QuizAttempt
 from portal.teaching import service
+from portal.teaching.stats import question_stats
 from tests.builders import make_class, make_pupil, make_staff
 from tests.conftest import post_form, sign_in
 from tests.policy_helpers import counting_queries
@@ -175,7 +176,7 @@ def test_question_stats_count_each_pupils_latest_attempt_on_roll_at_this_revisio
     take(make_pupil(elm, "Other"), quiz, {1: wrong(quiz, 1, 1)})  # another class
     db.session.commit()
 
-    stats = service.question_stats(oak, quiz, school_year_of(TODAY))
+    stats = question_stats(oak, quiz, school_year_of(TODAY))
     first, second = stats.questions[0], stats.questions[1]
     assert [s.number for s in stats.questions] == list(range(1, len(quiz.questions) + 1))
     assert str(first.answered) == "4 of 5 (80%)"
@@ -197,9 +198,9 @@ def test_tied_wrong_answers_are_both_named(app):
     quiz = quiz_for("KS1")
     take(make_pupil(oak), quiz, {1: wrong(quiz, 1, 0)})
     take(make_pupil(oak), quiz, {1: wrong(quiz, 1, 1)})
-    first = service.question_stats(oak, quiz, school_year_of(TODAY)).questions[0]
+    first = question_stats(oak, quiz, school_year_of(TODAY)).questions[0]
     assert first.wrong_count == 1 and len(first.wrong_choices) == 2
-    assert service.question_stats(oak, quiz, school_year_of(TODAY)).left_out == 0
+    assert question_stats(oak, quiz, school_year_of(TODAY)).left_out == 0
 
 
 # Quiz settings (accommodations) ------------------------------------------------------------

@@ -14,6 +14,7 @@ from portal.people.school_year import KEY_STAGE_NAMES
 from portal.policies.markdown import aup_lines
 from portal.pupils.progress import school_year_of
 from portal.teaching import service
+from portal.teaching.stats import question_stats
 
 bp = Blueprint("teaching", __name__, url_prefix="/teach")
 
@@ -65,7 +66,7 @@ def classes():
 def class_view(class_id: int):
     school_class = class_or_403(class_id)
     overview = service.class_overview(school_class, date.today())
-    stats = service.question_stats(school_class, overview.quiz, school_year_of(date.today())) \
+    stats = question_stats(school_class, overview.quiz, school_year_of(date.today())) \
         if overview.quiz else None
     return render_template("teaching/class.html", overview=overview, stats=stats,
                            school_class=school_class)
