@@ -288,6 +288,6 @@ def pupil_picture(class_id: int, pupil_id: int):
 @bp.get("/teach/classes/<int:class_id>/cards")
 @roles_required(*RUNNERS)
 def cards(class_id: int):
-    school_class = class_for_me(class_id)
-    return render_template("classroom/cards.html", school_class=school_class,
-                           pupils=service.pupils_on_roll(class_id), picture_named=picture_named)
+    school_class, pupils = class_for_me(class_id), service.pupils_on_roll(class_id)
+    return render_template("classroom/cards.html", school_class=school_class, pupils=pupils,
+                           names=short_names(pupils), picture_named=picture_named)

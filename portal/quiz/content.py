@@ -6,103 +6,25 @@ stops the portal at start-up, never in front of a pupil.
 """
 
 import difflib
-import hashlib
-import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
-# The eight strands of Education for a Connected World: canonical text -> display label.
-STRANDS = {
-    "self-image and identity": "Self-image and identity",
-    "online relationships": "Online relationships",
-    "online reputation": "Online reputation",
-    "online bullying": "Online bullying",
-    "managing online information": "Managing online information",
-    "health, wellbeing and lifestyle": "Health, wellbeing and lifestyle",
-    "privacy and security": "Privacy and security",
-    "copyright and ownership": "Copyright and ownership",
-}
-AUDIENCES = ("EYFS", "KS1", "KS2", "staff")
-QUESTION_COUNTS = {"EYFS": (4, 6), "KS1": (6, 8), "KS2": (8, 10), "staff": (10, 10)}
-CHOICE_COUNT = (2, 4)
-MAX_ID_LENGTH = 60  # quiz_attempt.quiz_id and quiz_answer.question_id/choice_id are String(60)
-ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-PICTURE_PATTERN = re.compile(r"[A-Za-z0-9_-]+(?:/[A-Za-z0-9_-]+)*\.(?:png|jpg|jpeg|svg|webp)")
+from portal.quiz.types import (
+    AUDIENCES,
+    CHOICE_COUNT,
+    ID_PATTERN,
+    MAX_ID_LENGTH,
+    PICTURE_PATTERN,
+    QUESTION_COUNTS,
+    STRANDS,
+    Choice,
+    Question,
+    Quiz,
+    QuizProblems,
+    revision_of,
+)
 
-
-class QuizProblems(Exception):
-    """Every problem found in the quiz files, one sentence each, naming file and question."""
-
-    def __init__(self, problems: Iterable[str]):
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
-
-
-@dataclass(frozen=True)
-class Choice:
-    id: str
-    text: str
-    correct: bool
-    explanation: str
-    emoji: str | None = None
-    read_aloud: str | None = None
-
-
-@dataclass(frozen=True)
-class Question:
-    id: str
-    text: str
-    strand: str
-    choices: tuple[Choice, ...]
-    emoji: str | None = None
-    picture: str | None = None
-    read_aloud: str | None = None
-
-    def __post_init__(self):
-        if sum(choice.correct for choice in self.choices) != 1:
-            raise ValueError(f"question {self.id!r} must have exactly one correct choice")
-
-    @property
-    def correct_choice_id(self) -> str:
-        return self.correct_choice.id
-
-    @property
-    def correct_choice(self) -> Choice:
-        return next(choice for choice in self.choices if choice.correct)
-
-    @property
-    def strand_label(self) -> str:
-        return STRANDS[self.strand]
-
-    def choice(self, choice_id: str) -> Choice | None:
-        """The choice with this id, or None."""
-        return next((choice for choice in self.choices if choice.id == choice_id), None)
-
-
-@dataclass(frozen=True)
-class Quiz:
-    id: str
-    title: str
-    audience: str
-    version: int
-    revision: str
-    questions: tuple[Question, ...]
-    intro: str
-    pass_mark: int | None = None
-
-    def question(self, question_id: str) -> Question | None:
-        """The question with this id, or None."""
-        return next((q for q in self.questions if q.id == question_id), None)
-
-
-def revision_of(data: bytes) -> str:
-    """The first 12 hex digits of the SHA-256 of a quiz file's bytes."""
-    return hashlib.sha256(data).hexdigest()[:12]
-
-
-# Each table's keys: name -> (type, required).
 QUIZ_KEYS = {"id": (str, True), "title": (str, True), "audience": (str, True),
              "version": (int, True), "intro": (str, True), "pass_mark": (int, False),
              "questions": (list, True)}
