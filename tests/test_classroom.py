@@ -546,3 +546,18 @@ def test_classroom_pages_are_valid_html(app, client, room, tmp_path):
     result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", *files],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_board_shows_each_pupils_progress_only_when_the_teacher_asks(app, room):
+    from portal.policies.service import install_shipped_policies
+
+    install_shipped_policies(date.today())
+    db.session.commit()
+    teacher_client = app.test_client()
+    sign_in(teacher_client, room["teacher"].email)
+    class_session = room["session"]
+    hidden = teacher_client.get(f"/teach/sessions/{class_session.id}").get_data(as_text=True)
+    shown = teacher_client.get(f"/teach/sessions/{class_session.id}?progress=1") \
+        .get_data(as_text=True)
+    assert "AUP to do" not in hidden and "Show each pupil's progress" in hidden
+    assert "AUP to do" in shown and "progress=1" in shown

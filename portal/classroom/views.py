@@ -183,14 +183,21 @@ def start_session():
     return redirect(url_for("classroom.board", session_id=class_session.id))
 
 
+def show_progress() -> bool:
+    """The board is seen by the whole class: each pupil's progress shows only when asked for."""
+    return request.args.get("progress") == "1"
+
+
 def live_context(class_session: ClassSession) -> dict:
     now = utcnow()
     rows = service.live_view(class_session, school_time(now).date())
     is_open = class_session.is_open(now)
-    version = blake2s(repr((rows, is_open)).encode(), digest_size=8).hexdigest()
+    progress = show_progress()
+    version = blake2s(repr((rows, is_open, progress)).encode(), digest_size=8).hexdigest()
     return {"class_session": class_session, "rows": rows, "is_open": is_open,
             "version": version, "signed_in": sum(r.signed_in for r in rows),
-            "locked": sum(r.locked for r in rows)}
+            "locked": sum(r.locked for r in rows), "show_progress": progress,
+            "progress_args": {"progress": "1"} if progress else {}}
 
 
 def qr_svg(text: str) -> Markup:
@@ -233,7 +240,8 @@ def unlock(session_id: int, pupil_id: int):
     if is_fragment_request():
         return render_template("classroom/_live.html", **live_context(class_session))
     flash(f"{pupil.display_name} can try their picture again.", "success")
-    return redirect(url_for("classroom.board", session_id=session_id))
+    return redirect(url_for("classroom.board", session_id=session_id,
+                            **live_context(class_session)["progress_args"]))
 
 
 @bp.post("/teach/sessions/<int:session_id>/end")
