@@ -561,3 +561,15 @@ def test_the_board_shows_each_pupils_progress_only_when_the_teacher_asks(app, ro
         .get_data(as_text=True)
     assert "AUP to do" not in hidden and "Show each pupil's progress" in hidden
     assert "AUP to do" in shown and "progress=1" in shown
+
+
+def test_guessing_class_codes_from_one_address_is_stopped(app, room):
+    from portal.classroom import views
+
+    guesser = app.test_client()
+    for code in range(1000, 1000 + views.CODE_GUESSES_ALLOWED):
+        assert join(guesser, f"{code}").status_code == 422
+    stopped = join(guesser, "4821")  # even the right code, once the limit is reached
+    assert stopped.status_code == 429 and "Too many wrong codes" in stopped.get_data(as_text=True)
+    with guesser.session_transaction() as session:
+        assert CLASS_KEY not in session

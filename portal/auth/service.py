@@ -47,6 +47,17 @@ def set_password(staff: Staff, password: str) -> None:
     staff.session_version += 1
 
 
+def throttled(key: str, limit: int, minutes: int, now: datetime | None = None) -> bool:
+    """True when ``key`` has failed ``limit`` times in the last ``minutes``."""
+    now = now or utcnow()
+    return _recent_failures(key, now - timedelta(minutes=minutes)) >= limit
+
+
+def record_failure(key: str, now: datetime | None = None) -> None:
+    """Count one failure against ``key`` (an account, an address, a class-code guesser)."""
+    db.session.add(LoginFailure(key=key, at=now or utcnow()))
+
+
 def _recent_failures(key: str, since: datetime) -> int:
     query = select(func.count()).where(LoginFailure.key == key, LoginFailure.at >= since)
     return db.session.scalar(query)

@@ -19,6 +19,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from portal.auth.access import public, roles_required
+from portal.auth.service import record_failure, throttled
 from portal.classroom import forms, service
 from portal.classroom.models import ClassSession
 from portal.classroom.pictures import PICTURES, picture_choices, picture_named
@@ -36,6 +37,9 @@ CLASS_KEY = "class_session"  # the open class session this tablet signs pupils i
 RUNNERS = (TEACHER, ADMIN, HEAD_TEACHER, ESAFETY_LEAD)
 WRONG_CODE = "That code isn't open. Check the board, or ask your teacher."
 NO_CODE = "Type the four numbers from the board."
+TOO_MANY_CODES = "Too many wrong codes from here. Ask your teacher to help."
+# A whole class may share one address, so allow plenty of slips before stopping guesses.
+CODE_GUESSES_ALLOWED = 50
 STATUS = {service.WRONG: 422, service.LOCKED: 423, service.NO_PICTURE: 409}
 
 
@@ -65,8 +69,14 @@ def start():
     code = request.form.get("code") if request.method == "POST" else request.args.get("code")
     if code is None:
         return pupil_page("classroom/code.html", code="")
+    guesser = f"class-code:{request.remote_addr}"
+    if throttled(guesser, CODE_GUESSES_ALLOWED, 15):
+        return pupil_page("classroom/code.html", code="", status=429, error=TOO_MANY_CODES)
     class_session = service.open_session_for_code(code, utcnow())
     if class_session is None:
+        if code.strip():
+            record_failure(guesser)  # a code guessed from outside would show the names grid
+            db.session.commit()
         return pupil_page("classroom/code.html", code=code.strip()[:4], status=422,
                           error=WRONG_CODE if code.strip() else NO_CODE)
     session[CLASS_KEY] = class_session.id
