@@ -1,8 +1,5 @@
 """Classroom sign-in: the pupils' tablet pages (/class) and the teacher's board (/teach)."""
 
-from hashlib import blake2s
-
-import segno
 from flask import (
     Blueprint,
     abort,
@@ -16,11 +13,11 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from markupsafe import Markup
 
 from portal.auth.access import public, roles_required
 from portal.auth.service import record_failure, throttled
 from portal.classroom import forms, service
+from portal.classroom.board import live_context, qr_svg
 from portal.classroom.models import ClassSession
 from portal.classroom.pictures import PICTURES, picture_choices, picture_named
 from portal.classroom.pupil_auth import sign_in_pupil, sign_out_pupil
@@ -30,7 +27,6 @@ from portal.people.models import Pupil, SchoolClass, utcnow
 from portal.people.names import short_names
 from portal.people.roles import ADMIN, ESAFETY_LEAD, HEAD_TEACHER, TEACHER
 from portal.urls import external_url
-from portal.web import school_time
 
 bp = Blueprint("classroom", __name__)
 CLASS_KEY = "class_session"  # the open class session this tablet signs pupils into
@@ -191,29 +187,6 @@ def start_session():
         return redirect(url_for("core.home"))
     db.session.commit()
     return redirect(url_for("classroom.board", session_id=class_session.id))
-
-
-def show_progress() -> bool:
-    """The board is seen by the whole class: each pupil's progress shows only when asked for."""
-    return request.args.get("progress") == "1"
-
-
-def live_context(class_session: ClassSession) -> dict:
-    now = utcnow()
-    rows = service.live_view(class_session, school_time(now).date())
-    is_open = class_session.is_open(now)
-    progress = show_progress()
-    version = blake2s(repr((rows, is_open, progress)).encode(), digest_size=8).hexdigest()
-    return {"class_session": class_session, "rows": rows, "is_open": is_open,
-            "version": version, "signed_in": sum(r.signed_in for r in rows),
-            "locked": sum(r.locked for r in rows), "show_progress": progress,
-            "progress_args": {"progress": "1"} if progress else {}}
-
-
-def qr_svg(text: str) -> Markup:
-    """The QR code as inline SVG: a viewBox to scale by CSS, and a size for when CSS is absent."""
-    svg = segno.make(text, error="m").svg_inline(omitsize=True, svgclass="qr-code", lineclass=None)
-    return Markup(svg.replace("<svg ", '<svg width="296" height="296" ', 1))  # noqa: S704
 
 
 @bp.get("/teach/sessions/<int:session_id>")

@@ -1,0 +1,35 @@
+"""What the class board shows: the QR code and the live list of who has signed in."""
+
+from hashlib import blake2s
+
+import segno
+from flask import request
+from markupsafe import Markup
+
+from portal.classroom import service
+from portal.classroom.models import ClassSession
+from portal.people.models import utcnow
+from portal.web import school_time
+
+
+def show_progress() -> bool:
+    """The board is seen by the whole class: each pupil's progress shows only when asked for."""
+    return request.args.get("progress") == "1"
+
+
+def live_context(class_session: ClassSession) -> dict:
+    now = utcnow()
+    rows = service.live_view(class_session, school_time(now).date())
+    is_open = class_session.is_open(now)
+    progress = show_progress()
+    version = blake2s(repr((rows, is_open, progress)).encode(), digest_size=8).hexdigest()
+    return {"class_session": class_session, "rows": rows, "is_open": is_open,
+            "version": version, "signed_in": sum(r.signed_in for r in rows),
+            "locked": sum(r.locked for r in rows), "show_progress": progress,
+            "progress_args": {"progress": "1"} if progress else {}}
+
+
+def qr_svg(text: str) -> Markup:
+    """The QR code as inline SVG: a viewBox to scale by CSS, and a size for when CSS is absent."""
+    svg = segno.make(text, error="m").svg_inline(omitsize=True, svgclass="qr-code", lineclass=None)
+    return Markup(svg.replace("<svg ", '<svg width="296" height="296" ', 1))  # noqa: S704
