@@ -41,6 +41,7 @@ def live_server(app):
 
 def assert_accessible(page):
     """axe-core finds no WCAG 2.2 A/AA violation on the page as it is now."""
+    page.wait_for_load_state()  # judge the styled page, never one whose stylesheets are in flight
     # Evaluated through the DevTools protocol, which the page's CSP rightly does not allow inline.
     page.evaluate(AXE.read_text())
     result = page.evaluate(
