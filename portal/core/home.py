@@ -20,12 +20,13 @@ def home_panels(staff: Staff, today: date) -> dict:
         panels["content_missing"] = True  # a new install that skipped `install-content`
         return panels
     panels.update(teacher_panel_context(staff, utcnow()))
-    if takes_module(staff):
-        panels["module"] = module_status(staff, today, settings())
+    everyone = {}
     if staff.has_role(*LEADERS):
         panels["alerts"] = review_alerts(today)
-        statuses = outstanding_and_complete(today, settings())
-        panels["completion"] = {"done": sum(s.complete for s in statuses),
-                                "total": len(statuses),
-                                "overdue": sum(s.overdue(today) for s in statuses)}
+        everyone = {s.staff.id: s for s in outstanding_and_complete(today, settings())}
+        panels["completion"] = {"done": sum(s.complete for s in everyone.values()),
+                                "total": len(everyone),
+                                "overdue": sum(s.overdue(today) for s in everyone.values())}
+    if takes_module(staff):  # a leader's own status is already among everyone's
+        panels["module"] = everyone.get(staff.id) or module_status(staff, today, settings())
     return panels

@@ -38,6 +38,8 @@ def aup_acknowledgements(pupils: list[Pupil], key_stage: str,
     """Each pupil's acknowledgement that is current for their Key Stage, in one query."""
     policy = aup_policy(key_stage)
     baseline = acknowledgement_baseline(policy, today)
+    if baseline is None:  # no version in force yet: nothing to be current with
+        return {}
     rows = db.session.scalars(
         select(Acknowledgement).join(Acknowledgement.policy_version)
         .where(Acknowledgement.pupil_id.in_([pupil.id for pupil in pupils]),
@@ -55,7 +57,7 @@ def aup_due(pupil: Pupil, today: date) -> bool:
     """
     key_stage = pupil.school_class.key_stage
     if aup_to_show(key_stage, today) is None:
-        return False
+        return False  # checked here, not inferred from an empty answer below
     return pupil.id not in aup_acknowledgements([pupil], key_stage, today)
 
 
