@@ -2,6 +2,7 @@
 
 import re
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.builders import make_staff
@@ -47,6 +48,11 @@ def test_sign_in_works_on_a_phone_with_the_keyboard_alone(page, live_server):
     page.keyboard.type("correct horse battery")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Hello, Ruth")).to_be_visible()
-    page.wait_for_load_state()  # measured before the stylesheets arrive, any page looks too wide
-    width = page.evaluate("() => document.documentElement.scrollWidth")
-    assert width <= 360
+    fits = "() => document.documentElement.scrollWidth <= 360"
+    try:  # settled layout: a page measured mid-load (stylesheets in flight) looks too wide
+        page.wait_for_function(fits, timeout=5000)
+    except PlaywrightTimeout:
+        wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > 361)
+            .map(e => `${e.tagName}.${e.className} ${e.getBoundingClientRect().right}`)""")
+        raise AssertionError(f"wider than 360px: {wide}") from None
