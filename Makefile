@@ -16,6 +16,7 @@ run: setup
 
 test: setup
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	HOME=$(CURDIR)/.cache TMPDIR=$(CURDIR)/.tmp $(BIN)/pytest $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed $(VENDOR)/.installed
@@ -40,6 +41,7 @@ bench: setup
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 format: setup
 	$(BIN)/ruff format .

@@ -58,8 +58,11 @@ class Client:
 
         _, page = self.request("GET", "/sign-in")
         token = TOKEN.search(page).group(1)
-        status, _ = self.request("POST", "/sign-in", urlencode(
-            {"csrf_token": token, "email": email, "password": PASSWORD}))
+        status, _ = self.request(
+            "POST",
+            "/sign-in",
+            urlencode({"csrf_token": token, "email": email, "password": PASSWORD}),
+        )
         if status != 302:
             raise SystemExit(f"could not sign in as {email}: HTTP {status}")
 
@@ -89,20 +92,41 @@ def hammer(port: int, path: str, email: str | None, clients: int, seconds: float
     for thread in threads:
         thread.join()
     latencies.sort()
-    return {"requests": len(latencies), "rps": len(latencies) / seconds, "errors": errors[0],
-            "p50": statistics.median(latencies) * 1000,
-            "p95": latencies[int(len(latencies) * 0.95) - 1] * 1000}
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / seconds,
+        "errors": errors[0],
+        "p50": statistics.median(latencies) * 1000,
+        "p95": latencies[int(len(latencies) * 0.95) - 1] * 1000,
+    }
 
 
 def serve(folder: str, port: int) -> subprocess.Popen:
-    env = {**os.environ, "FLASK_APP": "wsgi:app", "PORTAL_INSTANCE_PATH": folder,
-           "PORTAL_LOGIN_MAX_FAILURES_PER_ADDRESS": "100000"}
+    env = {
+        **os.environ,
+        "FLASK_APP": "wsgi:app",
+        "PORTAL_INSTANCE_PATH": folder,
+        "PORTAL_LOGIN_MAX_FAILURES_PER_ADDRESS": "100000",
+    }
     for command in (["db", "upgrade"], ["portal", "seed-demo", "--password", PASSWORD]):
-        subprocess.run([BIN / "flask", *command], env=env, cwd=ROOT, check=True,
-                       capture_output=True)
+        subprocess.run(
+            [BIN / "flask", *command], env=env, cwd=ROOT, check=True, capture_output=True
+        )
     server = subprocess.Popen(
-        [BIN / "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "--no-control-socket",
-         "--log-level", "warning", "wsgi:app"], env=env, cwd=ROOT)
+        [
+            BIN / "gunicorn",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--no-control-socket",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
     for _ in range(100):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
@@ -133,12 +157,16 @@ def main() -> None:
         port = free_port()
         server = serve(folder, port)
         try:
-            print(f"gunicorn -w 2 on 127.0.0.1:{port}, SQLite, demo school (175 pupils), "
-                  f"{args.clients} clients x {args.seconds:g} s per page")
+            print(
+                f"gunicorn -w 2 on 127.0.0.1:{port}, SQLite, demo school (175 pupils), "
+                f"{args.clients} clients x {args.seconds:g} s per page"
+            )
             for path, email, label in PAGES:
                 r = hammer(port, path, email, args.clients, args.seconds)
-                print(f"{label:<28} {path:<16} {r['rps']:7.0f} req/s  p50 {r['p50']:6.1f} ms  "
-                      f"p95 {r['p95']:6.1f} ms  errors {r['errors']}")
+                print(
+                    f"{label:<28} {path:<16} {r['rps']:7.0f} req/s  p50 {r['p50']:6.1f} ms  "
+                    f"p95 {r['p95']:6.1f} ms  errors {r['errors']}"
+                )
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=10)

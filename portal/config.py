@@ -52,9 +52,16 @@ DEFAULTS = {
 }
 
 INT_SETTINGS = {
-    "SMTP_PORT", "SMTP_TIMEOUT", "INVITATION_MAX_AGE_DAYS", "LOGIN_MAX_FAILURES_PER_ACCOUNT",
-    "LOGIN_MAX_FAILURES_PER_ADDRESS", "LOGIN_THROTTLE_MINUTES", "MAX_CONTENT_LENGTH",
-    "TRUSTED_PROXIES", "STAFF_MODULE_NEW_STAFF_DAYS", "REMINDER_INTERVAL_DAYS",
+    "SMTP_PORT",
+    "SMTP_TIMEOUT",
+    "INVITATION_MAX_AGE_DAYS",
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT",
+    "LOGIN_MAX_FAILURES_PER_ADDRESS",
+    "LOGIN_THROTTLE_MINUTES",
+    "MAX_CONTENT_LENGTH",
+    "TRUSTED_PROXIES",
+    "STAFF_MODULE_NEW_STAFF_DAYS",
+    "REMINDER_INTERVAL_DAYS",
 }
 
 
@@ -89,8 +96,9 @@ def insecure_settings(config: dict) -> list[str]:
     if not str(config.get("BASE_URL", "")).startswith("https://"):
         problems.append("PORTAL_BASE_URL must start with https:// so cookies and links are secure")
     if config.get("SMTP_PASSWORD") and config.get("SMTP_TLS") == "none":
-        problems.append("PORTAL_SMTP_PASSWORD would cross the network in clear: "
-                        "set PORTAL_SMTP_TLS")
+        problems.append(
+            "PORTAL_SMTP_PASSWORD would cross the network in clear: set PORTAL_SMTP_TLS"
+        )
     if config.get("SMTP_TLS") not in ("none", "starttls", "ssl"):
         problems.append("PORTAL_SMTP_TLS must be none, starttls or ssl")
     return problems

@@ -19,8 +19,20 @@ from portal.people.roster import parse_roster
 from portal.policies.service import install_shipped_policies
 
 EXAMPLE_ROSTER = ROOT / "examples" / "roster.csv"
-WORDS = ("maple", "otter", "lantern", "pebble", "harbour", "meadow", "comet", "biscuit",
-         "kettle", "puffin", "violet", "thistle")
+WORDS = (
+    "maple",
+    "otter",
+    "lantern",
+    "pebble",
+    "harbour",
+    "meadow",
+    "comet",
+    "biscuit",
+    "kettle",
+    "puffin",
+    "violet",
+    "thistle",
+)
 
 
 def demo_password_file() -> Path:

@@ -18,7 +18,6 @@ def page_or_fragment(page: str, fragment: str, http_status: int = 200, **context
     return response
 
 
-
 def is_htmx_request() -> bool:
     return bool(htmx)
 

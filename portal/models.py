@@ -9,7 +9,22 @@ from portal.quiz.models import QuizAnswer, QuizAttempt
 from portal.staff_module.models import Certificate, ModuleProgress, Reminder
 
 __all__ = [
-    "Acknowledgement", "Certificate", "ClassSession", "Guardian", "LoginFailure", "ModuleProgress",
-    "OutboxMessage", "Policy", "PolicyReview", "PolicyVersion", "Pupil", "QuizAnswer",
-    "QuizAttempt", "Reminder", "SchoolClass", "SessionPupil", "Staff", "StaffRole",
+    "Acknowledgement",
+    "Certificate",
+    "ClassSession",
+    "Guardian",
+    "LoginFailure",
+    "ModuleProgress",
+    "OutboxMessage",
+    "Policy",
+    "PolicyReview",
+    "PolicyVersion",
+    "Pupil",
+    "QuizAnswer",
+    "QuizAttempt",
+    "Reminder",
+    "SchoolClass",
+    "SessionPupil",
+    "Staff",
+    "StaffRole",
 ]

@@ -17,16 +17,18 @@ from portal.people.roles import ROLE_LABELS
 from portal.policies import markdown
 from portal.staff_module.status import STEP_LABELS
 
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 
 def init_app(app: Flask) -> None:
@@ -41,8 +43,18 @@ def init_app(app: Flask) -> None:
     from portal.staff_module.views import bp as module_bp
     from portal.teaching.views import bp as teaching_bp
 
-    for blueprint in (core_bp, auth_bp, people_bp, roster_bp, mail_bp, policies_bp, module_bp,
-                      teaching_bp, classroom_bp, pupil_bp):
+    for blueprint in (
+        core_bp,
+        auth_bp,
+        people_bp,
+        roster_bp,
+        mail_bp,
+        policies_bp,
+        module_bp,
+        teaching_bp,
+        classroom_bp,
+        pupil_bp,
+    ):
         app.register_blueprint(blueprint)
     app.before_request(enforce_access)
     app.after_request(security_headers)
@@ -52,8 +64,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["school_time"] = school_time
     app.jinja_env.filters["markdown"] = markdown.render
-    app.context_processor(lambda: {"role_labels": ROLE_LABELS, "today": date.today(),
-                                   "step_labels": STEP_LABELS})
+    app.context_processor(
+        lambda: {"role_labels": ROLE_LABELS, "today": date.today(), "step_labels": STEP_LABELS}
+    )
 
 
 @login_manager.user_loader
@@ -95,10 +108,15 @@ def school_time(value: datetime) -> datetime:
 
 
 ERROR_TEXT = {
-    400: ("That request did not make sense", "Something in the form was missing or damaged. "
-          "Go back, reload the page and try again."),
-    403: ("You do not have access to this page", "Your account does not include this part of "
-          "the portal. If you think it should, ask the school office."),
+    400: (
+        "That request did not make sense",
+        "Something in the form was missing or damaged. Go back, reload the page and try again.",
+    ),
+    403: (
+        "You do not have access to this page",
+        "Your account does not include this part of "
+        "the portal. If you think it should, ask the school office.",
+    ),
     404: ("Page not found", "The address may be mistyped, or the page has moved."),
     405: ("That did not work", "This page cannot be used that way."),
     413: ("That file is too big", "Upload a smaller file (at most 2 MB)."),
@@ -110,8 +128,9 @@ ERROR_TEXT = {
 def render_error(status: int, detail: str | None = None):
     title, text = ERROR_TEXT.get(status, ERROR_TEXT[500 if status >= 500 else 400])
     context = {"code": status, "title": title, "text": detail or text}
-    return page_or_fragment("errors/error.html", "errors/_error.html", http_status=status,
-                            **context)
+    return page_or_fragment(
+        "errors/error.html", "errors/_error.html", http_status=status, **context
+    )
 
 
 def http_error(error: HTTPException):
@@ -124,8 +143,9 @@ def http_error(error: HTTPException):
 
 def csrf_error(error: CSRFError):
     current_app.logger.warning("CSRF refused: %s", error.description)
-    return render_error(400, "This form had expired or was sent from elsewhere. "
-                             "Reload the page and try again.")
+    return render_error(
+        400, "This form had expired or was sent from elsewhere. Reload the page and try again."
+    )
 
 
 def unexpected_error(error: Exception):

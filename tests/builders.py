@@ -13,8 +13,9 @@ _serial = count(1)
 _PASSWORD_HASH = generate_password_hash(PASSWORD)
 
 
-def make_staff(email=None, roles=("teacher",), name=None, password=True, active=True,
-               classes=()) -> Staff:
+def make_staff(
+    email=None, roles=("teacher",), name=None, password=True, active=True, classes=()
+) -> Staff:
     n = next(_serial)
     staff = Staff(
         email=email or f"staff{n}@wilkinson.example.org",
@@ -38,8 +39,12 @@ def make_class(name=None, year_group=1) -> SchoolClass:
 
 def make_pupil(school_class=None, first_name="Amara", last_name=None, mis_id=None) -> Pupil:
     n = next(_serial)
-    pupil = Pupil(mis_id=mis_id or f"P{n:05d}", first_name=first_name,
-                  last_name=last_name or f"Pupil{n}", school_class=school_class)
+    pupil = Pupil(
+        mis_id=mis_id or f"P{n:05d}",
+        first_name=first_name,
+        last_name=last_name or f"Pupil{n}",
+        school_class=school_class,
+    )
     db.session.add(pupil)
     db.session.commit()
     return pupil
@@ -47,8 +52,13 @@ def make_pupil(school_class=None, first_name="Amara", last_name=None, mis_id=Non
 
 def make_guardian(pupils=(), email="parent@example.org", mis_id=None) -> Guardian:
     n = next(_serial)
-    guardian = Guardian(mis_id=mis_id or f"G{n:05d}", first_name="Sam", last_name=f"Carer{n}",
-                        email=email, pupils=list(pupils))
+    guardian = Guardian(
+        mis_id=mis_id or f"G{n:05d}",
+        first_name="Sam",
+        last_name=f"Carer{n}",
+        email=email,
+        pupils=list(pupils),
+    )
     db.session.add(guardian)
     db.session.commit()
     return guardian
@@ -61,8 +71,12 @@ def open_class_session(school_class, teacher, code="4821", minutes=120):
     from portal.classroom.models import ClassSession
     from portal.people.models import utcnow
 
-    class_session = ClassSession(class_id=school_class.id, started_by_id=teacher.id, code=code,
-                                 expires_at=utcnow() + timedelta(minutes=minutes))
+    class_session = ClassSession(
+        class_id=school_class.id,
+        started_by_id=teacher.id,
+        code=code,
+        expires_at=utcnow() + timedelta(minutes=minutes),
+    )
     db.session.add(class_session)
     db.session.commit()
     return class_session

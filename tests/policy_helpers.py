@@ -19,8 +19,15 @@ def policy(slug: str = "social-media-policy") -> Policy:
     return db.session.scalar(select(Policy).where(Policy.slug == slug))
 
 
-def publish(slug="social-media-policy", *, extra="\nA new closing line.\n", kind="minor",
-            effective_on=TODAY, summary="Added a closing line.", by=None):
+def publish(
+    slug="social-media-policy",
+    *,
+    extra="\nA new closing line.\n",
+    kind="minor",
+    effective_on=TODAY,
+    summary="Added a closing line.",
+    by=None,
+):
     """Publish the current text plus ``extra`` as the next version, and commit."""
     chosen = policy(slug)
     body = service.latest_version(chosen).body + extra

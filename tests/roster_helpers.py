@@ -46,8 +46,6 @@ def counts() -> dict[str, int]:
     return {name: len(rows) for name, rows in snapshot().items()}
 
 
-
-
 def hidden_value(page: str, name: str) -> str:
     """The value of a hidden form field, as the browser would send it back."""
     match = re.search(rf'<input[^>]*name="{name}"[^>]*value="([^"]*)"', page)

@@ -80,15 +80,19 @@ def test_session_is_renewed_at_sign_in(client):
 
 def test_next_only_leads_to_this_site(client):
     staff = make_staff()
-    response = post_form(client, "/sign-in", {"email": staff.email, "password":
-                                              "correct horse battery",
-                                              "next": "//evil.example.com/"})
+    response = post_form(
+        client,
+        "/sign-in",
+        {"email": staff.email, "password": "correct horse battery", "next": "//evil.example.com/"},
+    )
     assert response.location == "/"
     client.get("/")
     post_form(client, "/sign-out", page="/")
-    response = post_form(client, "/sign-in", {"email": staff.email, "password":
-                                              "correct horse battery",
-                                              "next": "/account/password"})
+    response = post_form(
+        client,
+        "/sign-in",
+        {"email": staff.email, "password": "correct horse battery", "next": "/account/password"},
+    )
     assert response.location == "/account/password"
 
 
@@ -97,9 +101,16 @@ def test_changing_password_signs_out_other_devices(app):
     laptop, phone = app.test_client(), app.test_client()
     sign_in(laptop, staff.email)
     sign_in(phone, staff.email)
-    response = post_form(laptop, "/account/password", {
-        "current": "correct horse battery", "password": "purple tractor sunrise",
-        "confirm": "purple tractor sunrise"}, page="/account/password")
+    response = post_form(
+        laptop,
+        "/account/password",
+        {
+            "current": "correct horse battery",
+            "password": "purple tractor sunrise",
+            "confirm": "purple tractor sunrise",
+        },
+        page="/account/password",
+    )
     assert response.status_code == 302
     assert laptop.get("/").status_code == 200
     assert phone.get("/").status_code == 302
@@ -109,8 +120,11 @@ def test_changing_password_signs_out_other_devices(app):
 def test_a_short_new_password_is_refused_with_a_reason(client):
     staff = make_staff()
     sign_in(client, staff.email)
-    response = post_form(client, "/account/password", {
-        "current": "correct horse battery", "password": "short", "confirm": "short"},
-        page="/account/password")
+    response = post_form(
+        client,
+        "/account/password",
+        {"current": "correct horse battery", "password": "short", "confirm": "short"},
+        page="/account/password",
+    )
     assert response.status_code == 422
     assert "at least 10 characters" in response.get_data(as_text=True)

@@ -47,18 +47,34 @@ def post(client, url, data=None, **kwargs):
     return post_form(client, url, data, page="/teach/classes/", **kwargs)
 
 
-def take(pupil, quiz, answers: dict[int, str] | None = None, finished=True, revision=None,
-         all_correct=False):
+def take(
+    pupil,
+    quiz,
+    answers: dict[int, str] | None = None,
+    finished=True,
+    revision=None,
+    all_correct=False,
+):
     """An attempt at ``quiz``: answers by question number (1-based) -> "right" or a choice id."""
-    attempt = QuizAttempt(quiz_id=quiz.id, quiz_revision=revision or quiz.revision,
-                          academic_year=school_year_of(TODAY), pupil_id=pupil.id,
-                          total=len(quiz.questions), finished_at=utcnow() if finished else None)
+    attempt = QuizAttempt(
+        quiz_id=quiz.id,
+        quiz_revision=revision or quiz.revision,
+        academic_year=school_year_of(TODAY),
+        pupil_id=pupil.id,
+        total=len(quiz.questions),
+        finished_at=utcnow() if finished else None,
+    )
     chosen = {n: "right" for n in range(1, len(quiz.questions) + 1)} if all_correct else answers
     for number, choice_id in (chosen or {}).items():
         question = quiz.questions[number - 1]
         choice_id = question.correct_choice_id if choice_id == "right" else choice_id
-        attempt.answers.append(QuizAnswer(question_id=question.id, choice_id=choice_id,
-                                          correct=choice_id == question.correct_choice_id))
+        attempt.answers.append(
+            QuizAnswer(
+                question_id=question.id,
+                choice_id=choice_id,
+                correct=choice_id == question.correct_choice_id,
+            )
+        )
     db.session.add(attempt)
     db.session.commit()
     return attempt
@@ -85,8 +101,11 @@ def test_a_teacher_sees_only_their_own_classes(app):
     assert client.get(f"/teach/classes/{oak.id}").status_code == 200
     assert client.get(f"/teach/classes/{elm.id}").status_code == 403
     assert client.get(f"/teach/classes/{elm.id}/aup").status_code == 403
-    settings = post(client, f"/teach/classes/{elm.id}/pupils/{stranger.id}/accommodations",
-                    {"always_read_aloud": "on"})
+    settings = post(
+        client,
+        f"/teach/classes/{elm.id}/pupils/{stranger.id}/accommodations",
+        {"always_read_aloud": "on"},
+    )
     together = post(client, f"/teach/classes/{elm.id}/aup", {"pupil": [stranger.id]})
     assert settings.status_code == 403 and together.status_code == 403
     assert acknowledgements() == [] and not db.session.get(Pupil, stranger.id).always_read_aloud
@@ -129,15 +148,18 @@ def test_each_pupil_shows_aup_and_quiz_status_in_words_with_totals(app):
     witness = make_staff(name="Ms Patel")
     version, year = aup_to_show("KS1", TODAY), school_year_of(TODAY)
     record_acknowledgement(version, year, pupil=amara, method="online", key_stage="KS1")
-    record_acknowledgement(version, year, pupil=ben, method="in_class", recorded_by=witness,
-                           key_stage="KS1")
+    record_acknowledgement(
+        version, year, pupil=ben, method="in_class", recorded_by=witness, key_stage="KS1"
+    )
     db.session.commit()
     take(ben, quiz, {1: "right", 2: wrong(quiz, 2)}, finished=False)
     take(cara, quiz, all_correct=True)
     client, _ = signed_in(app, oak)
     page = html(client.get(f"/teach/classes/{oak.id}"))
-    rows = {p.first_name: page.split(f'<tr id="pupil-{p.id}">')[1].split("</tr>")[0]
-            for p in (amara, ben, cara)}
+    rows = {
+        p.first_name: page.split(f'<tr id="pupil-{p.id}">')[1].split("</tr>")[0]
+        for p in (amara, ben, cara)
+    }
     assert "Acknowledged" in rows["Amara"] and "online" in rows["Amara"]
     assert "Not started" in rows["Amara"]
     assert "in class" in rows["Ben"] and "witness: Ms Patel" in rows["Ben"]
@@ -266,10 +288,21 @@ def test_a_class_acknowledgement_records_each_pupil_present_with_the_teacher_as_
     assert "Recorded for 2 of 3 pupils." in html(client.get(response.location))
     version = aup_to_show("KS1", TODAY)
     rows = acknowledgements()
-    assert [(r.pupil_id, r.method, r.recorded_by_id, r.policy_version_id, r.key_stage,
-             r.academic_year, r.response) for r in rows] == [
+    assert [
+        (
+            r.pupil_id,
+            r.method,
+            r.recorded_by_id,
+            r.policy_version_id,
+            r.key_stage,
+            r.academic_year,
+            r.response,
+        )
+        for r in rows
+    ] == [
         (p.id, "in_class", teacher.id, version.id, "KS1", school_year_of(TODAY), "acknowledged")
-        for p in (amara, ben)]
+        for p in (amara, ben)
+    ]
     again = post(client, f"/teach/classes/{oak.id}/aup", {"pupil": [amara.id, ben.id]})
     assert "nothing new was recorded" in html(client.get(again.location))
     assert [r.id for r in acknowledgements()] == [r.id for r in rows]
@@ -282,15 +315,18 @@ def test_the_service_is_idempotent_and_skips_those_who_already_acknowledged(app)
     amara, ben = make_pupil(reception, "Amara"), make_pupil(reception, "Ben")
     teacher = make_staff(classes=[reception])
     version = aup_to_show("EYFS", TODAY)
-    record_acknowledgement(version, school_year_of(TODAY), pupil=amara, method="online",
-                           key_stage="EYFS")
+    record_acknowledgement(
+        version, school_year_of(TODAY), pupil=amara, method="online", key_stage="EYFS"
+    )
     ids = [amara.id, ben.id]
     assert service.record_class_acknowledgement(reception, ids, teacher, TODAY) == 1
     assert service.record_class_acknowledgement(reception, ids, teacher, TODAY) == 0
     db.session.commit()
     rows = acknowledgements()
     assert [(r.pupil_id, r.method, r.key_stage) for r in rows] == [
-        (amara.id, "online", "EYFS"), (ben.id, "in_class", "EYFS")]
+        (amara.id, "online", "EYFS"),
+        (ben.id, "in_class", "EYFS"),
+    ]
 
 
 def test_key_stage_2_pupils_acknowledge_for_themselves(app):
@@ -332,8 +368,14 @@ def fill(school_class, quiz, count: int, start: int):
     for n in range(start, start + count):
         pupil = make_pupil(school_class, f"Pupil{n:02d}")
         if n % 3 == 0:
-            record_acknowledgement(version, school_year_of(TODAY), pupil=pupil,
-                                   method="in_class", recorded_by=witness, key_stage="KS1")
+            record_acknowledgement(
+                version,
+                school_year_of(TODAY),
+                pupil=pupil,
+                method="in_class",
+                recorded_by=witness,
+                key_stage="KS1",
+            )
         if n % 2 == 0:
             take(pupil, quiz, {1: wrong(quiz, 1), 2: "right"}, finished=n % 4 == 0)
     db.session.commit()
@@ -365,8 +407,9 @@ def test_posts_without_the_csrf_token_are_refused(app):
     client.get(f"/teach/classes/{oak.id}")
     url = f"/teach/classes/{oak.id}/pupils/{amara.id}/accommodations"
     assert client.post(url, data={"always_read_aloud": "on"}).status_code == 400
-    assert client.post(f"/teach/classes/{oak.id}/aup",
-                       data={"pupil": [amara.id]}).status_code == 400
+    assert (
+        client.post(f"/teach/classes/{oak.id}/aup", data={"pupil": [amara.id]}).status_code == 400
+    )
     assert acknowledgements() == [] and not db.session.get(Pupil, amara.id).always_read_aloud
 
 
@@ -376,11 +419,23 @@ def test_no_page_speaks_of_consent(app):
     make_pupil(reception)
     take(amara, quiz_for("KS1"), {1: "right"})
     client, _ = signed_in(app, oak, reception)
-    pages = [client.get(url) for url in (
-        "/teach/classes/", f"/teach/classes/{oak.id}", f"/teach/classes/{oak.id}/aup",
-        f"/teach/classes/{reception.id}/aup")]
-    pages.append(post(client, f"/teach/classes/{oak.id}/pupils/{amara.id}/accommodations",
-                      {"two_choices": "on"}, headers=HTMX))
+    pages = [
+        client.get(url)
+        for url in (
+            "/teach/classes/",
+            f"/teach/classes/{oak.id}",
+            f"/teach/classes/{oak.id}/aup",
+            f"/teach/classes/{reception.id}/aup",
+        )
+    ]
+    pages.append(
+        post(
+            client,
+            f"/teach/classes/{oak.id}/pupils/{amara.id}/accommodations",
+            {"two_choices": "on"},
+            headers=HTMX,
+        )
+    )
     for response in pages:
         assert "consent" not in html(response).lower()
     assert db.session.scalar(select(func.count()).select_from(Acknowledgement)) == 0
@@ -394,11 +449,21 @@ def test_class_pages_are_valid_html(app, tmp_path):
     make_pupil(elm)
     client, _ = signed_in(app, oak, elm)
     files = []
-    for n, url in enumerate(["/teach/classes/", f"/teach/classes/{oak.id}",
-                             f"/teach/classes/{oak.id}/aup", f"/teach/classes/{elm.id}",
-                             f"/teach/classes/{elm.id}/aup"]):
+    for n, url in enumerate(
+        [
+            "/teach/classes/",
+            f"/teach/classes/{oak.id}",
+            f"/teach/classes/{oak.id}/aup",
+            f"/teach/classes/{elm.id}",
+            f"/teach/classes/{elm.id}/aup",
+        ]
+    ):
         files.append(tmp_path / f"page{n}.html")
         files[-1].write_text(html(client.get(url)))
-    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", *map(str, files)],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr

@@ -25,8 +25,10 @@ from tests.test_html import VNU
 
 WRONG_CODE = "That code isn't open. Check the board, or ask your teacher."
 LONDON = ZoneInfo("Europe/London")
-FRAGMENT_PAGE = ('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>x</title>'
-                 '</head><body><main>{}</main></body></html>')
+FRAGMENT_PAGE = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>x</title>'
+    "</head><body><main>{}</main></body></html>"
+)
 
 
 def whoami():
@@ -59,8 +61,14 @@ def room(app):
     amara.picture, ben.picture = "fox", "owl"
     db.session.commit()
     class_session = open_class_session(oak, teacher, code="4821")
-    return {"class": oak, "teacher": teacher, "amara": amara, "ben": ben, "cara": cara,
-            "session": class_session}
+    return {
+        "class": oak,
+        "teacher": teacher,
+        "amara": amara,
+        "ben": ben,
+        "cara": cara,
+        "session": class_session,
+    }
 
 
 def join(client, code="4821"):
@@ -73,8 +81,11 @@ def tap(client, pupil, picture):
 
 def seat_of(class_session, pupil):
     db.session.expire_all()
-    return db.session.scalar(select(SessionPupil).where(
-        SessionPupil.session_id == class_session.id, SessionPupil.pupil_id == pupil.id))
+    return db.session.scalar(
+        select(SessionPupil).where(
+            SessionPupil.session_id == class_session.id, SessionPupil.pupil_id == pupil.id
+        )
+    )
 
 
 def seat_count() -> int:
@@ -83,6 +94,7 @@ def seat_count() -> int:
 
 # The pupil's journey
 
+
 def test_the_right_code_opens_the_names_grid_with_first_names_and_initials_only(client, room):
     other = make_pupil(make_class("Elm", 2), "Zed", "Elsewhere")
     response = join(client)
@@ -90,8 +102,15 @@ def test_the_right_code_opens_the_names_grid_with_first_names_and_initials_only(
     html = client.get("/class/names").get_data(as_text=True)
     for name in ("Amara O.", "Ben S.", "Cara N."):
         assert name in html
-    for secret in ("Okafor", "Smith", "Nopicture", other.first_name, room["amara"].mis_id,
-                   "fox", "owl"):
+    for secret in (
+        "Okafor",
+        "Smith",
+        "Nopicture",
+        other.first_name,
+        room["amara"].mis_id,
+        "fox",
+        "owl",
+    ):
         assert secret not in html
     assert html.index("Amara O.") < html.index("Ben S.") < html.index("Cara N.")
 
@@ -109,8 +128,7 @@ def test_the_code_page_asks_for_digits_without_typing_anything_else(client, app)
 
 
 @pytest.mark.parametrize("case", ["wrong", "expired", "ended", "letters", "empty"])
-def test_a_wrong_expired_or_ended_code_is_refused_kindly_and_nothing_is_stored(
-        client, room, case):
+def test_a_wrong_expired_or_ended_code_is_refused_kindly_and_nothing_is_stored(client, room, case):
     code = {"wrong": "1111", "letters": "abcd", "empty": ""}.get(case, "4821")
     if case == "expired":
         room["session"].expires_at = utcnow() - timedelta(minutes=1)
@@ -138,8 +156,10 @@ def test_the_right_picture_signs_the_pupil_in_and_goes_to_their_page(client, roo
     assert response.status_code == 302 and response.location.endswith("/me")
     seat = seat_of(room["session"], room["amara"])
     assert seat.signed_in_at is not None and seat.wrong_pictures == 0 and not seat.locked
-    assert client.get("/test-only/whoami").get_json() == {"name": "Amara O.",
-                                                           "pupil_id": room["amara"].id}
+    assert client.get("/test-only/whoami").get_json() == {
+        "name": "Amara O.",
+        "pupil_id": room["amara"].id,
+    }
     with client.session_transaction() as session:
         assert session[CLASS_KEY] == room["session"].id
 
@@ -181,15 +201,18 @@ def test_a_locked_pupil_needs_the_teacher_even_with_the_right_picture(app, clien
 
 
 def test_unlock_by_htmx_returns_the_live_list(app, room):
-    seat = SessionPupil(session_id=room["session"].id, pupil_id=room["ben"].id,
-                        wrong_pictures=3, locked=True)
+    seat = SessionPupil(
+        session_id=room["session"].id, pupil_id=room["ben"].id, wrong_pictures=3, locked=True
+    )
     db.session.add(seat)
     db.session.commit()
     teacher = app.test_client()
     sign_in(teacher, room["teacher"].email)
     board = f"/teach/sessions/{room['session'].id}"
-    response = teacher.post(f"{board}/unlock/{room['ben'].id}", headers={
-        "HX-Request": "true", "X-CSRFToken": csrf_token(teacher, board)})
+    response = teacher.post(
+        f"{board}/unlock/{room['ben'].id}",
+        headers={"HX-Request": "true", "X-CSRFToken": csrf_token(teacher, board)},
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
     assert "Locked" not in html and "0 of 3" in html
@@ -197,8 +220,7 @@ def test_unlock_by_htmx_returns_the_live_list(app, room):
 
 
 @pytest.mark.parametrize("who", ["other_class", "left", "unknown"])
-def test_a_pupil_not_in_the_sessions_class_is_not_found_and_nothing_is_stored(
-        client, room, who):
+def test_a_pupil_not_in_the_sessions_class_is_not_found_and_nothing_is_stored(client, room, who):
     if who == "other_class":
         pupil_id = make_pupil(make_class("Elm", 2), "Zed", "Elsewhere").id
     elif who == "left":
@@ -260,8 +282,10 @@ def test_a_pupil_signing_out_leaves_the_tablet_on_the_names_for_the_next_child(c
 
 def test_two_pupils_on_two_tablets_each_see_only_themselves(app, room):
     amara_tablet, ben_tablet = app.test_client(), app.test_client()
-    for tablet, pupil, picture in ((amara_tablet, room["amara"], "fox"),
-                                   (ben_tablet, room["ben"], "owl")):
+    for tablet, pupil, picture in (
+        (amara_tablet, room["amara"], "fox"),
+        (ben_tablet, room["ben"], "owl"),
+    ):
         join(tablet)
         assert tap(tablet, pupil, picture).location.endswith("/me")
     amara_sees = amara_tablet.get("/test-only/whoami").get_data(as_text=True)
@@ -278,17 +302,23 @@ def test_csrf_is_required_on_every_classroom_post(app, client, room):
     sign_in(teacher, room["teacher"].email)
     join(client)
     assert client.post("/class", data={"code": "4821"}).status_code == 400
-    assert client.post(f"/class/names/{room['amara'].id}",
-                       data={"picture": "fox"}).status_code == 400
+    assert (
+        client.post(f"/class/names/{room['amara'].id}", data={"picture": "fox"}).status_code == 400
+    )
     assert client.post("/class/sign-out").status_code == 400
     base = f"/teach/sessions/{room['session'].id}"
-    for url in ("/teach/sessions", f"{base}/end", f"{base}/unlock/{room['amara'].id}",
-                f"/teach/classes/{room['class'].id}/pictures"):
+    for url in (
+        "/teach/sessions",
+        f"{base}/end",
+        f"{base}/unlock/{room['amara'].id}",
+        f"/teach/classes/{room['class'].id}/pictures",
+    ):
         assert teacher.post(url, data={"class_id": room["class"].id}).status_code == 400, url
     assert seat_count() == 0 and room["session"].ended_at is None
 
 
 # The teacher's side
+
 
 def test_a_teacher_starts_a_session_and_the_board_shows_address_code_and_qr(app, room):
     teacher = app.test_client()
@@ -304,7 +334,7 @@ def test_a_teacher_starts_a_session_and_the_board_shows_address_code_and_qr(app,
     assert new.expires_at - new.started_at == timedelta(hours=2)
     html = teacher.get(response.location).get_data(as_text=True)
     assert "http://portal.test/class" in html and f">{new.code}<" in html
-    assert '<svg' in html and 'role="img"' in html and "QR code" in html
+    assert "<svg" in html and 'role="img"' in html and "QR code" in html
     assert 'data-hx-trigger="every 5s"' in html and 'aria-live="polite"' in html
     assert "End the session" in html
     again = post_form(teacher, "/teach/sessions", {"class_id": room["class"].id}, page=pictures)
@@ -321,10 +351,19 @@ def test_staff_cannot_run_a_session_for_a_class_they_do_not_teach(app, room, rol
     cls = f"/teach/classes/{room['class'].id}"
     for url in (base, f"{base}/live", f"{cls}/pictures", f"{cls}/cards"):
         assert client.get(url).status_code == 403, url
-    for url in ("/teach/sessions", f"{base}/end", f"{base}/unlock/{room['amara'].id}",
-                f"{cls}/pictures", f"{cls}/pictures/{room['amara'].id}"):
-        data = {"csrf_token": token, "class_id": room["class"].id, "which": "everyone",
-                "picture": "dog"}
+    for url in (
+        "/teach/sessions",
+        f"{base}/end",
+        f"{base}/unlock/{room['amara'].id}",
+        f"{cls}/pictures",
+        f"{cls}/pictures/{room['amara'].id}",
+    ):
+        data = {
+            "csrf_token": token,
+            "class_id": room["class"].id,
+            "which": "everyone",
+            "picture": "dog",
+        }
         assert client.post(url, data=data).status_code == 403, url
     db.session.expire_all()
     assert room["session"].ended_at is None and room["amara"].picture == "fox"
@@ -366,8 +405,14 @@ def test_the_live_list_takes_the_same_number_of_queries_for_5_and_25_pupils(app,
     def queries_with(pupils: int) -> int:
         while len(service.pupils_on_roll(room["class"].id)) < pupils:
             pupil = make_pupil(room["class"], "Dev")
-            db.session.add(SessionPupil(session_id=room["session"].id, pupil_id=pupil.id,
-                                        signed_in_at=utcnow(), locked=pupil.id % 2 == 0))
+            db.session.add(
+                SessionPupil(
+                    session_id=room["session"].id,
+                    pupil_id=pupil.id,
+                    signed_in_at=utcnow(),
+                    locked=pupil.id % 2 == 0,
+                )
+            )
             db.session.commit()
         with counting_queries() as statements:
             assert teacher.get(live, headers={"HX-Request": "true"}).status_code == 200
@@ -384,13 +429,24 @@ def test_progress_reads_aup_done_and_quiz_answers(app, room):
 
     today = date.today()
     install_shipped_policies(today)
-    record_acknowledgement(aup_to_show("KS1", today), school_year_of(today),
-                           pupil=room["amara"], method="in_class", key_stage="KS1")
+    record_acknowledgement(
+        aup_to_show("KS1", today),
+        school_year_of(today),
+        pupil=room["amara"],
+        method="in_class",
+        key_stage="KS1",
+    )
     quiz = quiz_for("KS1")
-    attempt = QuizAttempt(quiz_id=quiz.id, quiz_revision="r", academic_year=school_year_of(today),
-                          pupil_id=room["amara"].id, total=len(quiz.questions))
-    attempt.answers = [QuizAnswer(question_id=q.id, choice_id="a", correct=True)
-                       for q in quiz.questions[:3]]
+    attempt = QuizAttempt(
+        quiz_id=quiz.id,
+        quiz_revision="r",
+        academic_year=school_year_of(today),
+        pupil_id=room["amara"].id,
+        total=len(quiz.questions),
+    )
+    attempt.answers = [
+        QuizAnswer(question_id=q.id, choice_id="a", correct=True) for q in quiz.questions[:3]
+    ]
     db.session.add(attempt)
     db.session.commit()
     rows = {row.display_name: row for row in service.live_view(room["session"], today)}
@@ -423,11 +479,17 @@ def test_pictures_are_set_reset_and_given_to_those_without(app, room):
     assert room["amara"].picture == "bee"
     assert room["ben"].picture not in (None, "owl")
     assert room["cara"].picture in {p.key for p in PICTURES}
-    assert post_form(teacher, f"{page}/{room['amara'].id}", {"picture": "unicorn"},
-                     page=page).status_code == 400
+    assert (
+        post_form(
+            teacher, f"{page}/{room['amara'].id}", {"picture": "unicorn"}, page=page
+        ).status_code
+        == 400
+    )
     elsewhere = make_pupil(make_class("Elm", 2), "Zed")
-    assert post_form(teacher, f"{page}/{elsewhere.id}", {"picture": "dog"},
-                     page=page).status_code == 404
+    assert (
+        post_form(teacher, f"{page}/{elsewhere.id}", {"picture": "dog"}, page=page).status_code
+        == 404
+    )
 
 
 def test_login_cards_show_only_display_names_class_and_pictures(app, room):
@@ -460,12 +522,16 @@ def test_the_home_panel_offers_a_start_form_per_class_taught(app, room):
 
 # The service's own rules, at fixed times
 
-@pytest.mark.parametrize(("now", "expires_at"), [
-    (datetime(2026, 3, 10, 9, 0), datetime(2026, 3, 10, 11, 0)),  # GMT: two hours
-    (datetime(2026, 3, 10, 14, 45), datetime(2026, 3, 10, 15, 30)),  # GMT: the day's end
-    (datetime(2026, 6, 10, 13, 45), datetime(2026, 6, 10, 14, 30)),  # BST: 15:30 is 14:30 UTC
-    (datetime(2026, 6, 10, 14, 30), None),  # the school day is over: no session
-])
+
+@pytest.mark.parametrize(
+    ("now", "expires_at"),
+    [
+        (datetime(2026, 3, 10, 9, 0), datetime(2026, 3, 10, 11, 0)),  # GMT: two hours
+        (datetime(2026, 3, 10, 14, 45), datetime(2026, 3, 10, 15, 30)),  # GMT: the day's end
+        (datetime(2026, 6, 10, 13, 45), datetime(2026, 6, 10, 14, 30)),  # BST: 15:30 is 14:30 UTC
+        (datetime(2026, 6, 10, 14, 30), None),  # the school day is over: no session
+    ],
+)
 def test_a_session_ends_after_two_hours_or_at_the_end_of_the_school_day(app, now, expires_at):
     elm, teacher = make_class("Elm", 2), make_staff()
     ends = time(15, 30, tzinfo=LONDON)
@@ -517,34 +583,46 @@ def test_reset_pictures_spreads_the_nine_evenly(app):
 
 # Every classroom page is valid HTML (the Nu validator, as tests/test_html.py runs it)
 
+
 @pytest.mark.skipif(not shutil.which("java") or not VNU.exists(), reason="needs java and vnu-jar")
 def test_classroom_pages_are_valid_html(app, client, room, tmp_path):
     seen = {"code": client.get("/class"), "code-wrong": join(client, "1111")}
     join(client)
-    seen |= {"names": client.get("/class/names"),
-            "pictures": client.get(f"/class/names/{room['amara'].id}"),
-            "pictures-wrong": tap(client, room["amara"], "dog"),
-            "no-picture": client.get(f"/class/names/{room['cara'].id}")}
+    seen |= {
+        "names": client.get("/class/names"),
+        "pictures": client.get(f"/class/names/{room['amara'].id}"),
+        "pictures-wrong": tap(client, room["amara"], "dog"),
+        "no-picture": client.get(f"/class/names/{room['cara'].id}"),
+    }
     teacher = app.test_client()
     sign_in(teacher, room["teacher"].email)
     board, cls = f"/teach/sessions/{room['session'].id}", f"/teach/classes/{room['class'].id}"
-    for name, url in [("board", board), ("pictures-admin", f"{cls}/pictures"),
-                      ("cards", f"{cls}/cards")]:
+    for name, url in [
+        ("board", board),
+        ("pictures-admin", f"{cls}/pictures"),
+        ("cards", f"{cls}/cards"),
+    ]:
         seen[name] = teacher.get(url)
     seen["live"] = teacher.get(f"{board}/live", headers={"HX-Request": "true"})
     assert all(response.status_code < 500 for response in seen.values())
     pages = {name: response.get_data(as_text=True) for name, response in seen.items()}
     with app.test_request_context("/"):
-        pages["panel"] = render_template("classroom/_teacher_panel.html",
-                                         **service.teacher_panel_context(room["teacher"], utcnow()))
+        pages["panel"] = render_template(
+            "classroom/_teacher_panel.html",
+            **service.teacher_panel_context(room["teacher"], utcnow()),
+        )
     for name in ("live", "panel"):
         pages[name] = FRAGMENT_PAGE.format(pages[name])
     files = []
     for name, html in pages.items():
         (tmp_path / f"{name}.html").write_text(html)
         files.append(str(tmp_path / f"{name}.html"))
-    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", *files],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", *files],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -557,8 +635,9 @@ def test_the_board_shows_each_pupils_progress_only_when_the_teacher_asks(app, ro
     sign_in(teacher_client, room["teacher"].email)
     class_session = room["session"]
     hidden = teacher_client.get(f"/teach/sessions/{class_session.id}").get_data(as_text=True)
-    shown = teacher_client.get(f"/teach/sessions/{class_session.id}?progress=1") \
-        .get_data(as_text=True)
+    shown = teacher_client.get(f"/teach/sessions/{class_session.id}?progress=1").get_data(
+        as_text=True
+    )
     assert "AUP to do" not in hidden and "Show each pupil's progress" in hidden
     assert "AUP to do" in shown and "progress=1" in shown
 

@@ -8,8 +8,10 @@ from tests.conftest import sign_in
 
 
 def test_create_admin_prompts_for_a_password_and_the_admin_can_sign_in(app, runner):
-    result = runner.invoke(args=["portal", "create-admin", "Office@Brook.example.org"],
-                           input="sunlit kestrel harbour\nsunlit kestrel harbour\n")
+    result = runner.invoke(
+        args=["portal", "create-admin", "Office@Brook.example.org"],
+        input="sunlit kestrel harbour\nsunlit kestrel harbour\n",
+    )
     assert result.exit_code == 0, result.output
     staff = db.session.scalar(select(Staff))
     assert staff.email == "office@brook.example.org" and staff.roles == {"admin"}
@@ -17,10 +19,13 @@ def test_create_admin_prompts_for_a_password_and_the_admin_can_sign_in(app, runn
 
 
 def test_create_admin_refuses_a_weak_password_or_a_bad_email(runner):
-    weak = runner.invoke(args=["portal", "create-admin", "office@brook.example.org"],
-                         input="short\nshort\n")
-    bad = runner.invoke(args=["portal", "create-admin", "not-an-email"],
-                        input="sunlit kestrel harbour\nsunlit kestrel harbour\n")
+    weak = runner.invoke(
+        args=["portal", "create-admin", "office@brook.example.org"], input="short\nshort\n"
+    )
+    bad = runner.invoke(
+        args=["portal", "create-admin", "not-an-email"],
+        input="sunlit kestrel harbour\nsunlit kestrel harbour\n",
+    )
     assert weak.exit_code != 0 and "at least 10 characters" in weak.output
     assert bad.exit_code != 0 and "not a valid email address" in bad.output
     assert db.session.scalar(select(func.count()).select_from(Staff)) == 0
@@ -44,18 +49,23 @@ def test_seed_demo_builds_the_school_and_prints_working_sign_ins(app, runner):
     assert 7 * 20 <= pupils <= 7 * 30
     assert db.session.scalar(select(func.count()).where(Guardian.email.is_(None))) > 0
     client = app.test_client()
-    assert sign_in(client, "teacher1@wilkinson.example.org", "demo school password") \
-        .status_code == 302
+    assert (
+        sign_in(client, "teacher1@wilkinson.example.org", "demo school password").status_code == 302
+    )
     assert "Hello" in client.get("/").get_data(as_text=True)
 
 
 def test_seed_demo_if_empty_keeps_the_data_and_the_password(runner):
     first = runner.invoke(args=["portal", "seed-demo", "--if-empty"])
-    counts = [db.session.scalar(select(func.count()).select_from(model))
-              for model in (Staff, Pupil, Guardian)]
+    counts = [
+        db.session.scalar(select(func.count()).select_from(model))
+        for model in (Staff, Pupil, Guardian)
+    ]
     second = runner.invoke(args=["portal", "seed-demo", "--if-empty"])
     assert first.exit_code == second.exit_code == 0
     password_line = [line for line in first.output.splitlines() if "Password" in line]
     assert password_line and password_line[0] in second.output
-    assert counts == [db.session.scalar(select(func.count()).select_from(model))
-                      for model in (Staff, Pupil, Guardian)]
+    assert counts == [
+        db.session.scalar(select(func.count()).select_from(model))
+        for model in (Staff, Pupil, Guardian)
+    ]

@@ -20,14 +20,23 @@ def pages(app, client):
     teacher = make_staff("teacher@wilkinson.example.org", classes=[make_class("Oak", 1)])
     admin = make_staff("admin@wilkinson.example.org", roles=("admin",))
     sign_in(client, teacher.email)
-    seen.update({"teacher-home": client.get("/"), "password": client.get("/account/password"),
-                 "forbidden": client.get("/admin/staff/")})
+    seen.update(
+        {
+            "teacher-home": client.get("/"),
+            "password": client.get("/account/password"),
+            "forbidden": client.get("/admin/staff/"),
+        }
+    )
     admin_client = app.test_client()
     sign_in(admin_client, admin.email)
-    for name, url in [("admin-home", "/"), ("staff", "/admin/staff/"),
-                      ("staff-new", "/admin/staff/new"),
-                      ("staff-edit", f"/admin/staff/{teacher.id}/edit"),
-                      ("roster", "/admin/roster/"), ("outbox", "/admin/outbox/")]:
+    for name, url in [
+        ("admin-home", "/"),
+        ("staff", "/admin/staff/"),
+        ("staff-new", "/admin/staff/new"),
+        ("staff-edit", f"/admin/staff/{teacher.id}/edit"),
+        ("roster", "/admin/roster/"),
+        ("outbox", "/admin/outbox/"),
+    ]:
         seen[name] = admin_client.get(url)
     assert all(response.status_code < 500 for response in seen.values())
     return {name: response.get_data(as_text=True) for name, response in seen.items()}
@@ -40,6 +49,10 @@ def test_pages_are_valid_html(pages, tmp_path):
         path = tmp_path / f"{name}.html"
         path.write_text(html)
         files.append(str(path))
-    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", *files],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", *files],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr

@@ -52,8 +52,12 @@ def app(database_url, tmp_path, monkeypatch, smtp_server):
 
 
 def queue(count=1, to="parent@example.org") -> list[int]:
-    ids = [queue_email(to, f"Test message {n}", "test_message", school_name=SCHOOL,
-                       queued_at=utcnow()).id for n in range(count)]
+    ids = [
+        queue_email(
+            to, f"Test message {n}", "test_message", school_name=SCHOOL, queued_at=utcnow()
+        ).id
+        for n in range(count)
+    ]
     db.session.commit()
     return ids
 
@@ -86,8 +90,13 @@ def wait_until(condition, timeout=30.0, every=0.05):
 
 
 def test_a_queued_email_arrives_with_both_parts_subject_recipient_and_sender(app, smtp_server):
-    message = queue_email(" head@example.org ", "Checking\nthe email settings", "test_message",
-                          school_name=SCHOOL, queued_at=datetime(2026, 11, 24, 14, 5))
+    message = queue_email(
+        " head@example.org ",
+        "Checking\nthe email settings",
+        "test_message",
+        school_name=SCHOOL,
+        queued_at=datetime(2026, 11, 24, 14, 5),
+    )
     db.session.commit()
     assert deliver(app) == counts(sent=1)
     assert not db.session().in_transaction()  # an idle worker holds no locks (nor migrations)
@@ -107,8 +116,9 @@ def test_a_queued_email_arrives_with_both_parts_subject_recipient_and_sender(app
 
 
 def test_a_message_rolls_back_with_the_change_that_queued_it(app, smtp_server):
-    queue_email("parent@example.org", "Never sent", "test_message", school_name=SCHOOL,
-                queued_at=utcnow())
+    queue_email(
+        "parent@example.org", "Never sent", "test_message", school_name=SCHOOL, queued_at=utcnow()
+    )
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
     assert deliver(app) == counts()
@@ -130,10 +140,15 @@ def test_mail_waits_while_the_server_is_down_and_goes_out_once_when_it_is_back(a
     smtp_server.start()
     assert deliver(app, now=later(minutes=BACKOFF_MINUTES[0] + 1)) == counts(sent=2)
     assert deliver(app, now=later(days=2)) == counts()
-    assert sorted(m["Subject"] for m in smtp_server.received) == ["Test message 0",
-                                                                  "Test message 1"]
+    assert sorted(m["Subject"] for m in smtp_server.received) == [
+        "Test message 0",
+        "Test message 1",
+    ]
     assert (stored(first).status, stored(first).attempts, stored(first).last_error) == (
-        SENT, 2, None)
+        SENT,
+        2,
+        None,
+    )
 
 
 @pytest.mark.parametrize("where", ["rcpt", "data"])
@@ -165,7 +180,9 @@ def test_a_message_fails_for_good_when_its_retries_are_used_up(app, smtp_server)
     assert stored(message_id).attempts == len(BACKOFF_MINUTES)
     assert deliver(app, now=later(days=10)) == counts(failed=1)
     assert (stored(message_id).status, stored(message_id).attempts) == (
-        FAILED, len(BACKOFF_MINUTES) + 1)
+        FAILED,
+        len(BACKOFF_MINUTES) + 1,
+    )
     smtp_server.start()
     assert deliver(app, now=later(days=20)) == counts()
     assert smtp_server.received == []
@@ -173,10 +190,16 @@ def test_a_message_fails_for_good_when_its_retries_are_used_up(app, smtp_server)
 
 def test_a_stale_claim_is_failed_for_a_person_to_check_and_not_resent(app, smtp_server):
     stale, in_flight = queue(2)
-    db.session.execute(update(OutboxMessage).where(OutboxMessage.id == stale)
-                       .values(status=SENDING, claimed_at=later(minutes=-31)))
-    db.session.execute(update(OutboxMessage).where(OutboxMessage.id == in_flight)
-                       .values(status=SENDING, claimed_at=later(minutes=-5)))
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == stale)
+        .values(status=SENDING, claimed_at=later(minutes=-31))
+    )
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == in_flight)
+        .values(status=SENDING, claimed_at=later(minutes=-5))
+    )
     db.session.commit()
     assert deliver(app) == counts(failed=1)
     assert stored(stale).status == FAILED
@@ -218,7 +241,8 @@ def assert_each_sent_once(smtp_server, total: int) -> None:
     by_id = Counter(message["Message-ID"] for message in received)
     assert len(by_id) == total and set(by_id.values()) == {1}
     assert {message["Subject"] for message in received} == {
-        f"Test message {n}" for n in range(total)}
+        f"Test message {n}" for n in range(total)
+    }
     db.session.expire_all()
     statuses = db.session.scalars(select(OutboxMessage.status)).all()
     assert statuses == [SENT] * total
@@ -227,26 +251,43 @@ def assert_each_sent_once(smtp_server, total: int) -> None:
 def test_a_worker_does_not_take_a_message_another_worker_just_put_back_to_wait(app):
     [message_id] = queue()
     # Listed as due by this worker; meanwhile another tried it and set it to wait.
-    db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
-                       .values(attempts=1, next_attempt_at=later(minutes=1)))
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(attempts=1, next_attempt_at=later(minutes=1))
+    )
     db.session.commit()
     assert claim(message_id, utcnow()) is False
     assert claim(message_id, later(minutes=2)) is True
 
 
 def start_worker(database_url: str, port: int, tmp_path: Path) -> subprocess.Popen:
-    env = {**os.environ, "FLASK_APP": "wsgi:app", "PORTAL_DATABASE_URL": database_url,
-           "PORTAL_SECRET_KEY": TEST_SECRET, "PORTAL_SMTP_PORT": str(port),
-           "PORTAL_SMTP_TIMEOUT": "5", "PORTAL_INSTANCE_PATH": str(tmp_path / "instance")}
-    return subprocess.Popen([FLASK, "portal", "send-mail", "--loop", "--interval", "0.2"],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+    env = {
+        **os.environ,
+        "FLASK_APP": "wsgi:app",
+        "PORTAL_DATABASE_URL": database_url,
+        "PORTAL_SECRET_KEY": TEST_SECRET,
+        "PORTAL_SMTP_PORT": str(port),
+        "PORTAL_SMTP_TIMEOUT": "5",
+        "PORTAL_INSTANCE_PATH": str(tmp_path / "instance"),
+    }
+    return subprocess.Popen(
+        [FLASK, "portal", "send-mail", "--loop", "--interval", "0.2"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def backoff_has_passed() -> None:
     """Stands for the clock moving on: whatever waits is due again."""
-    db.session.execute(update(OutboxMessage).where(OutboxMessage.status == QUEUED)
-                       .values(next_attempt_at=later(seconds=-1)))
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == QUEUED)
+        .values(next_attempt_at=later(seconds=-1))
+    )
     db.session.commit()
 
 
@@ -257,7 +298,8 @@ def attempts_so_far() -> int:
 
 
 def test_two_send_mail_processes_wait_for_the_server_and_send_each_message_once(
-        app, smtp_server, database_url, tmp_path):
+    app, smtp_server, database_url, tmp_path
+):
     smtp_server.stop()
     queue(30)
     workers = [start_worker(database_url, smtp_server.port, tmp_path) for _ in range(2)]
@@ -266,8 +308,12 @@ def test_two_send_mail_processes_wait_for_the_server_and_send_each_message_once(
         assert smtp_server.received == []
         smtp_server.start()
         wait_until(lambda: backoff_has_passed() or len(smtp_server.received) >= 30)
-        wait_until(lambda: db.session.scalar(select(func.count()).where(
-            OutboxMessage.status == SENT)) == 30 or db.session.rollback())
+        wait_until(
+            lambda: (
+                db.session.scalar(select(func.count()).where(OutboxMessage.status == SENT)) == 30
+                or db.session.rollback()
+            )
+        )
     finally:
         for worker in workers:
             worker.send_signal(signal.SIGTERM)
@@ -289,8 +335,11 @@ def admin_client(client):
 
 def add_messages(status: str, count: int, subject: str) -> list[int]:
     ids = queue(count)
-    db.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids))
-                       .values(status=status, subject=subject, last_error=None))
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids))
+        .values(status=status, subject=subject, last_error=None)
+    )
     db.session.commit()
     return ids
 
@@ -310,11 +359,13 @@ def test_outbox_lists_messages_by_status_with_counts(admin_client):
     assert failed.count(">Retry</button>") == 3
 
 
-def test_retry_requeues_a_failed_message_and_the_next_run_sends_it(app, admin_client,
-                                                                   smtp_server):
+def test_retry_requeues_a_failed_message_and_the_next_run_sends_it(app, admin_client, smtp_server):
     [message_id] = add_messages(FAILED, 1, "Bounced message")
-    response = post_form(admin_client, f"/admin/outbox/{message_id}/retry?status=failed",
-                         page="/admin/outbox/?status=failed")
+    response = post_form(
+        admin_client,
+        f"/admin/outbox/{message_id}/retry?status=failed",
+        page="/admin/outbox/?status=failed",
+    )
     assert response.status_code == 302
     assert response.location == "/admin/outbox/?status=failed"
     page = admin_client.get(response.location).get_data(as_text=True)
@@ -359,8 +410,6 @@ def test_a_retry_without_its_csrf_token_is_refused(admin_client):
     admin_client.get("/admin/outbox/")
     assert admin_client.post(f"/admin/outbox/{message_id}/retry").status_code == 400
     assert stored(message_id).status == FAILED
-
-
 
 
 def test_the_outbox_page_takes_the_same_few_queries_for_3_or_60_messages(admin_client):

@@ -17,8 +17,9 @@ def test_migrations_upgrade_an_empty_database_to_the_models_without_drift(app):
     drop_everything()
     upgrade()
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True,
-                                                               "render_as_batch": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "render_as_batch": True}
+        )
         drift = compare_metadata(context, db.metadata)
     assert drift == []
     downgrade(revision="base")

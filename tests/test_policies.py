@@ -60,8 +60,11 @@ def test_the_command_says_what_it_added(runner):
 def test_the_shipped_policy_is_the_schools_text_with_its_dates():
     smp = policy()
     (v1,) = smp.versions
-    assert (smp.audience, smp.owner_role, smp.review_interval_months) == \
-        ("everyone", "head_teacher", 24)
+    assert (smp.audience, smp.owner_role, smp.review_interval_months) == (
+        "everyone",
+        "head_teacher",
+        24,
+    )
     assert v1.effective_on == date(2023, 1, 1) and smp.next_review_on == date(2025, 1, 1)
     assert v1.change_kind == "initial"
     assert "**protect their professional reputation**" in v1.body
@@ -74,8 +77,9 @@ def test_the_staff_guidelines_are_six_cards_each_with_a_reason():
     intro, rules = cards[0], cards[1:]
     assert intro[0] == "" and "Social Media Policy" in intro[1]
     assert len(rules) == 6
-    assert all(title and "\n**Why:**" in body and body.startswith("> Staff ")
-               for title, body in rules)
+    assert all(
+        title and "\n**Why:**" in body and body.startswith("> Staff ") for title, body in rules
+    )
 
 
 def test_the_pupils_aups_are_short_picture_lines_never_a_contract():
@@ -107,8 +111,10 @@ def test_the_shipped_review_is_overdue_and_the_home_page_alert_says_so(app):
     with app.test_request_context():
         login_user(head)
         html = render_template("policies/_review_alerts.html", alerts=list(alerts.values()))
-    assert "Social Media Policy</strong>: the review is overdue. It was due on " \
-           "1 January 2025 (694 days ago)." in html
+    assert (
+        "Social Media Policy</strong>: the review is overdue. It was due on "
+        "1 January 2025 (694 days ago)." in html
+    )
     assert 'role="status"' in html and "/policies/social-media-policy/review" in html
 
 
@@ -179,14 +185,16 @@ def test_a_future_version_is_not_current_until_its_date():
     assert not service.acknowledgement_is_current(v1, smp, date(2027, 1, 1))
 
 
-@pytest.mark.parametrize(("body", "kind", "summary", "problem"), [
-    ("   \n", "minor", "Emptied.", "no text"),
-    (None, "minor", "Nothing.", "same as version 1"),
-    ("New text.", "initial", "Sneaky.", "minor or material"),
-    ("New text.", "minor", "  ", "what changed"),
-])
-def test_publishing_refuses_empty_unchanged_or_unexplained_versions(body, kind, summary,
-                                                                    problem):
+@pytest.mark.parametrize(
+    ("body", "kind", "summary", "problem"),
+    [
+        ("   \n", "minor", "Emptied.", "no text"),
+        (None, "minor", "Nothing.", "same as version 1"),
+        ("New text.", "initial", "Sneaky.", "minor or material"),
+        ("New text.", "minor", "  ", "what changed"),
+    ],
+)
+def test_publishing_refuses_empty_unchanged_or_unexplained_versions(body, kind, summary, problem):
     smp = policy()
     body = smp.versions[0].body.replace("\n", "\r\n") if body is None else body
     with pytest.raises(service.PolicyProblem, match=problem):
@@ -202,8 +210,9 @@ def test_a_version_cannot_take_effect_before_the_one_it_follows():
 def test_acknowledging_twice_keeps_one_row():
     teacher = make_staff()
     version = policy().versions[0]
-    first = service.record_acknowledgement(version, 2026, staff=teacher, method="online",
-                                           typed_name=teacher.name)
+    first = service.record_acknowledgement(
+        version, 2026, staff=teacher, method="online", typed_name=teacher.name
+    )
     db.session.commit()
     again = service.record_acknowledgement(version, 2026, staff=teacher, method="online")
     db.session.commit()
@@ -216,8 +225,9 @@ def test_a_racing_duplicate_from_another_request_returns_the_first_row(app):
     """Two requests record the same answer at once: one row, and both see it."""
     teacher = make_staff()
     version_id, teacher_id = policy().versions[0].id, teacher.id
-    first = service.record_acknowledgement(policy().versions[0], 2026, staff=teacher,
-                                           method="online")  # flushed, not yet committed
+    first = service.record_acknowledgement(
+        policy().versions[0], 2026, staff=teacher, method="online"
+    )  # flushed, not yet committed
     seen = []
 
     def other_request():
@@ -225,9 +235,12 @@ def test_a_racing_duplicate_from_another_request_returns_the_first_row(app):
             from portal.people.models import Staff
             from portal.policies.models import PolicyVersion
 
-            row = service.record_acknowledgement(db.session.get(PolicyVersion, version_id), 2026,
-                                                 staff=db.session.get(Staff, teacher_id),
-                                                 method="online")
+            row = service.record_acknowledgement(
+                db.session.get(PolicyVersion, version_id),
+                2026,
+                staff=db.session.get(Staff, teacher_id),
+                method="online",
+            )
             db.session.commit()
             seen.append(row.id)
 
@@ -240,8 +253,9 @@ def test_a_racing_duplicate_from_another_request_returns_the_first_row(app):
 
 
 def test_the_database_refuses_an_acknowledgement_naming_nobody():
-    db.session.add(Acknowledgement(policy_version=policy().versions[0], academic_year=2026,
-                                   method="online"))
+    db.session.add(
+        Acknowledgement(policy_version=policy().versions[0], academic_year=2026, method="online")
+    )
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
@@ -251,9 +265,13 @@ def test_the_database_refuses_an_acknowledgement_naming_nobody():
 
 
 def test_markdown_renders_without_scripts_or_javascript_links():
-    html = str(markdown.render("## Rules\n\n<script>alert(1)</script>\n\n"
-                               "[click](javascript:alert(1)) <javascript:alert(2)> "
-                               "[ok](https://example.org)\n\n- one\n- two\n"))
+    html = str(
+        markdown.render(
+            "## Rules\n\n<script>alert(1)</script>\n\n"
+            "[click](javascript:alert(1)) <javascript:alert(2)> "
+            "[ok](https://example.org)\n\n- one\n- two\n"
+        )
+    )
     assert "<h2>Rules</h2>" in html and "<li>one</li>" in html
     assert "<script" not in html and "&lt;script&gt;" in html
     assert 'href="javascript' not in html.lower() and 'href="https://example.org"' in html
@@ -261,8 +279,11 @@ def test_markdown_renders_without_scripts_or_javascript_links():
 
 def test_sections_and_aup_lines_read_the_markdown_structure():
     text = "Intro.\n\n## First\nOne.\n\n```\n## not a heading\n```\n\n## Second\nTwo.\n"
-    assert markdown.sections(text) == [("", "Intro."), ("First", "One.\n\n```\n"
-                                       "## not a heading\n```"), ("Second", "Two.")]
+    assert markdown.sections(text) == [
+        ("", "Intro."),
+        ("First", "One.\n\n```\n## not a heading\n```"),
+        ("Second", "Two."),
+    ]
     assert markdown.aup_lines("Hello.\n\n- 🛡️ I will be kind.\n") == [("🛡️", "I will be kind.")]
     with pytest.raises(ValueError, match="picture"):
         markdown.aup_lines("- I will be kind.\n")
@@ -270,8 +291,12 @@ def test_sections_and_aup_lines_read_the_markdown_structure():
 
 def test_diff_marks_lines_added_and_removed():
     changes = diff.changes("Keep.\n\nOld line.\n", "Keep.\n\nNew line.\n\nMore.\n")
-    assert changes == [("equal", "Keep."), ("delete", "Old line."), ("insert", "New line."),
-                       ("insert", "More.")]
+    assert changes == [
+        ("equal", "Keep."),
+        ("delete", "Old line."),
+        ("insert", "New line."),
+        ("insert", "More."),
+    ]
     assert diff.counts(changes) == {"insert": 2, "delete": 1}
 
 
@@ -289,8 +314,9 @@ def test_staff_read_the_list_with_versions_owners_and_review_status(client):
 def test_a_teacher_reads_policies_but_cannot_publish_or_review(client):
     signed_in(client, "teacher")
     page = client.get("/policies/social-media-policy")
-    assert page.status_code == 200 and "protect their professional reputation" in \
-        page.get_data(as_text=True)
+    assert page.status_code == 200 and "protect their professional reputation" in page.get_data(
+        as_text=True
+    )
     assert "Publish a new version" not in page.get_data(as_text=True)
     for action in ("publish", "review"):
         url = f"/policies/social-media-policy/{action}"
@@ -301,8 +327,7 @@ def test_a_teacher_reads_policies_but_cannot_publish_or_review(client):
 
 def test_a_governor_reads_policies_versions_and_review_history(client):
     head = make_staff(roles=("head_teacher",), name="Helen Head")
-    service.record_review(policy(), TODAY, head, "no_change", "Read with governors.",
-                          today=TODAY)
+    service.record_review(policy(), TODAY, head, "no_change", "Read with governors.", today=TODAY)
     publish(effective_on=date.today())
     signed_in(client, "governor")
     assert client.get("/policies/").status_code == 200
@@ -319,9 +344,18 @@ def test_an_admin_publishes_a_material_version_from_the_form(client):
     form = client.get(url).get_data(as_text=True)
     assert "protect their professional reputation" in form  # prefilled with the current text
     body = service.latest_version(policy()).body + "\nStaff must not use group chats.\n"
-    response = post_form(client, url, {
-        "body": body, "effective_on": date.today().isoformat(), "change_kind": "material",
-        "summary": "Added a rule about group chats."}, page=url, follow_redirects=True)
+    response = post_form(
+        client,
+        url,
+        {
+            "body": body,
+            "effective_on": date.today().isoformat(),
+            "change_kind": "material",
+            "summary": "Added a rule about group chats.",
+        },
+        page=url,
+        follow_redirects=True,
+    )
     html = response.get_data(as_text=True)
     assert "Published version 2 of the Social Media Policy" in html
     assert "asked to acknowledge it again" in html
@@ -333,23 +367,32 @@ def test_an_admin_publishes_a_material_version_from_the_form(client):
 def test_a_half_filled_publish_form_keeps_the_text_and_writes_nothing(client):
     signed_in(client, "head_teacher")
     url = "/policies/social-media-policy/publish"
-    response = post_form(client, url, {"body": "My new draft.", "effective_on": "soon"},
-                         page=url)
+    response = post_form(client, url, {"body": "My new draft.", "effective_on": "soon"}, page=url)
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "There is a problem" in html
     assert "My new draft." in html and "Enter a real date" in html
     assert "Choose minor or material." in html and "Say in a sentence what changed." in html
-    unchanged = post_form(client, url, {
-        "body": service.latest_version(policy()).body, "effective_on": "2026-11-26",
-        "change_kind": "minor", "summary": "Nothing really."}, page=url)
+    unchanged = post_form(
+        client,
+        url,
+        {
+            "body": service.latest_version(policy()).body,
+            "effective_on": "2026-11-26",
+            "change_kind": "minor",
+            "summary": "Nothing really.",
+        },
+        page=url,
+    )
     assert unchanged.status_code == 422 and "same as version 1" in unchanged.get_data(as_text=True)
     assert count(PolicyVersion) == 5
 
 
 def test_a_post_without_the_csrf_token_is_refused(client):
     signed_in(client, "admin")
-    response = client.post("/policies/social-media-policy/review",
-                           data={"reviewed_on": "2026-11-26", "outcome": "no_change"})
+    response = client.post(
+        "/policies/social-media-policy/review",
+        data={"reviewed_on": "2026-11-26", "outcome": "no_change"},
+    )
     assert response.status_code == 400 and count(PolicyReview) == 0
 
 
@@ -357,14 +400,23 @@ def test_recording_a_review_from_the_form_says_when_the_next_is_due(client):
     signed_in(client, "head_teacher")
     url = "/policies/social-media-policy/review"
     today = date.today()
-    response = post_form(client, url, {"reviewed_on": today.isoformat(),
-                                       "outcome": "no_change", "notes": "All still true."},
-                         page=url, follow_redirects=True)
+    response = post_form(
+        client,
+        url,
+        {"reviewed_on": today.isoformat(), "outcome": "no_change", "notes": "All still true."},
+        page=url,
+        follow_redirects=True,
+    )
     next_due = service.add_months(today, 24)
-    assert f"The next review is due on {next_due.day} {next_due:%B %Y}." in \
-        response.get_data(as_text=True)
-    future = post_form(client, url, {"reviewed_on": (today + timedelta(days=3)).isoformat(),
-                                     "outcome": "no_change"}, page=url)
+    assert f"The next review is due on {next_due.day} {next_due:%B %Y}." in response.get_data(
+        as_text=True
+    )
+    future = post_form(
+        client,
+        url,
+        {"reviewed_on": (today + timedelta(days=3)).isoformat(), "outcome": "no_change"},
+        page=url,
+    )
     assert future.status_code == 422 and "before it happens" in future.get_data(as_text=True)
 
 
@@ -378,8 +430,9 @@ def test_compare_shows_what_was_added_and_removed(client):
     assert "1 line added and 1 line removed." in html
     assert "<strong>Removed:</strong> <del>Updated: January 2023</del>" in html
     assert "<strong>Added:</strong> <ins>Updated: November 2026</ins>" in html
-    swap = client.get("/policies/social-media-policy/compare?from=1&to=2",
-                      headers={"HX-Request": "true"})
+    swap = client.get(
+        "/policies/social-media-policy/compare?from=1&to=2", headers={"HX-Request": "true"}
+    )
     assert "<html" not in swap.get_data(as_text=True) and "HX-Request" in swap.headers["Vary"]
     assert client.get("/policies/social-media-policy/compare?from=1&to=9").status_code == 404
     assert client.get("/policies/social-media-policy/compare?from=x").status_code == 400
@@ -387,8 +440,10 @@ def test_compare_shows_what_was_added_and_removed(client):
 
 
 def test_a_script_in_a_published_version_is_shown_as_text(client):
-    publish(extra="\n<script>alert('hi')</script>\n\n[Click me](javascript:alert(1))\n",
-            effective_on=date.today())
+    publish(
+        extra="\n<script>alert('hi')</script>\n\n[Click me](javascript:alert(1))\n",
+        effective_on=date.today(),
+    )
     signed_in(client, "teacher")
     html = client.get("/policies/social-media-policy").get_data(as_text=True)
     assert "<script>alert" not in html and "&lt;script&gt;alert" in html
@@ -415,25 +470,44 @@ def test_policy_pages_are_valid_html(app, client, tmp_path):
     signed_in(client, "admin")
     base = "/policies/social-media-policy"
     files = []
-    for n, url in enumerate(["/policies/", base, f"{base}/versions/1", f"{base}/compare",
-                             f"{base}/publish", f"{base}/review"]):
+    for n, url in enumerate(
+        [
+            "/policies/",
+            base,
+            f"{base}/versions/1",
+            f"{base}/compare",
+            f"{base}/publish",
+            f"{base}/review",
+        ]
+    ):
         files.append(tmp_path / f"page{n}.html")
         files[-1].write_text(client.get(url).get_data(as_text=True))
     files.append(tmp_path / "invalid-form.html")
-    files[-1].write_text(post_form(client, f"{base}/publish", {"body": "", "effective_on": "x"},
-                                   page=base)
-                         .get_data(as_text=True))
-    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", *map(str, files)],
-                            capture_output=True, text=True, timeout=120)
+    files[-1].write_text(
+        post_form(client, f"{base}/publish", {"body": "", "effective_on": "x"}, page=base).get_data(
+            as_text=True
+        )
+    )
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
 
 
 def test_long_unchanged_stretches_fold_around_the_changes():
     old = "\n".join(f"Line {n}." for n in range(10))
-    folded = diff.around_changes(diff.changes(old, old.replace("Line 5.", "Line five.")),
-                                 context=1)
-    assert folded == [("skip", "4"), ("equal", "Line 4."), ("delete", "Line 5."),
-                      ("insert", "Line five."), ("equal", "Line 6."), ("skip", "3")]
+    folded = diff.around_changes(diff.changes(old, old.replace("Line 5.", "Line five.")), context=1)
+    assert folded == [
+        ("skip", "4"),
+        ("equal", "Line 4."),
+        ("delete", "Line 5."),
+        ("insert", "Line five."),
+        ("equal", "Line 6."),
+        ("skip", "3"),
+    ]
 
 
 def test_an_acknowledgement_is_part_of_the_request_that_made_it(app):
@@ -447,6 +521,7 @@ def test_an_acknowledgement_is_part_of_the_request_that_made_it(app):
 def test_the_admin_home_page_warns_of_the_overdue_review_at_once(client):
     signed_in(client, "admin")
     html = client.get("/").get_data(as_text=True)
-    assert "Social Media Policy</strong>: the review is overdue. It was due on 1 January 2025" \
-        in html
+    assert (
+        "Social Media Policy</strong>: the review is overdue. It was due on 1 January 2025" in html
+    )
     assert "/policies/social-media-policy/review" in html

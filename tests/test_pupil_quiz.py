@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 STAGES = {0: "EYFS", 1: "KS1", 3: "KS2"}
 
+
 def install_content() -> None:
     install_shipped_policies(date.today())
     db.session.commit()
@@ -126,8 +127,13 @@ def test_agreeing_records_one_acknowledgement_naming_the_exact_version(client):
     rows = db.session.scalars(select(Acknowledgement)).all()
     assert len(rows) == 1
     (row,) = rows
-    assert (row.pupil_id, row.policy_version_id, row.method, row.key_stage, row.response) == \
-        (pupil.id, version.id, "online", "KS1", "acknowledged")
+    assert (row.pupil_id, row.policy_version_id, row.method, row.key_stage, row.response) == (
+        pupil.id,
+        version.id,
+        "online",
+        "KS1",
+        "acknowledged",
+    )
     assert row.academic_year == academic_year(date.today()).start_year
     assert client.get("/me").status_code == 200
 
@@ -165,8 +171,9 @@ def test_moving_up_from_year_2_to_year_3_makes_the_ks2_aup_due(client):
 def test_moving_up_from_reception_to_year_1_asks_again_though_the_text_is_the_same(client):
     pupil = seated(client, 0)
     version, this_year = aup_to_show("EYFS", date.today()), academic_year(date.today())
-    record_acknowledgement(version, this_year.start_year - 1, pupil=pupil, method="online",
-                           key_stage="EYFS")  # acknowledged in Reception, last school year
+    record_acknowledgement(
+        version, this_year.start_year - 1, pupil=pupil, method="online", key_stage="EYFS"
+    )  # acknowledged in Reception, last school year
     db.session.commit()
     assert client.get("/me").status_code == 200
     move_to_year(pupil, 1)  # September: Year 1
@@ -174,8 +181,10 @@ def test_moving_up_from_reception_to_year_1_asks_again_though_the_text_is_the_sa
     agree(client, pupil)
     assert client.get("/me").status_code == 200
     rows = db.session.scalars(select(Acknowledgement).order_by(Acknowledgement.id)).all()
-    assert [(r.key_stage, r.policy_version_id, r.academic_year) for r in rows] == \
-        [("EYFS", version.id, this_year.start_year - 1), ("KS1", version.id, this_year.start_year)]
+    assert [(r.key_stage, r.policy_version_id, r.academic_year) for r in rows] == [
+        ("EYFS", version.id, this_year.start_year - 1),
+        ("KS1", version.id, this_year.start_year),
+    ]
 
 
 def test_moving_from_reception_to_year_1_within_one_school_year_asks_again(client):
@@ -225,8 +234,9 @@ def test_an_answer_posted_twice_is_stored_once(client):
     again = post(client, url, {"choice": wrong_choice(question).id})
     assert first.status_code == again.status_code == 303
     rows = answer_rows(pupil)
-    assert [(r.question_id, r.choice_id, r.correct) for r in rows] == \
-        [(question.id, question.correct_choice_id, True)]
+    assert [(r.question_id, r.choice_id, r.correct) for r in rows] == [
+        (question.id, question.correct_choice_id, True)
+    ]
     assert "Good thinking!" in page(client.get(first.location))
 
 
@@ -234,8 +244,7 @@ def test_a_choice_that_is_not_in_the_question_is_refused_and_nothing_stored(clie
     pupil = seated(client, 1)
     quiz = started(client, pupil)
     url = f"/me/quiz/{quiz.questions[0].id}"
-    for data in ({"choice": "not-a-choice"}, {"choice": quiz.questions[1].choices[0].id + "x"},
-                 {}):
+    for data in ({"choice": "not-a-choice"}, {"choice": quiz.questions[1].choices[0].id + "x"}, {}):
         response = post(client, url, data)
         assert response.status_code == 422
         assert "answers on the screen" in page(response)
@@ -294,8 +303,9 @@ def test_a_reload_mid_quiz_resumes_at_the_next_question_even_on_another_tablet(a
 def pupil_session_id(pupil) -> int:
     from portal.classroom.models import SessionPupil
 
-    return db.session.scalar(select(SessionPupil.session_id)
-                             .where(SessionPupil.pupil_id == pupil.id))
+    return db.session.scalar(
+        select(SessionPupil.session_id).where(SessionPupil.pupil_id == pupil.id)
+    )
 
 
 def answer_all(client, quiz, wrong_at=()):
@@ -312,8 +322,11 @@ def test_finishing_marks_the_attempt_finished_and_the_end_page_shows_stars(clien
     last = answer_all(client, quiz, wrong_at={1})
     (attempt,) = db.session.scalars(select(QuizAttempt)).all()
     assert attempt.finished_at is not None
-    assert (attempt.score, attempt.total, attempt.passed) == \
-        (len(quiz.questions) - 1, len(quiz.questions), None)
+    assert (attempt.score, attempt.total, attempt.passed) == (
+        len(quiz.questions) - 1,
+        len(quiz.questions),
+        None,
+    )
     assert (attempt.quiz_id, attempt.quiz_revision) == (quiz.id, quiz.revision)
     assert "See my stars" in page(client.get(last.location))
     assert client.get("/me").location.endswith("/me/quiz/done")
@@ -379,7 +392,8 @@ def portal_with_quizzes(database_url, quiz_dir):
 
 
 def test_editing_the_quiz_file_starts_a_new_attempt_and_leaves_the_old_one_true(
-        database_url, tmp_path, monkeypatch):
+    database_url, tmp_path, monkeypatch
+):
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
     quiz_dir = tmp_path / "quizzes"
     shutil.copytree(ROOT / "quizzes", quiz_dir)
@@ -395,8 +409,11 @@ def test_editing_the_quiz_file_starts_a_new_attempt_and_leaves_the_old_one_true(
         old_revision, session_value = quiz.revision, [pupil_session_id(pupil), pupil.id]
         db.session.remove()
     path = quiz_dir / "ks1.toml"
-    path.write_text(path.read_text().replace(quiz.questions[0].text, "Amara's friend asks "
-                                             "where she lives. What should she do?"))
+    path.write_text(
+        path.read_text().replace(
+            quiz.questions[0].text, "Amara's friend asks where she lives. What should she do?"
+        )
+    )
     after = portal_with_quizzes(database_url, quiz_dir)
     with after.app_context():
         client = after.test_client()
@@ -430,10 +447,17 @@ def test_two_choices_only_offers_the_right_answer_and_one_other(client):
     assert [row.choice_id for row in answer_rows()] == [other]
     with pytest.raises(InvalidAnswers):
         attempt = service.current_attempt(pupil, quiz, date.today())
-        service.answer(attempt, quiz, quiz.questions[1].id,
-                       next(c.id for c in quiz.questions[1].choices
-                            if c not in service.offered_choices(quiz.questions[1], attempt,
-                                                                pupil)), pupil)
+        service.answer(
+            attempt,
+            quiz,
+            quiz.questions[1].id,
+            next(
+                c.id
+                for c in quiz.questions[1].choices
+                if c not in service.offered_choices(quiz.questions[1], attempt, pupil)
+            ),
+            pupil,
+        )
 
 
 def test_always_read_aloud_marks_the_pupils_pages(app, client):
@@ -453,8 +477,7 @@ def test_htmx_gets_fragments_and_a_plain_post_gets_a_redirect(client):
     pupil = seated(client, 1)
     quiz = started(client, pupil)
     first, second = quiz.questions[:2]
-    response = post(client, f"/me/quiz/{first.id}", {"choice": first.correct_choice_id},
-                    htmx=True)
+    response = post(client, f"/me/quiz/{first.id}", {"choice": first.correct_choice_id}, htmx=True)
     text = page(response)
     assert response.status_code == 200 and "<html" not in text and "Good thinking!" in text
     assert "HX-Push-Url" not in response.headers  # the address stays /me/quiz
@@ -544,8 +567,9 @@ def test_the_pupils_pages_are_valid_html(app, client, tmp_path):
     quiz = started(client, pupil)
     pages["question"] = client.get("/me/quiz")
     first = quiz.questions[0]
-    pages["feedback"] = client.get(post(client, f"/me/quiz/{first.id}",
-                                        {"choice": wrong_choice(first).id}).location)
+    pages["feedback"] = client.get(
+        post(client, f"/me/quiz/{first.id}", {"choice": wrong_choice(first).id}).location
+    )
     pages["problem"] = post(client, f"/me/quiz/{first.id}x", {"choice": "x"})
     answer_all(client, quiz)
     pages["done"] = client.get("/me/quiz/done")
@@ -554,8 +578,12 @@ def test_the_pupils_pages_are_valid_html(app, client, tmp_path):
         path = tmp_path / f"{name}.html"
         path.write_text(page(response))
         files.append(str(path))
-    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", *files],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", *files],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
 
 

@@ -28,6 +28,7 @@ QUIZ_DIR = ROOT / "quizzes"
 
 # Building quiz files ----------------------------------------------------------------------
 
+
 def toml_value(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -47,18 +48,38 @@ def to_toml(data: dict) -> str:
 
 
 def a_question(n: int, strand: str = "privacy and security") -> dict:
-    return {"id": f"q{n}", "text": f"Question {n}?", "strand": strand, "emoji": "🎮",
-            "choices": [
-                {"id": "a", "text": "Tell a grown-up", "correct": True, "emoji": "👍",
-                 "explanation": "Good thinking! A grown-up can help."},
-                {"id": "b", "text": "Keep it secret", "emoji": "👎",
-                 "explanation": "Not quite. Tell a grown-up you trust."},
-            ]}
+    return {
+        "id": f"q{n}",
+        "text": f"Question {n}?",
+        "strand": strand,
+        "emoji": "🎮",
+        "choices": [
+            {
+                "id": "a",
+                "text": "Tell a grown-up",
+                "correct": True,
+                "emoji": "👍",
+                "explanation": "Good thinking! A grown-up can help.",
+            },
+            {
+                "id": "b",
+                "text": "Keep it secret",
+                "emoji": "👎",
+                "explanation": "Not quite. Tell a grown-up you trust.",
+            },
+        ],
+    }
 
 
 def a_quiz(quiz_id: str = "ks1", audience: str = "KS1", questions: int = 6, **fields) -> dict:
-    quiz = {"id": quiz_id, "title": "A quiz", "audience": audience, "version": 1,
-            "intro": "Hello.", **fields}
+    quiz = {
+        "id": quiz_id,
+        "title": "A quiz",
+        "audience": audience,
+        "version": 1,
+        "intro": "Hello.",
+        **fields,
+    }
     if audience == "staff":
         quiz.setdefault("pass_mark", 80)
     quiz["questions"] = [a_question(n) for n in range(1, questions + 1)]
@@ -86,6 +107,7 @@ def write(directory, name: str, data: dict | str) -> None:
 
 # The shipped quizzes ----------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def shipped():
     return load_catalogue(QUIZ_DIR)
@@ -93,7 +115,11 @@ def shipped():
 
 def test_the_shipped_quizzes_load_one_per_audience_with_the_right_counts(shipped):
     assert {quiz.id: quiz.audience for quiz in shipped.values()} == {
-        "eyfs": "EYFS", "ks1": "KS1", "ks2": "KS2", "staff-conduct": "staff"}
+        "eyfs": "EYFS",
+        "ks1": "KS1",
+        "ks2": "KS2",
+        "staff-conduct": "staff",
+    }
     counts = {quiz.id: len(quiz.questions) for quiz in shipped.values()}
     assert 4 <= counts["eyfs"] <= 6 and 6 <= counts["ks1"] <= 8 and 8 <= counts["ks2"] <= 10
     assert counts["staff-conduct"] == 10 and shipped["staff-conduct"].pass_mark == 80
@@ -114,8 +140,18 @@ def test_the_eyfs_quiz_is_a_picture_quiz_with_read_aloud_text(shipped):
 
 
 def test_every_choice_explains_itself_kindly_and_pupils_hear_no_brand_names(shipped):
-    brands = ("youtube", "tiktok", "roblox", "minecraft", "fortnite", "whatsapp", "snapchat",
-              "instagram", "facebook", "google")
+    brands = (
+        "youtube",
+        "tiktok",
+        "roblox",
+        "minecraft",
+        "fortnite",
+        "whatsapp",
+        "snapchat",
+        "instagram",
+        "facebook",
+        "google",
+    )
     for quiz in shipped.values():
         for question in quiz.questions:
             for choice in question.choices:
@@ -127,13 +163,21 @@ def test_every_choice_explains_itself_kindly_and_pupils_hear_no_brand_names(ship
 def test_the_staff_check_tests_all_six_guidelines_and_cites_the_policy(shipped):
     quiz = shipped["staff-conduct"]
     right = " ".join(q.correct_choice.explanation for q in quiz.questions)
-    for guideline in ("friends or followers", "pictures of school children",
-                      "negative comments", "privacy settings", "reputation",
-                      "identity fraud", "Governors", "allegations and misinterpretations"):
+    for guideline in (
+        "friends or followers",
+        "pictures of school children",
+        "negative comments",
+        "privacy settings",
+        "reputation",
+        "identity fraud",
+        "Governors",
+        "allegations and misinterpretations",
+    ):
         assert guideline in right, guideline
     for question in quiz.questions:
-        assert all("The policy" in c.explanation or "the policy" in c.explanation
-                   for c in question.choices), question.id
+        assert all(
+            "The policy" in c.explanation or "the policy" in c.explanation for c in question.choices
+        ), question.id
 
 
 def test_correct_answers_are_not_always_in_the_same_place(shipped):
@@ -143,6 +187,7 @@ def test_correct_answers_are_not_always_in_the_same_place(shipped):
 
 
 # Validation: every kind of problem, naming file and question -----------------------------
+
 
 def no_correct(quiz):
     quiz["questions"][1]["choices"][0]["correct"] = False
@@ -203,22 +248,25 @@ def empty_text(quiz):
     quiz["questions"][1]["text"] = "  "
 
 
-@pytest.mark.parametrize(("break_it", "expected"), [
-    (no_correct, "quizzes/ks1.toml, question 'q2': no choice is marked correct"),
-    (two_correct, "quizzes/ks1.toml, question 'q2': 2 choices are marked correct ('a', 'b')"),
-    (no_explanation, "quizzes/ks1.toml, question 'q2', choice 'b': 'explanation' is missing"),
-    (unknown_strand, "quizzes/ks1.toml, question 'q2': unknown strand 'kindness'"),
-    (duplicate_question, "quizzes/ks1.toml, question 3: the question id 'q2' is already used"),
-    (duplicate_choice, "quizzes/ks1.toml, question 'q2': the choice id 'a' is already used"),
-    (five_choices, "quizzes/ks1.toml, question 'q2': has 5 choices; a question needs 2 to 4"),
-    (one_choice, "quizzes/ks1.toml, question 'q2': has 1 choice; a question needs 2 to 4"),
-    (typo, "question 'q2', choice 'b': unknown key 'explaination' (did you mean 'explanation'"),
-    (missing_id, "quizzes/ks1.toml, question 2: 'id' is missing"),
-    (wrong_type, "question 'q2', choice 'a': 'correct' should be true or false"),
-    (bad_id, "question 'Pop Up!': the question id 'Pop Up!' should be lower-case letters"),
-    (no_emoji_in_eyfs, "question 'q2', choice 'b': an EYFS choice needs an 'emoji'"),
-    (empty_text, "quizzes/ks1.toml, question 'q2': 'text' is empty"),
-])
+@pytest.mark.parametrize(
+    ("break_it", "expected"),
+    [
+        (no_correct, "quizzes/ks1.toml, question 'q2': no choice is marked correct"),
+        (two_correct, "quizzes/ks1.toml, question 'q2': 2 choices are marked correct ('a', 'b')"),
+        (no_explanation, "quizzes/ks1.toml, question 'q2', choice 'b': 'explanation' is missing"),
+        (unknown_strand, "quizzes/ks1.toml, question 'q2': unknown strand 'kindness'"),
+        (duplicate_question, "quizzes/ks1.toml, question 3: the question id 'q2' is already used"),
+        (duplicate_choice, "quizzes/ks1.toml, question 'q2': the choice id 'a' is already used"),
+        (five_choices, "quizzes/ks1.toml, question 'q2': has 5 choices; a question needs 2 to 4"),
+        (one_choice, "quizzes/ks1.toml, question 'q2': has 1 choice; a question needs 2 to 4"),
+        (typo, "question 'q2', choice 'b': unknown key 'explaination' (did you mean 'explanation'"),
+        (missing_id, "quizzes/ks1.toml, question 2: 'id' is missing"),
+        (wrong_type, "question 'q2', choice 'a': 'correct' should be true or false"),
+        (bad_id, "question 'Pop Up!': the question id 'Pop Up!' should be lower-case letters"),
+        (no_emoji_in_eyfs, "question 'q2', choice 'b': an EYFS choice needs an 'emoji'"),
+        (empty_text, "quizzes/ks1.toml, question 'q2': 'text' is empty"),
+    ],
+)
 def test_each_kind_of_question_problem_is_reported_naming_file_and_question(break_it, expected):
     quiz = a_quiz()
     break_it(quiz)
@@ -226,25 +274,31 @@ def test_each_kind_of_question_problem_is_reported_naming_file_and_question(brea
     assert any(p.startswith(expected) or expected in p for p in problems), problems
 
 
-@pytest.mark.parametrize(("fields", "expected"), [
-    ({"audience": "KS3"}, "quizzes/ks1.toml: unknown audience 'KS3'"),
-    ({"pass_mark": 80}, "'pass_mark' is only for staff quizzes"),
-    ({"version": "one"}, "'version' should be a whole number"),
-    ({"version": 0}, "'version' should be 1 or more"),
-    ({"colour": "blue"}, "quizzes/ks1.toml: unknown key 'colour'"),
-    ({"id": "ks-one"}, "the quiz id 'ks-one' should match the file name"),
-])
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"audience": "KS3"}, "quizzes/ks1.toml: unknown audience 'KS3'"),
+        ({"pass_mark": 80}, "'pass_mark' is only for staff quizzes"),
+        ({"version": "one"}, "'version' should be a whole number"),
+        ({"version": 0}, "'version' should be 1 or more"),
+        ({"colour": "blue"}, "quizzes/ks1.toml: unknown key 'colour'"),
+        ({"id": "ks-one"}, "the quiz id 'ks-one' should match the file name"),
+    ],
+)
 def test_each_kind_of_quiz_problem_is_reported_naming_the_file(fields, expected):
     problems = problems_of(a_quiz(**fields), "quizzes/ks1.toml")
     assert any(p.startswith("quizzes/ks1.toml: ") and expected in p for p in problems), problems
 
 
-@pytest.mark.parametrize(("audience", "count", "expected"), [
-    ("EYFS", 3, "has 3 questions; a quiz for EYFS needs 4 to 6"),
-    ("KS1", 9, "has 9 questions; a quiz for KS1 needs 6 to 8"),
-    ("KS2", 7, "has 7 questions; a quiz for KS2 needs 8 to 10"),
-    ("staff", 9, "has 9 questions; a quiz for staff needs exactly 10"),
-])
+@pytest.mark.parametrize(
+    ("audience", "count", "expected"),
+    [
+        ("EYFS", 3, "has 3 questions; a quiz for EYFS needs 4 to 6"),
+        ("KS1", 9, "has 9 questions; a quiz for KS1 needs 6 to 8"),
+        ("KS2", 7, "has 7 questions; a quiz for KS2 needs 8 to 10"),
+        ("staff", 9, "has 9 questions; a quiz for staff needs exactly 10"),
+    ],
+)
 def test_question_counts_per_audience(audience, count, expected):
     assert any(expected in p for p in problems_of(a_quiz("q", audience, count)))
 
@@ -328,6 +382,7 @@ def test_strands_are_canonical_whatever_the_case_or_comma():
 
 # Revisions --------------------------------------------------------------------------------
 
+
 def test_the_revision_changes_when_the_file_changes_and_not_otherwise():
     text = to_toml(a_quiz())
     first = parse_quiz(text, "ks1.toml")
@@ -338,6 +393,7 @@ def test_the_revision_changes_when_the_file_changes_and_not_otherwise():
 
 
 # Grading ----------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def staff_quiz():
@@ -364,11 +420,14 @@ def test_a_pupil_quiz_has_no_pass_or_fail():
     assert (result.score, result.total, result.passed) == (3, 6, None)
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    (lambda a: a.update(nope="a"), "'nope' is not a question"),
-    (lambda a: a.update(q3="z"), "'z' is not a choice of the question 'q3'"),
-    (lambda a: a.pop("q4"), "no answer to 'q4'"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda a: a.update(nope="a"), "'nope' is not a question"),
+        (lambda a: a.update(q3="z"), "'z' is not a choice of the question 'q3'"),
+        (lambda a: a.pop("q4"), "no answer to 'q4'"),
+    ],
+)
 def test_grade_refuses_answers_that_do_not_fit_the_quiz(staff_quiz, change, message):
     given = answers(staff_quiz, 10)
     change(given)
@@ -406,6 +465,7 @@ def test_two_choices_of_a_yes_no_question_is_the_question(shipped):
 
 # Checking from the command line and at start-up ------------------------------------------
 
+
 def broken_folder(tmp_path):
     tmp_path.mkdir(parents=True, exist_ok=True)
     quiz = a_quiz()
@@ -429,8 +489,13 @@ def test_python_m_portal_quiz_check_needs_no_app(tmp_path):
     good = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     assert good.returncode == 0, good.stdout + good.stderr
     assert good.stdout.startswith("All 4 quiz files are valid (eyfs, ks1, ks2, staff-conduct)")
-    bad = subprocess.run([*command, str(broken_folder(tmp_path))], cwd=ROOT,
-                         capture_output=True, text=True, check=False)
+    bad = subprocess.run(
+        [*command, str(broken_folder(tmp_path))],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert bad.returncode == 1 and "no choice is marked correct" in bad.stdout
     assert "unknown strand 'kindness'" in bad.stdout
 

@@ -41,11 +41,18 @@ def pupil(mis_id: str) -> Pupil:
 
 # The parser: pure, no app needed.
 
+
 def test_the_example_file_describes_the_whole_school():
     roster = parse_roster(decode_roster(EXAMPLE.read_bytes()))
     assert [(c.name, c.year_group) for c in roster.classes] == [
-        ("Robins", 0), ("Oak", 1), ("Ash", 2), ("Beech", 3), ("Elm", 4), ("Maple", 5),
-        ("Willow", 6)]
+        ("Robins", 0),
+        ("Oak", 1),
+        ("Ash", 2),
+        ("Beech", 3),
+        ("Elm", 4),
+        ("Maple", 5),
+        ("Willow", 6),
+    ]
     assert len(roster.pupils) == 175 and len(roster.guardians) > 150
     assert any(len(g.pupil_ids) == 2 for g in roster.guardians)
     assert any(g.email is None for g in roster.guardians)
@@ -58,54 +65,77 @@ def test_the_example_file_describes_the_whole_school():
 
 
 def test_columns_in_any_order_and_case_with_a_bom_and_extra_columns():
-    text = ("\ufeffMIS_ID,Notes,First_Name,Last_Name,Type,Class,Year_Group\n"
-            "P1,likes trains,Amara,Okoye,PUPIL,Oak,R\n\n")
+    text = (
+        "\ufeffMIS_ID,Notes,First_Name,Last_Name,Type,Class,Year_Group\n"
+        "P1,likes trains,Amara,Okoye,PUPIL,Oak,R\n\n"
+    )
     roster = parse_roster(decode_roster(text.encode("utf-8")))
     assert roster.pupils[0].mis_id == "P1" and roster.pupils[0].year_group == 0
     assert roster.classes[0].name == "Oak"
 
 
 def test_staff_lists_are_split_emails_lowered_and_empty_roles_mean_staff():
-    roster = parse_roster(csv_text("pupil,P1,A,B,1,Oak,,,", "pupil,P2,C,D,2,Ash,,,",
-                                   "staff,S1,Ruth,Okafor,,Oak; Ash,Ruth@Example.ORG,,"))
+    roster = parse_roster(
+        csv_text(
+            "pupil,P1,A,B,1,Oak,,,",
+            "pupil,P2,C,D,2,Ash,,,",
+            "staff,S1,Ruth,Okafor,,Oak; Ash,Ruth@Example.ORG,,",
+        )
+    )
     staff = roster.staff[0]
     assert (staff.email, staff.roles, staff.class_names) == (
-        "ruth@example.org", ("staff",), ("Oak", "Ash"))
+        "ruth@example.org",
+        ("staff",),
+        ("Oak", "Ash"),
+    )
 
 
 def test_missing_columns_are_one_problem_naming_them_all():
     assert problems_of("type,mis_id,first_name\npupil,P1,A\n") == [
-        "line 1: missing columns: last_name, year_group, class"]
+        "line 1: missing columns: last_name, year_group, class"
+    ]
 
 
-@pytest.mark.parametrize(("row", "problem"), [
-    ("hamster,H1,A,B,,,,,", "unknown type 'hamster'"),
-    ("pupil,P9,,Okoye,Year 1,Oak,,,", "missing first name"),
-    ("pupil,P9,Amara,Okoye,Year 1,,,,", "missing class"),
-    ("pupil,P9,Amara,Okoye,Year 9,Oak,,,", "unknown year group 'Year 9'"),
-    ("guardian,G9,Sam,Okoye,,,sam@,,P1", "malformed email 'sam@'"),
-    ("staff,S9,Sam,Okoye,,,not an email,teacher,", "malformed email 'not an email'"),
-    ("staff,S9,Sam,Okoye,,,,teacher,", "missing email"),
-    ("pupil,P1,Amara,Okoye,Year 1,Oak,,,", "duplicate pupil MIS id 'P1' (already on line 2)"),
-    ("guardian,G9,Sam,Okoye,,,,,P1;P404", "guardian linked to unknown pupil 'P404'"),
-    ("guardian,G9,Sam,Okoye,,,,,", "missing pupils"),
-    ("staff,S9,Sam,Okoye,,Fir,sam@example.org,teacher,", "staff teaching unknown class 'Fir'"),
-    ("staff,S9,Sam,Okoye,,,sam@example.org,teacher;wizard,", "unknown role 'wizard'"),
-    ("pupil,P9,Amara,Okoye,Year 2,Oak,,,", "class 'Oak' is Year 2 here but Year 1 on line 2"),
-    ("staff,S9,Sam,Okoye,,,T@x.org,teacher,", "duplicate staff email 't@x.org' (already on"),
-])
+@pytest.mark.parametrize(
+    ("row", "problem"),
+    [
+        ("hamster,H1,A,B,,,,,", "unknown type 'hamster'"),
+        ("pupil,P9,,Okoye,Year 1,Oak,,,", "missing first name"),
+        ("pupil,P9,Amara,Okoye,Year 1,,,,", "missing class"),
+        ("pupil,P9,Amara,Okoye,Year 9,Oak,,,", "unknown year group 'Year 9'"),
+        ("guardian,G9,Sam,Okoye,,,sam@,,P1", "malformed email 'sam@'"),
+        ("staff,S9,Sam,Okoye,,,not an email,teacher,", "malformed email 'not an email'"),
+        ("staff,S9,Sam,Okoye,,,,teacher,", "missing email"),
+        ("pupil,P1,Amara,Okoye,Year 1,Oak,,,", "duplicate pupil MIS id 'P1' (already on line 2)"),
+        ("guardian,G9,Sam,Okoye,,,,,P1;P404", "guardian linked to unknown pupil 'P404'"),
+        ("guardian,G9,Sam,Okoye,,,,,", "missing pupils"),
+        ("staff,S9,Sam,Okoye,,Fir,sam@example.org,teacher,", "staff teaching unknown class 'Fir'"),
+        ("staff,S9,Sam,Okoye,,,sam@example.org,teacher;wizard,", "unknown role 'wizard'"),
+        ("pupil,P9,Amara,Okoye,Year 2,Oak,,,", "class 'Oak' is Year 2 here but Year 1 on line 2"),
+        ("staff,S9,Sam,Okoye,,,T@x.org,teacher,", "duplicate staff email 't@x.org' (already on"),
+    ],
+)
 def test_each_kind_of_problem_is_named_with_its_line(row, problem):
-    text = csv_text("pupil,P1,Amara,Okoye,Year 1,Oak,,,",
-                    "staff,S1,Ruth,Okafor,,Oak,t@x.org,teacher,", row)
+    text = csv_text(
+        "pupil,P1,Amara,Okoye,Year 1,Oak,,,", "staff,S1,Ruth,Okafor,,Oak,t@x.org,teacher,", row
+    )
     found = problems_of(text)
     assert len(found) == 1 and found[0].startswith(f"line 4: {problem}"), found
 
 
 def test_every_problem_is_reported_at_once_in_line_order():
-    text = csv_text("pupil,P1,Amara,Okoye,Year 9,Oak,,,", "pupil,P2,Leo,Nowak,Year 1,Oak,,,",
-                    "guardian,G1,Sam,Okoye,,,sam@,,P1", "staff,S1,Ruth,Okafor,,Fir,r@x.org,boss,")
+    text = csv_text(
+        "pupil,P1,Amara,Okoye,Year 9,Oak,,,",
+        "pupil,P2,Leo,Nowak,Year 1,Oak,,,",
+        "guardian,G1,Sam,Okoye,,,sam@,,P1",
+        "staff,S1,Ruth,Okafor,,Fir,r@x.org,boss,",
+    )
     assert [problem.split(":")[0] for problem in problems_of(text)] == [
-        "line 2", "line 4", "line 5", "line 5"]
+        "line 2",
+        "line 4",
+        "line 5",
+        "line 5",
+    ]
 
 
 def test_a_file_that_is_not_utf8_is_a_problem_with_its_line():
@@ -117,12 +147,14 @@ def test_a_file_that_is_not_utf8_is_a_problem_with_its_line():
 
 def test_guardians_may_name_known_pupils_and_staff_known_classes():
     text = csv_text("guardian,G1,Sam,Okoye,,,,,P7", "staff,S1,R,O,,Fir,r@x.org,teacher,")
-    roster = parse_roster(text, known_pupil_ids=frozenset({"P7"}),
-                          known_class_names=frozenset({"Fir"}))
+    roster = parse_roster(
+        text, known_pupil_ids=frozenset({"P7"}), known_class_names=frozenset({"Fir"})
+    )
     assert roster.guardians[0].pupil_ids == ("P7",) and roster.staff[0].class_names == ("Fir",)
 
 
 # The import, through the command an IT lead runs.
+
 
 def test_the_example_imported_twice_gives_the_same_counts_and_no_changes(runner):
     first = import_file(runner, EXAMPLE)
@@ -141,11 +173,14 @@ def test_the_example_imported_twice_gives_the_same_counts_and_no_changes(runner)
 def test_three_bad_rows_exit_non_zero_naming_each_line_and_change_nothing(runner, tmp_path):
     import_file(runner, EXAMPLE)
     before = snapshot()
-    bad = write_csv(tmp_path, "pupil,P00001,Hafsa,Khan-Ali,Reception,Robins,,,",
-                    "pupil,P90001,New,Pupil,Year 9,Oak,,,",
-                    "pupil,P90002,Another,Pupil,Year 1,Oak,,,",
-                    "guardian,G90001,Sam,Carer,,,sam@@example.org,,P90002",
-                    "staff,S90001,Sam,Teacher,,Larch,sam@wilkinson.example.org,teacher,")
+    bad = write_csv(
+        tmp_path,
+        "pupil,P00001,Hafsa,Khan-Ali,Reception,Robins,,,",
+        "pupil,P90001,New,Pupil,Year 9,Oak,,,",
+        "pupil,P90002,Another,Pupil,Year 1,Oak,,,",
+        "guardian,G90001,Sam,Carer,,,sam@@example.org,,P90002",
+        "staff,S90001,Sam,Teacher,,Larch,sam@wilkinson.example.org,teacher,",
+    )
     result = import_file(runner, bad)
     assert result.exit_code == 1
     assert "line 3: unknown year group 'Year 9'" in result.stderr
@@ -157,8 +192,10 @@ def test_three_bad_rows_exit_non_zero_naming_each_line_and_change_nothing(runner
 
 def test_change_lines_say_what_changed(runner, tmp_path):
     import_file(runner, write_csv(tmp_path, *SMALL))
-    moved = [row.replace("Year 1,Oak", "Year 3,Ash") if row.startswith("pupil,P2") else row
-             for row in SMALL]
+    moved = [
+        row.replace("Year 1,Oak", "Year 3,Ash") if row.startswith("pupil,P2") else row
+        for row in SMALL
+    ]
     moved[2] = moved[2].replace("Year 2,Ash", "Year 3,Ash")
     result = import_file(runner, write_csv(tmp_path, *moved), "--dry-run")
     assert "Pupil P2 Leo Nowak: class Oak → Ash" in result.stdout
@@ -168,7 +205,8 @@ def test_change_lines_say_what_changed(runner, tmp_path):
 
 
 def test_a_full_import_marks_missing_pupils_as_left_and_a_later_one_brings_them_back(
-        runner, tmp_path):
+    runner, tmp_path
+):
     import_file(runner, write_csv(tmp_path, *SMALL))
     without_leo = [row for row in SMALL if not row.startswith("pupil,P2")]
     without_leo[-2] = "guardian,G2,Piotr,Nowak,,,,,P3"
@@ -191,8 +229,9 @@ def test_a_partial_import_leaves_missing_pupils_alone_and_may_link_to_them(runne
     result = import_file(runner, partial, "--partial")
     assert result.exit_code == 0, result.output
     assert all(pupil(mis_id).left_on is None for mis_id in ("P1", "P2", "P3"))
-    assert [p.mis_id for p in db.session.scalar(select(Guardian).filter_by(mis_id="G3")).pupils] \
-        == ["P2"]
+    assert [
+        p.mis_id for p in db.session.scalar(select(Guardian).filter_by(mis_id="G3")).pupils
+    ] == ["P2"]
 
 
 def test_guardian_links_are_replaced_by_the_files(runner, tmp_path):
@@ -205,10 +244,12 @@ def test_guardian_links_are_replaced_by_the_files(runner, tmp_path):
     assert sorted(p.mis_id for p in guardian.pupils) == ["P1", "P3"]
 
 
-def test_staff_are_matched_by_email_and_get_exactly_the_files_roles_and_classes(
-        runner, tmp_path):
-    make_staff("teacher1@wilkinson.example.org", roles=("teacher", "esafety_lead"),
-               classes=[make_class("Beech", 3)])
+def test_staff_are_matched_by_email_and_get_exactly_the_files_roles_and_classes(runner, tmp_path):
+    make_staff(
+        "teacher1@wilkinson.example.org",
+        roles=("teacher", "esafety_lead"),
+        classes=[make_class("Beech", 3)],
+    )
     result = import_file(runner, write_csv(tmp_path, *SMALL))
     assert result.exit_code == 0, result.output
     db.session.expire_all()
@@ -255,12 +296,15 @@ def test_importing_the_example_takes_a_bounded_number_of_queries(app, database_u
             import_roster(read_roster(EXAMPLE.read_bytes()), date.today())
             db.session.commit()
         elapsed = time.perf_counter() - started
-        print(f"{database_url.split(':')[0]} {attempt} import: {len(statements)} queries, "
-              f"{elapsed:.2f} s")
+        print(
+            f"{database_url.split(':')[0]} {attempt} import: {len(statements)} queries, "
+            f"{elapsed:.2f} s"
+        )
         assert len(statements) < 40
 
 
 # The upload page.
+
 
 @pytest.fixture
 def admin(client):
@@ -275,16 +319,19 @@ def upload(client, data: bytes, full: bool = True, name: str = "roster.csv"):
 
 def test_the_upload_page_previews_without_writing_and_apply_writes(admin):
     page = admin.get("/admin/roster/").get_data(as_text=True)
-    assert "Preview the changes" in page and 'checked' in page
+    assert "Preview the changes" in page and "checked" in page
     before = snapshot()
     preview = upload(admin, EXAMPLE.read_bytes())
     html = preview.get_data(as_text=True)
     assert preview.status_code == 200
     assert "Check the changes before applying them" in html and "New pupil P00001" in html
     assert snapshot() == before
-    applied = post_form(admin, "/admin/roster/apply", {
-        "roster": hidden_value(html, "roster"), "full": hidden_value(html, "full")},
-        page="/admin/roster/")
+    applied = post_form(
+        admin,
+        "/admin/roster/apply",
+        {"roster": hidden_value(html, "roster"), "full": hidden_value(html, "full")},
+        page="/admin/roster/",
+    )
     assert applied.status_code == 302 and applied.location == "/admin/roster/"
     assert "Pupils: 175 new" in admin.get("/admin/roster/").get_data(as_text=True)
     assert counts()["pupil"] == 175
@@ -303,8 +350,12 @@ def test_a_bad_upload_lists_every_problem_and_writes_nothing(admin):
 
 def test_a_tampered_preview_gets_the_problems_page_and_writes_nothing(admin):
     before = snapshot()
-    response = post_form(admin, "/admin/roster/apply", {
-        "roster": csv_text("pupil,P1,A,B,Year 9,Oak,,,"), "full": "1"}, page="/admin/roster/")
+    response = post_form(
+        admin,
+        "/admin/roster/apply",
+        {"roster": csv_text("pupil,P1,A,B,Year 9,Oak,,,"), "full": "1"},
+        page="/admin/roster/",
+    )
     assert response.status_code == 422
     assert "Line 2: unknown year group" in response.get_data(as_text=True)
     assert snapshot() == before
@@ -330,8 +381,9 @@ def test_a_teacher_may_not_use_the_roster_pages(client):
 
 
 def test_a_post_without_a_csrf_token_is_refused(admin):
-    response = admin.post("/admin/roster/preview",
-                          data={"file": (io.BytesIO(EXAMPLE.read_bytes()), "roster.csv")})
+    response = admin.post(
+        "/admin/roster/preview", data={"file": (io.BytesIO(EXAMPLE.read_bytes()), "roster.csv")}
+    )
     assert response.status_code == 400
 
 

@@ -5,21 +5,25 @@ import pytest
 from portal.people.school_year import academic_year, key_stage, parse_year_group
 
 
-@pytest.mark.parametrize("today, label", [
-    (date(2026, 8, 31), "2025/26"),
-    (date(2026, 9, 1), "2026/27"),
-    (date(2026, 11, 26), "2026/27"),
-    (date(2027, 1, 5), "2026/27"),
-    (date(2099, 12, 31), "2099/00"),
-])
+@pytest.mark.parametrize(
+    "today, label",
+    [
+        (date(2026, 8, 31), "2025/26"),
+        (date(2026, 9, 1), "2026/27"),
+        (date(2026, 11, 26), "2026/27"),
+        (date(2027, 1, 5), "2026/27"),
+        (date(2099, 12, 31), "2099/00"),
+    ],
+)
 def test_academic_year_runs_september_to_august(today, label):
     year = academic_year(today)
     assert year.label == label
     assert year.starts_on <= today <= year.ends_on
 
 
-@pytest.mark.parametrize("year_group, stage", [(0, "EYFS"), (1, "KS1"), (2, "KS1"), (3, "KS2"),
-                                               (6, "KS2")])
+@pytest.mark.parametrize(
+    "year_group, stage", [(0, "EYFS"), (1, "KS1"), (2, "KS1"), (3, "KS2"), (6, "KS2")]
+)
 def test_key_stage_is_derived_from_year_group(year_group, stage):
     assert key_stage(year_group) == stage
 
@@ -29,8 +33,18 @@ def test_unknown_year_group_has_no_key_stage():
         key_stage(7)
 
 
-@pytest.mark.parametrize("text, expected", [("Reception", 0), ("R", 0), ("Year 3", 3), ("6", 6),
-                                            (" year 1 ", 1), ("Year 7", None), ("Nursery", None)])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Reception", 0),
+        ("R", 0),
+        ("Year 3", 3),
+        ("6", 6),
+        (" year 1 ", 1),
+        ("Year 7", None),
+        ("Nursery", None),
+    ],
+)
 def test_year_groups_as_mis_exports_write_them(text, expected):
     assert parse_year_group(text) == expected
 
@@ -40,8 +54,26 @@ def test_short_names_tell_pupils_apart_with_as_little_of_the_last_name_as_needed
 
     from portal.people.names import short_names
 
-    pupils = [SimpleNamespace(id=n, first_name=first, last_name=last) for n, (first, last) in
-              enumerate([("Jack", "Smith"), ("Jack", "Smyth"), ("Amara", "Okoye"),
-                         ("Jo", "Li"), ("Jo", "Lin"), ("Ali", "Khan"), ("Ali", "Khan")])]
+    pupils = [
+        SimpleNamespace(id=n, first_name=first, last_name=last)
+        for n, (first, last) in enumerate(
+            [
+                ("Jack", "Smith"),
+                ("Jack", "Smyth"),
+                ("Amara", "Okoye"),
+                ("Jo", "Li"),
+                ("Jo", "Lin"),
+                ("Ali", "Khan"),
+                ("Ali", "Khan"),
+            ]
+        )
+    ]
     assert list(short_names(pupils).values()) == [
-        "Jack Smi.", "Jack Smy.", "Amara O.", "Jo Li.", "Jo Lin.", "Ali Khan.", "Ali Khan."]
+        "Jack Smi.",
+        "Jack Smy.",
+        "Amara O.",
+        "Jo Li.",
+        "Jo Lin.",
+        "Ali Khan.",
+        "Ali Khan.",
+    ]

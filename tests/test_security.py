@@ -9,9 +9,12 @@ from tests.conftest import TEST_SECRET, post_form, settings_for_tests, sign_in
 
 
 def test_every_route_declares_who_may_use_it(app):
-    undeclared = [rule.rule for rule in app.url_map.iter_rules()
-                  if rule.endpoint != "static"
-                  and declared_audience(app.view_functions[rule.endpoint]) is None]
+    undeclared = [
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        and declared_audience(app.view_functions[rule.endpoint]) is None
+    ]
     assert undeclared == []
 
 
@@ -40,8 +43,9 @@ def test_signed_out_htmx_requests_are_told_to_redirect(client):
 
 def test_post_without_csrf_token_is_refused_and_changes_nothing(client):
     staff = make_staff()
-    response = client.post("/sign-in", data={"email": staff.email,
-                                             "password": "correct horse battery"})
+    response = client.post(
+        "/sign-in", data={"email": staff.email, "password": "correct horse battery"}
+    )
     assert response.status_code == 400
     assert "Reload the page and try again" in response.get_data(as_text=True)
     assert client.get("/").status_code == 302
@@ -52,8 +56,11 @@ def test_htmx_post_with_token_in_header_is_accepted(client):
 
     staff = make_staff()
     token = csrf_token(client)
-    response = client.post("/sign-in", headers={"X-CSRFToken": token, "HX-Request": "true"},
-                           data={"email": staff.email, "password": "correct horse battery"})
+    response = client.post(
+        "/sign-in",
+        headers={"X-CSRFToken": token, "HX-Request": "true"},
+        data={"email": staff.email, "password": "correct horse battery"},
+    )
     assert response.status_code == 302
 
 
@@ -75,7 +82,9 @@ def test_session_cookie_is_httponly_and_lax(client):
 
 def test_session_cookie_is_secure_when_served_over_https(database_url, tmp_path, monkeypatch):
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
-    app = create_app(settings_for_tests(database_url, BASE_URL="https://portal.wilkinson.example.org"))
+    app = create_app(
+        settings_for_tests(database_url, BASE_URL="https://portal.wilkinson.example.org")
+    )
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
@@ -133,13 +142,17 @@ def test_healthz_reports_an_unreachable_database(tmp_path, monkeypatch):
     assert app.test_client().get("/healthz").status_code == 503
 
 
-@pytest.mark.parametrize("overrides, problem", [
-    ({"BASE_URL": "http://portal.school"}, "https://"),
-    ({"SECRET_KEY": "short"}, "32 characters"),
-    ({"SMTP_PASSWORD": "x", "SMTP_TLS": "none"}, "in clear"),
-])
-def test_production_refuses_insecure_settings_and_says_which(overrides, problem, tmp_path,
-                                                               monkeypatch):
+@pytest.mark.parametrize(
+    "overrides, problem",
+    [
+        ({"BASE_URL": "http://portal.school"}, "https://"),
+        ({"SECRET_KEY": "short"}, "32 characters"),
+        ({"SMTP_PASSWORD": "x", "SMTP_TLS": "none"}, "in clear"),
+    ],
+)
+def test_production_refuses_insecure_settings_and_says_which(
+    overrides, problem, tmp_path, monkeypatch
+):
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
     secure = {"ENV": "production", "BASE_URL": "https://portal.wilkinson.example.org"}
     settings = settings_for_tests(f"sqlite:///{tmp_path}/p.sqlite3", **{**secure, **overrides})
@@ -149,9 +162,14 @@ def test_production_refuses_insecure_settings_and_says_which(overrides, problem,
 
 def test_production_starts_with_secure_settings(tmp_path, monkeypatch):
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
-    app = create_app(settings_for_tests(f"sqlite:///{tmp_path}/p.sqlite3", ENV="production",
-                                   BASE_URL="https://portal.wilkinson.example.org",
-                                   SECRET_KEY=TEST_SECRET))
+    app = create_app(
+        settings_for_tests(
+            f"sqlite:///{tmp_path}/p.sqlite3",
+            ENV="production",
+            BASE_URL="https://portal.wilkinson.example.org",
+            SECRET_KEY=TEST_SECRET,
+        )
+    )
     assert app.config["SESSION_COOKIE_SECURE"]
 
 
@@ -191,6 +209,7 @@ def test_behind_a_trusted_proxy_the_visitor_address_is_the_forwarded_one(tmp_pat
         return {"address": request.remote_addr, "secure": request.is_secure}
 
     whoami.access_public = True
-    response = app.test_client().get("/whoami", headers={"X-Forwarded-For": "10.1.2.3",
-                                                         "X-Forwarded-Proto": "https"})
+    response = app.test_client().get(
+        "/whoami", headers={"X-Forwarded-For": "10.1.2.3", "X-Forwarded-Proto": "https"}
+    )
     assert response.json == {"address": "10.1.2.3", "secure": True}

@@ -25,13 +25,22 @@ def invitation_link(message: OutboxMessage) -> str:
 def test_admin_adds_a_teacher_who_sets_a_password_from_the_emailed_link(app, client):
     signed_in_admin(client)
     oak = make_class("Oak", 1)
-    response = post_form(client, "/admin/staff/new", {
-        "name": "Ruth Okafor", "email": "Ruth.Okafor@Wilkinson.example.org",
-        "roles": ["teacher"], "classes": [str(oak.id)], "send_invitation": "y"},
-        page="/admin/staff/new")
+    response = post_form(
+        client,
+        "/admin/staff/new",
+        {
+            "name": "Ruth Okafor",
+            "email": "Ruth.Okafor@Wilkinson.example.org",
+            "roles": ["teacher"],
+            "classes": [str(oak.id)],
+            "send_invitation": "y",
+        },
+        page="/admin/staff/new",
+    )
     assert response.status_code == 302
     teacher = db.session.scalar(
-        select(Staff).where(Staff.email == "ruth.okafor@wilkinson.example.org"))
+        select(Staff).where(Staff.email == "ruth.okafor@wilkinson.example.org")
+    )
     assert teacher.roles == {"teacher"} and [c.name for c in teacher.classes] == ["Oak"]
     assert teacher.password_hash is None
     message = db.session.scalar(select(OutboxMessage))
@@ -40,8 +49,9 @@ def test_admin_adds_a_teacher_who_sets_a_password_from_the_emailed_link(app, cli
     newcomer = app.test_client()
     link = invitation_link(message)
     assert "Welcome, Ruth Okafor" in newcomer.get(link).get_data(as_text=True)
-    response = post_form(newcomer, link, {"password": "blue kite morning",
-                                          "confirm": "blue kite morning"}, page=link)
+    response = post_form(
+        newcomer, link, {"password": "blue kite morning", "confirm": "blue kite morning"}, page=link
+    )
     assert response.status_code == 302
     assert "Hello, Ruth" in newcomer.get("/").get_data(as_text=True)
     # The link works once.
@@ -65,9 +75,17 @@ def test_duplicate_email_is_refused_and_nothing_is_added(client):
     signed_in_admin(client)
     make_staff("taken@wilkinson.example.org")
     before = len(db.session.scalars(select(Staff)).all())
-    response = post_form(client, "/admin/staff/new", {
-        "name": "Someone", "email": "TAKEN@wilkinson.example.org", "roles": ["staff"],
-        "send_invitation": "y"}, page="/admin/staff/new")
+    response = post_form(
+        client,
+        "/admin/staff/new",
+        {
+            "name": "Someone",
+            "email": "TAKEN@wilkinson.example.org",
+            "roles": ["staff"],
+            "send_invitation": "y",
+        },
+        page="/admin/staff/new",
+    )
     assert response.status_code == 422
     assert "already belongs" in response.get_data(as_text=True)
     assert len(db.session.scalars(select(Staff)).all()) == before
@@ -76,8 +94,12 @@ def test_duplicate_email_is_refused_and_nothing_is_added(client):
 
 def test_half_filled_form_keeps_what_was_typed_and_lists_the_problems(client):
     signed_in_admin(client)
-    response = post_form(client, "/admin/staff/new", {"name": "Half Filled", "email": "nope"},
-                         page="/admin/staff/new")
+    response = post_form(
+        client,
+        "/admin/staff/new",
+        {"name": "Half Filled", "email": "nope"},
+        page="/admin/staff/new",
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "There is a problem" in html and 'value="Half Filled"' in html
@@ -98,12 +120,16 @@ def test_deactivating_signs_the_person_out_and_keeps_the_account(app, client):
 
 def test_an_admin_cannot_lock_themselves_out(client):
     admin = signed_in_admin(client)
-    response = post_form(client, f"/admin/staff/{admin.id}/deactivate", page="/admin/staff/",
-                         follow_redirects=True)
+    response = post_form(
+        client, f"/admin/staff/{admin.id}/deactivate", page="/admin/staff/", follow_redirects=True
+    )
     assert "cannot deactivate your own account" in response.get_data(as_text=True)
-    response = post_form(client, f"/admin/staff/{admin.id}/edit", {
-        "name": admin.name, "email": admin.email, "roles": ["teacher"]},
-        page=f"/admin/staff/{admin.id}/edit")
+    response = post_form(
+        client,
+        f"/admin/staff/{admin.id}/edit",
+        {"name": admin.name, "email": admin.email, "roles": ["teacher"]},
+        page=f"/admin/staff/{admin.id}/edit",
+    )
     assert response.status_code == 422
     db.session.expire_all()
     assert db.session.get(Staff, admin.id).active

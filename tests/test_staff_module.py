@@ -66,8 +66,9 @@ def take_check(client, right: int):
     start = post_form(client, "/module/check/start", page="/module/check")
     assert start.status_code == 302, start.get_data(as_text=True)
     attempt_url = start.location
-    response = post_form(client, attempt_url, answers(get_quiz("staff-conduct"), right),
-                         page=attempt_url)
+    response = post_form(
+        client, attempt_url, answers(get_quiz("staff-conduct"), right), page=attempt_url
+    )
     assert response.status_code == 302
     return attempt_url, client.get(response.location)
 
@@ -158,9 +159,12 @@ def test_acknowledging_before_passing_is_refused(client, teacher):
     read_all_cards(client)
     take_check(client, right=5)
     version = status_of(teacher).version
-    response = post_form(client, "/module/acknowledge", {"version_id": version.id,
-                                                         "typed_name": "Ruth Okafor"},
-                         page="/module/check")
+    response = post_form(
+        client,
+        "/module/acknowledge",
+        {"version_id": version.id, "typed_name": "Ruth Okafor"},
+        page="/module/check",
+    )
     assert response.status_code == 422
     assert "Pass the check before acknowledging" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Acknowledgement)) == 0
@@ -170,9 +174,12 @@ def complete_module(client, teacher):
     read_all_cards(client)
     take_check(client, right=9)
     version = status_of(teacher).version
-    return post_form(client, "/module/acknowledge", {"version_id": version.id,
-                                                     "typed_name": "  ruth   OKAFOR "},
-                     page="/module/acknowledge")
+    return post_form(
+        client,
+        "/module/acknowledge",
+        {"version_id": version.id, "typed_name": "  ruth   OKAFOR "},
+        page="/module/acknowledge",
+    )
 
 
 def test_acknowledging_issues_a_certificate_whose_code_anyone_can_verify(app, client, teacher):
@@ -187,19 +194,26 @@ def test_acknowledging_issues_a_certificate_whose_code_anyone_can_verify(app, cl
     assert status_of(teacher).complete
     anyone = app.test_client()
     found = anyone.get(f"/certificates/verify?code={certificate.code.lower().replace('-', '')}")
-    assert found.status_code == 200 and "This certificate is genuine" in found.get_data(
-        as_text=True) and "Ruth Okafor" in found.get_data(as_text=True)
+    assert (
+        found.status_code == 200
+        and "This certificate is genuine" in found.get_data(as_text=True)
+        and "Ruth Okafor" in found.get_data(as_text=True)
+    )
     missing = anyone.get("/certificates/verify?code=ZZZZ-9999")
     assert missing.status_code == 404 and "No certificate has this code" in missing.get_data(
-        as_text=True)
+        as_text=True
+    )
 
 
 def test_acknowledging_twice_keeps_one_record_and_one_certificate(client, teacher):
     complete_module(client, teacher)
     version = status_of(teacher).version
-    post_form(client, "/module/acknowledge", {"version_id": version.id,
-                                              "typed_name": "Ruth Okafor"},
-              page="/module/certificate")
+    post_form(
+        client,
+        "/module/acknowledge",
+        {"version_id": version.id, "typed_name": "Ruth Okafor"},
+        page="/module/certificate",
+    )
     assert db.session.scalar(select(func.count()).select_from(Acknowledgement)) == 1
     assert db.session.scalar(select(func.count()).select_from(Certificate)) == 1
 
@@ -208,12 +222,18 @@ def test_a_wrong_name_or_an_old_version_is_refused(client, teacher):
     read_all_cards(client)
     take_check(client, right=10)
     version = status_of(teacher).version
-    wrong_name = post_form(client, "/module/acknowledge", {"version_id": version.id,
-                                                           "typed_name": "R Okafor"},
-                           page="/module/acknowledge")
-    old_version = post_form(client, "/module/acknowledge", {"version_id": version.id + 999,
-                                                            "typed_name": "Ruth Okafor"},
-                            page="/module/acknowledge")
+    wrong_name = post_form(
+        client,
+        "/module/acknowledge",
+        {"version_id": version.id, "typed_name": "R Okafor"},
+        page="/module/acknowledge",
+    )
+    old_version = post_form(
+        client,
+        "/module/acknowledge",
+        {"version_id": version.id + 999, "typed_name": "Ruth Okafor"},
+        page="/module/acknowledge",
+    )
     assert "Type your full name" in wrong_name.get_data(as_text=True)
     assert "not the current version" in old_version.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Acknowledgement)) == 0
@@ -224,7 +244,8 @@ def guidelines():
 
 
 def test_a_material_version_makes_the_acknowledgement_due_again_and_a_minor_one_does_not(
-        client, teacher):
+    client, teacher
+):
     complete_module(client, teacher)
     policy = guidelines()
     body = policy.versions[-1].body
@@ -243,6 +264,7 @@ def test_due_date_is_the_school_date_or_days_after_joining():
     from portal.people.school_year import academic_year
 
     year = academic_year(date(2026, 11, 26))
+
     class Person:
         created_at = datetime(2025, 5, 1)
 
@@ -290,8 +312,7 @@ def test_admin_sends_reminders_from_the_completion_page(client, policies):
     sign_in(client, admin.email)
     page = client.get("/module/staff").get_data(as_text=True)
     assert "0 of 2 (0%)" in page and "Late Larry" in page
-    response = post_form(client, "/module/reminders", page="/module/staff",
-                         follow_redirects=True)
+    response = post_form(client, "/module/reminders", page="/module/staff", follow_redirects=True)
     assert "Queued 2 reminder emails" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 2
 
@@ -318,7 +339,10 @@ def test_completion_page_query_count_does_not_grow_with_staff(client, policies):
 def test_a_new_academic_year_makes_the_module_due_again(client, teacher):
     complete_module(client, teacher)
     staff = db.session.get(type(teacher), teacher.id)
-    next_year = module_status(staff, date(TODAY.year + 1, 10, 1) if TODAY.month < 9
-                              else date(TODAY.year + 1, 9, 2), ModuleSettings())
+    next_year = module_status(
+        staff,
+        date(TODAY.year + 1, 10, 1) if TODAY.month < 9 else date(TODAY.year + 1, 9, 2),
+        ModuleSettings(),
+    )
     assert not next_year.complete and next_year.step == "read"
     assert next_year.due_on > TODAY - timedelta(days=1)

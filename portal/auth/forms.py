@@ -4,10 +4,16 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 
 class SignInForm(FlaskForm):
-    email = EmailField("Email address", validators=[DataRequired("Enter your email address.")],
-                       render_kw={"autocomplete": "username"})
-    password = PasswordField("Password", validators=[DataRequired("Enter your password.")],
-                             render_kw={"autocomplete": "current-password"})
+    email = EmailField(
+        "Email address",
+        validators=[DataRequired("Enter your email address.")],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired("Enter your password.")],
+        render_kw={"autocomplete": "current-password"},
+    )
     next = HiddenField()
 
 
@@ -20,13 +26,17 @@ class NewPasswordForm(FlaskForm):
     )
     confirm = PasswordField(
         "Type it again",
-        validators=[DataRequired("Type the password again."),
-                    EqualTo("password", "The two passwords are not the same.")],
+        validators=[
+            DataRequired("Type the password again."),
+            EqualTo("password", "The two passwords are not the same."),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
 
 
 class ChangePasswordForm(NewPasswordForm):
-    current = PasswordField("Current password",
-                            validators=[DataRequired("Enter your current password.")],
-                            render_kw={"autocomplete": "current-password"})
+    current = PasswordField(
+        "Current password",
+        validators=[DataRequired("Enter your current password.")],
+        render_kw={"autocomplete": "current-password"},
+    )

@@ -63,8 +63,9 @@ def _recent_failures(key: str, since: datetime) -> int:
     return db.session.scalar(query)
 
 
-def authenticate(email: str, password: str, address: str, limits: dict,
-                 now: datetime | None = None) -> Staff:
+def authenticate(
+    email: str, password: str, address: str, limits: dict, now: datetime | None = None
+) -> Staff:
     """The active member of staff these credentials belong to, or SignInRefused.
 
     Failures are counted per account and per network address in the database,
@@ -74,8 +75,10 @@ def authenticate(email: str, password: str, address: str, limits: dict,
     email = normalise_email(email)
     window_start = now - timedelta(minutes=limits["minutes"])
     account_key, address_key = f"account:{email}", f"address:{address}"
-    if (_recent_failures(account_key, window_start) >= limits["per_account"]
-            or _recent_failures(address_key, window_start) >= limits["per_address"]):
+    if (
+        _recent_failures(account_key, window_start) >= limits["per_account"]
+        or _recent_failures(address_key, window_start) >= limits["per_address"]
+    ):
         raise Throttled(
             f"Too many attempts to sign in. Please wait {limits['minutes']} minutes and try "
             "again, or ask the school office to reset your password."

@@ -26,17 +26,25 @@ bp = Blueprint("auth", __name__)
 def safe_next(target: str | None) -> str:
     """Only a path on this site: never an open redirect to somebody else's."""
     parts = urlsplit(target or "")
-    if target and not parts.scheme and not parts.netloc and target.startswith("/") \
-            and not target.startswith("//") and "\\" not in target:
+    if (
+        target
+        and not parts.scheme
+        and not parts.netloc
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+    ):
         return target
     return url_for("core.home")
 
 
 def throttle_limits() -> dict:
     config = current_app.config
-    return {"minutes": config["LOGIN_THROTTLE_MINUTES"],
-            "per_account": config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
-            "per_address": config["LOGIN_MAX_FAILURES_PER_ADDRESS"]}
+    return {
+        "minutes": config["LOGIN_THROTTLE_MINUTES"],
+        "per_account": config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
+        "per_address": config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+    }
 
 
 def start_session(staff) -> None:
@@ -52,8 +60,12 @@ def login():
     form = SignInForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         try:
-            staff = service.authenticate(form.email.data, form.password.data,
-                                         request.remote_addr or "unknown", throttle_limits())
+            staff = service.authenticate(
+                form.email.data,
+                form.password.data,
+                request.remote_addr or "unknown",
+                throttle_limits(),
+            )
         except service.SignInRefused as refused:
             db.session.commit()  # the failure is counted whatever happens next
             status = 429 if isinstance(refused, service.Throttled) else 422
@@ -97,8 +109,9 @@ def change_password():
 @public
 def set_password(token: str):
     try:
-        staff = service.staff_for_token(token, current_app.config["SECRET_KEY"],
-                                        current_app.config["INVITATION_MAX_AGE_DAYS"])
+        staff = service.staff_for_token(
+            token, current_app.config["SECRET_KEY"], current_app.config["INVITATION_MAX_AGE_DAYS"]
+        )
     except service.InvalidLink as invalid:
         return render_template("auth/link_invalid.html", reason=str(invalid)), 400
     form = NewPasswordForm()
@@ -112,5 +125,6 @@ def set_password(token: str):
             start_session(staff)
             flash("Your password is set. Welcome to the portal.", "success")
             return redirect(url_for("core.home"))
-    return render_template("auth/set_password.html", form=form, staff=staff), \
-        422 if form.errors else 200
+    return render_template(
+        "auth/set_password.html", form=form, staff=staff
+    ), 422 if form.errors else 200

@@ -23,10 +23,16 @@ def live_context(class_session: ClassSession) -> dict:
     is_open = class_session.is_open(now)
     progress = show_progress()
     version = blake2s(repr((rows, is_open, progress)).encode(), digest_size=8).hexdigest()
-    return {"class_session": class_session, "rows": rows, "is_open": is_open,
-            "version": version, "signed_in": sum(r.signed_in for r in rows),
-            "locked": sum(r.locked for r in rows), "show_progress": progress,
-            "progress_args": {"progress": "1"} if progress else {}}
+    return {
+        "class_session": class_session,
+        "rows": rows,
+        "is_open": is_open,
+        "version": version,
+        "signed_in": sum(r.signed_in for r in rows),
+        "locked": sum(r.locked for r in rows),
+        "show_progress": progress,
+        "progress_args": {"progress": "1"} if progress else {},
+    }
 
 
 def qr_svg(text: str) -> Markup:

@@ -30,13 +30,18 @@ class StartSessionForm(FlaskForm):
 class PupilPictureForm(FlaskForm):
     """The teacher sets one pupil's picture, or asks for a new one at random."""
 
-    picture = SelectField("Picture", validators=[InputRequired()], choices=_choices(
-        [*picture_choices(), (RANDOM, "A new one at random")]))
+    picture = SelectField(
+        "Picture",
+        validators=[InputRequired()],
+        choices=_choices([*picture_choices(), (RANDOM, "A new one at random")]),
+    )
 
 
 class GivePicturesForm(FlaskForm):
-    which = SelectField(validators=[InputRequired()], choices=_choices(
-        [("missing", "Pupils without a picture"), ("everyone", "Everyone")]))
+    which = SelectField(
+        validators=[InputRequired()],
+        choices=_choices([("missing", "Pupils without a picture"), ("everyone", "Everyone")]),
+    )
 
 
 def parse_day_end(value: str | None, zone: str) -> time | None:

@@ -38,14 +38,19 @@ def _load_seat() -> SessionPupil | None:
     if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value)):
         return None
     session_id, pupil_id = value
-    seat = db.session.scalar(select(SessionPupil).where(
-        SessionPupil.session_id == session_id, SessionPupil.pupil_id == pupil_id))
+    seat = db.session.scalar(
+        select(SessionPupil).where(
+            SessionPupil.session_id == session_id, SessionPupil.pupil_id == pupil_id
+        )
+    )
     if seat is None or seat.locked:
         return None
     class_session: ClassSession = seat.session
     pupil = seat.pupil
-    if not class_session.is_open(utcnow()) or pupil.left_on is not None \
-            or pupil.class_id != class_session.class_id:
+    if (
+        not class_session.is_open(utcnow())
+        or pupil.left_on is not None
+        or pupil.class_id != class_session.class_id
+    ):
         return None
     return seat
-

@@ -26,7 +26,12 @@ MAX_WRONG_PICTURES = 3
 # May run a session for any class; a teacher only for the classes they teach.
 ANY_CLASS_ROLES = (ADMIN, HEAD_TEACHER, ESAFETY_LEAD)
 NOT_IN_CLASS, NO_PICTURE, LOCKED, WRONG, CLOSED = (
-    "not_in_class", "no_picture", "locked", "wrong", "closed")
+    "not_in_class",
+    "no_picture",
+    "locked",
+    "wrong",
+    "closed",
+)
 _random = secrets.SystemRandom()
 
 
@@ -62,13 +67,17 @@ def _is_open(now: datetime):
 
 
 def open_session_of_class(school_class: SchoolClass, now: datetime) -> ClassSession | None:
-    return db.session.scalar(select(ClassSession).where(
-        ClassSession.class_id == school_class.id, *_is_open(now)
-    ).order_by(ClassSession.id.desc()).limit(1))
+    return db.session.scalar(
+        select(ClassSession)
+        .where(ClassSession.class_id == school_class.id, *_is_open(now))
+        .order_by(ClassSession.id.desc())
+        .limit(1)
+    )
 
 
-def start_session(school_class: SchoolClass, teacher: Staff, now: datetime,
-                  day_ends_at: time | None) -> ClassSession:
+def start_session(
+    school_class: SchoolClass, teacher: Staff, now: datetime, day_ends_at: time | None
+) -> ClassSession:
     """The class's open session, or a new one lasting two hours or to the end of the day."""
     existing = open_session_of_class(school_class, now)
     if existing is not None:
@@ -78,8 +87,12 @@ def start_session(school_class: SchoolClass, teacher: Staff, now: datetime,
     if day_end is not None and day_end <= now:
         raise SessionProblem("The school day has ended, so pupils cannot sign in until tomorrow.")
     class_session = ClassSession(
-        class_id=school_class.id, started_by_id=teacher.id, code=_free_code(now),
-        started_at=now, expires_at=min(expires_at, day_end or expires_at))
+        class_id=school_class.id,
+        started_by_id=teacher.id,
+        code=_free_code(now),
+        started_at=now,
+        expires_at=min(expires_at, day_end or expires_at),
+    )
     db.session.add(class_session)
     db.session.flush()
     return class_session
@@ -100,8 +113,12 @@ def open_session_for_code(code: str | None, now: datetime) -> ClassSession | Non
     code = (code or "").strip()
     if len(code) != 4 or not (code.isascii() and code.isdigit()):
         return None
-    return db.session.scalar(select(ClassSession).where(
-        ClassSession.code == code, *_is_open(now)).order_by(ClassSession.id.desc()).limit(1))
+    return db.session.scalar(
+        select(ClassSession)
+        .where(ClassSession.code == code, *_is_open(now))
+        .order_by(ClassSession.id.desc())
+        .limit(1)
+    )
 
 
 def open_session(session_id: object, now: datetime) -> ClassSession | None:
@@ -121,9 +138,13 @@ def end_session(class_session: ClassSession, now: datetime) -> None:
 
 def pupils_on_roll(class_id: int) -> list[Pupil]:
     """The pupils on a class's roll (not left), by first name."""
-    return list(db.session.scalars(select(Pupil).where(
-        Pupil.class_id == class_id, Pupil.left_on.is_(None)
-    ).order_by(Pupil.first_name, Pupil.last_name, Pupil.id)))
+    return list(
+        db.session.scalars(
+            select(Pupil)
+            .where(Pupil.class_id == class_id, Pupil.left_on.is_(None))
+            .order_by(Pupil.first_name, Pupil.last_name, Pupil.id)
+        )
+    )
 
 
 def class_pupils(class_session: ClassSession) -> list[Pupil]:
@@ -132,8 +153,11 @@ def class_pupils(class_session: ClassSession) -> list[Pupil]:
 
 
 def seat_of(class_session: ClassSession, pupil_id: int) -> SessionPupil | None:
-    return db.session.scalar(select(SessionPupil).where(
-        SessionPupil.session_id == class_session.id, SessionPupil.pupil_id == pupil_id))
+    return db.session.scalar(
+        select(SessionPupil).where(
+            SessionPupil.session_id == class_session.id, SessionPupil.pupil_id == pupil_id
+        )
+    )
 
 
 def pupil_at_the_door(class_session: ClassSession, pupil_id: int) -> Pupil:
@@ -149,14 +173,16 @@ def pupil_at_the_door(class_session: ClassSession, pupil_id: int) -> Pupil:
     return pupil
 
 
-def choose_picture(class_session: ClassSession, pupil_id: int, picture: str,
-                   now: datetime) -> SessionPupil:
+def choose_picture(
+    class_session: ClassSession, pupil_id: int, picture: str, now: datetime
+) -> SessionPupil:
     """The pupil's seat if ``picture`` is theirs; otherwise count the try and explain."""
     if not class_session.is_open(now):
         raise SignInProblem("This class session has ended.", CLOSED)
     pupil = pupil_at_the_door(class_session, pupil_id)
-    insert_if_absent(SessionPupil, session_id=class_session.id, pupil_id=pupil.id,
-                     wrong_pictures=0, locked=False)
+    insert_if_absent(
+        SessionPupil, session_id=class_session.id, pupil_id=pupil.id, wrong_pictures=0, locked=False
+    )
     seat = seat_of(class_session, pupil.id)
     if picture != pupil.picture:
         _count_wrong_picture(seat)
@@ -170,15 +196,20 @@ def _count_wrong_picture(seat: SessionPupil) -> None:
     """One more wrong try, counted in the database so parallel taps cannot skip the lock."""
     tries = SessionPupil.wrong_pictures + 1
     db.session.execute(
-        update(SessionPupil).where(SessionPupil.id == seat.id)
+        update(SessionPupil)
+        .where(SessionPupil.id == seat.id)
         .values(wrong_pictures=tries, locked=or_(SessionPupil.locked, tries >= MAX_WRONG_PICTURES))
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)
+    )
     db.session.refresh(seat)
     if seat.locked:
         raise SignInProblem("Ask your teacher to help you sign in.", LOCKED)
     left = MAX_WRONG_PICTURES - seat.wrong_pictures
-    raise SignInProblem(f"Not that one. You have {left} more {'try' if left == 1 else 'tries'}.",
-                        WRONG, tries_left=left)
+    raise SignInProblem(
+        f"Not that one. You have {left} more {'try' if left == 1 else 'tries'}.",
+        WRONG,
+        tries_left=left,
+    )
 
 
 def unlock(class_session: ClassSession, pupil_id: int) -> Pupil:
@@ -237,17 +268,23 @@ class LiveRow:
     @property
     def progress(self) -> str:
         aup = {True: "AUP done", False: "AUP to do", None: "AUP not set up"}[self.aup_done]
-        quiz = {None: "no quiz", progress.NOT_STARTED: "quiz not started",
-                progress.DONE: "quiz finished"}.get(
-            self.quiz_status, f"quiz {self.quiz_answered} of {self.quiz_total}")
+        quiz = {
+            None: "no quiz",
+            progress.NOT_STARTED: "quiz not started",
+            progress.DONE: "quiz finished",
+        }.get(self.quiz_status, f"quiz {self.quiz_answered} of {self.quiz_total}")
         return f"{aup} · {quiz}"
 
 
 def live_view(class_session: ClassSession, today: date) -> list[LiveRow]:
     """Each pupil on roll: signed in, locked, and progress. A fixed number of queries."""
     pupils = class_pupils(class_session)
-    seats = {seat.pupil_id: seat for seat in db.session.scalars(
-        select(SessionPupil).where(SessionPupil.session_id == class_session.id))}
+    seats = {
+        seat.pupil_id: seat
+        for seat in db.session.scalars(
+            select(SessionPupil).where(SessionPupil.session_id == class_session.id)
+        )
+    }
     key_stage = class_session.school_class.key_stage
     try:
         acknowledged = progress.aup_acknowledgements(pupils, key_stage, today)
@@ -257,24 +294,41 @@ def live_view(class_session: ClassSession, today: date) -> list[LiveRow]:
     year = progress.school_year_of(today)
     quizzes = progress.quiz_progress(pupils, quiz.id, year) if quiz else {}
     names = short_names(pupils)
-    return [_live_row(pupil, names[pupil.id], seats.get(pupil.id), acknowledged,
-                      quizzes.get(pupil.id), len(quiz.questions) if quiz else 0)
-            for pupil in pupils]
+    return [
+        _live_row(
+            pupil,
+            names[pupil.id],
+            seats.get(pupil.id),
+            acknowledged,
+            quizzes.get(pupil.id),
+            len(quiz.questions) if quiz else 0,
+        )
+        for pupil in pupils
+    ]
 
 
 def _live_row(pupil, name, seat, acknowledged, quiz_state, quiz_total) -> LiveRow:
     return LiveRow(
-        pupil.id, name,
-        signed_in=bool(seat and seat.signed_in_at), locked=bool(seat and seat.locked),
+        pupil.id,
+        name,
+        signed_in=bool(seat and seat.signed_in_at),
+        locked=bool(seat and seat.locked),
         aup_done=None if acknowledged is None else pupil.id in acknowledged,
         quiz_status=quiz_state.status if quiz_state else None,
-        quiz_answered=quiz_state.answered if quiz_state else 0, quiz_total=quiz_total)
+        quiz_answered=quiz_state.answered if quiz_state else 0,
+        quiz_total=quiz_total,
+    )
 
 
 def teacher_panel_context(staff: Staff, now: datetime) -> dict:
     """For the home page: each class the member of staff teaches, with its open session."""
     classes = list(staff.classes)
-    open_sessions = {s.class_id: s for s in db.session.scalars(select(ClassSession).where(
-        ClassSession.class_id.in_([c.id for c in classes]), *_is_open(now)
-    ).order_by(ClassSession.id))}
+    open_sessions = {
+        s.class_id: s
+        for s in db.session.scalars(
+            select(ClassSession)
+            .where(ClassSession.class_id.in_([c.id for c in classes]), *_is_open(now))
+            .order_by(ClassSession.id)
+        )
+    }
     return {"classroom_classes": [(c, open_sessions.get(c.id)) for c in classes]}

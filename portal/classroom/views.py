@@ -41,8 +41,10 @@ STATUS = {service.WRONG: 422, service.LOCKED: 423, service.NO_PICTURE: 409}
 
 # The pupils' side: code, name, picture.
 
-def pupil_page(template: str, class_session: ClassSession | None = None, status: int = 200,
-               **context):
+
+def pupil_page(
+    template: str, class_session: ClassSession | None = None, status: int = 200, **context
+):
     stage = class_session.school_class.key_stage if class_session else None
     response = make_response(render_template(template, stage=stage, **context), status)
     response.headers["Cache-Control"] = "no-store"  # a shared tablet keeps no names in its cache
@@ -73,8 +75,12 @@ def start():
         if code.strip():
             record_failure(guesser)  # a code guessed from outside would show the names grid
             db.session.commit()
-        return pupil_page("classroom/code.html", code=code.strip()[:4], status=422,
-                          error=WRONG_CODE if code.strip() else NO_CODE)
+        return pupil_page(
+            "classroom/code.html",
+            code=code.strip()[:4],
+            status=422,
+            error=WRONG_CODE if code.strip() else NO_CODE,
+        )
     session[CLASS_KEY] = class_session.id
     return redirect(url_for("classroom.names"))
 
@@ -86,8 +92,9 @@ def names():
     if class_session is None:
         return back_to_start()
     pupils = service.class_pupils(class_session)
-    return pupil_page("classroom/names.html", class_session, pupils=pupils,
-                      names=short_names(pupils))
+    return pupil_page(
+        "classroom/names.html", class_session, pupils=pupils, names=short_names(pupils)
+    )
 
 
 @bp.get("/class/names/<int:pupil_id>")
@@ -100,8 +107,13 @@ def pictures(pupil_id: int):
         pupil = service.pupil_at_the_door(class_session, pupil_id)
     except service.SignInProblem as problem:
         return problem_page(class_session, pupil_id, problem)
-    return pupil_page("classroom/pictures.html", class_session, pupil=pupil, pictures=PICTURES,
-                      read_aloud_always=pupil.always_read_aloud)
+    return pupil_page(
+        "classroom/pictures.html",
+        class_session,
+        pupil=pupil,
+        pictures=PICTURES,
+        read_aloud_always=pupil.always_read_aloud,
+    )
 
 
 @bp.post("/class/names/<int:pupil_id>")
@@ -130,11 +142,21 @@ def problem_page(class_session: ClassSession, pupil_id: int, problem: service.Si
         return back_to_start()
     if problem.kind == service.WRONG:
         pupil = db.session.get(Pupil, pupil_id)
-        return pupil_page("classroom/pictures.html", class_session, status=422, pupil=pupil,
-                          pictures=PICTURES, message=problem.message,
-                          read_aloud_always=pupil.always_read_aloud)
-    return pupil_page("classroom/ask_teacher.html", class_session, status=STATUS[problem.kind],
-                      message=problem.message)
+        return pupil_page(
+            "classroom/pictures.html",
+            class_session,
+            status=422,
+            pupil=pupil,
+            pictures=PICTURES,
+            message=problem.message,
+            read_aloud_always=pupil.always_read_aloud,
+        )
+    return pupil_page(
+        "classroom/ask_teacher.html",
+        class_session,
+        status=STATUS[problem.kind],
+        message=problem.message,
+    )
 
 
 def pupil_home_url() -> str:
@@ -150,6 +172,7 @@ def sign_out():
 
 
 # The teacher's side: start, board, unlock, end; picture passwords and login cards.
+
 
 def me():
     return current_user._get_current_object()
@@ -194,9 +217,12 @@ def start_session():
 def board(session_id: int):
     class_session = session_for_me(session_id)
     address = external_url("classroom.start")
-    return render_template("classroom/board.html", address=address,
-                           qr=qr_svg(f"{address}?code={class_session.code}"),
-                           **live_context(class_session))
+    return render_template(
+        "classroom/board.html",
+        address=address,
+        qr=qr_svg(f"{address}?code={class_session.code}"),
+        **live_context(class_session),
+    )
 
 
 @bp.get("/teach/sessions/<int:session_id>/live")
@@ -223,8 +249,11 @@ def unlock(session_id: int, pupil_id: int):
     if is_fragment_request():
         return render_template("classroom/_live.html", **live_context(class_session))
     flash(f"{pupil.display_name} can try their picture again.", "success")
-    return redirect(url_for("classroom.board", session_id=session_id,
-                            **live_context(class_session)["progress_args"]))
+    return redirect(
+        url_for(
+            "classroom.board", session_id=session_id, **live_context(class_session)["progress_args"]
+        )
+    )
 
 
 @bp.post("/teach/sessions/<int:session_id>/end")
@@ -241,9 +270,13 @@ def end(session_id: int):
 @roles_required(*RUNNERS)
 def class_pictures(class_id: int):
     school_class = class_for_me(class_id)
-    return render_template("classroom/manage_pictures.html", school_class=school_class,
-                           pupils=service.pupils_on_roll(class_id), choices=picture_choices(),
-                           picture_named=picture_named)
+    return render_template(
+        "classroom/manage_pictures.html",
+        school_class=school_class,
+        pupils=service.pupils_on_roll(class_id),
+        choices=picture_choices(),
+        picture_named=picture_named,
+    )
 
 
 @bp.post("/teach/classes/<int:class_id>/pictures")
@@ -280,5 +313,10 @@ def pupil_picture(class_id: int, pupil_id: int):
 @roles_required(*RUNNERS)
 def cards(class_id: int):
     school_class, pupils = class_for_me(class_id), service.pupils_on_roll(class_id)
-    return render_template("classroom/cards.html", school_class=school_class, pupils=pupils,
-                           names=short_names(pupils), picture_named=picture_named)
+    return render_template(
+        "classroom/cards.html",
+        school_class=school_class,
+        pupils=pupils,
+        names=short_names(pupils),
+        picture_named=picture_named,
+    )

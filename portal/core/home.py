@@ -24,9 +24,11 @@ def home_panels(staff: Staff, today: date) -> dict:
     if staff.has_role(*LEADERS):
         panels["alerts"] = review_alerts(today)
         everyone = {s.staff.id: s for s in outstanding_and_complete(today, settings())}
-        panels["completion"] = {"done": sum(s.complete for s in everyone.values()),
-                                "total": len(everyone),
-                                "overdue": sum(s.overdue(today) for s in everyone.values())}
+        panels["completion"] = {
+            "done": sum(s.complete for s in everyone.values()),
+            "total": len(everyone),
+            "overdue": sum(s.overdue(today) for s in everyone.values()),
+        }
     if takes_module(staff):  # a leader's own status is already among everyone's
         panels["module"] = everyone.get(staff.id) or module_status(staff, today, settings())
     return panels

@@ -30,8 +30,7 @@ def stop_on_signals():
     if threading.current_thread() is not threading.main_thread():
         yield stopping  # signals only reach the main thread
         return
-    previous = {number: signal.signal(number, handle)
-                for number in (signal.SIGTERM, signal.SIGINT)}
+    previous = {number: signal.signal(number, handle) for number in (signal.SIGTERM, signal.SIGINT)}
     try:
         yield stopping
     finally:
@@ -65,10 +64,20 @@ def keep_sending(limit: int, interval: float, stopping: threading.Event) -> None
 
 @click.command("send-mail")
 @click.option("--loop", is_flag=True, help="Keep running until stopped (SIGTERM or Ctrl+C).")
-@click.option("--interval", type=click.FloatRange(min=0.1), default=10, show_default=True,
-              help="Seconds between checks for due mail, with --loop.")
-@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True,
-              help="Most messages to try in one batch.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    default=10,
+    show_default=True,
+    help="Seconds between checks for due mail, with --loop.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    help="Most messages to try in one batch.",
+)
 def send_mail_command(loop: bool, interval: float, limit: int) -> None:
     """Deliver due email from the outbox over SMTP, with retries and back-off."""
     with stop_on_signals() as stopping:
@@ -89,11 +98,18 @@ def send_test_email_command(address: str) -> None:
     except EmailNotValidError as error:
         raise click.BadParameter(str(error), param_hint="ADDRESS") from error
     school = current_app.config["SCHOOL_NAME"]
-    queue_email(address, f"Test message from the {school} Online-Safety Portal", "test_message",
-                school_name=school, queued_at=utcnow())
+    queue_email(
+        address,
+        f"Test message from the {school} Online-Safety Portal",
+        "test_message",
+        school_name=school,
+        queued_at=utcnow(),
+    )
     db.session.commit()
-    click.echo(f"Queued a test message to {address}. "
-               "`flask portal send-mail` (or the running worker) will deliver it.")
+    click.echo(
+        f"Queued a test message to {address}. "
+        "`flask portal send-mail` (or the running worker) will deliver it."
+    )
 
 
 COMMANDS = [send_mail_command, send_test_email_command]

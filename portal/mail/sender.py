@@ -106,8 +106,11 @@ def claim(message_id: int, now: datetime) -> bool:
     """
     result = db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == QUEUED,
-               OutboxMessage.next_attempt_at <= now)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status == QUEUED,
+            OutboxMessage.next_attempt_at <= now,
+        )
         .values(status=SENDING, claimed_at=now)
     )
     db.session.commit()
@@ -136,8 +139,12 @@ def due_ids(now: datetime, limit: int) -> list[int]:
     return list(ids)
 
 
-def deliver_pending(config: dict, now: datetime | None = None, limit: int = 100,
-                    stop: Callable[[], bool] | None = None) -> dict:
+def deliver_pending(
+    config: dict,
+    now: datetime | None = None,
+    limit: int = 100,
+    stop: Callable[[], bool] | None = None,
+) -> dict:
     """Send what is due; returns counts of sent, retrying and failed messages.
 
     ``now`` lets tests stand in the future; the clock still runs from there, so

@@ -11,9 +11,15 @@ from portal.people.models import utcnow
 
 SUBJECT_MAX = 200
 # What the outbox list shows: never the bodies, which may hold set-password links.
-LIST_COLUMNS = (OutboxMessage.created_at, OutboxMessage.to_address, OutboxMessage.subject,
-                OutboxMessage.status, OutboxMessage.attempts, OutboxMessage.last_error,
-                OutboxMessage.sent_at)
+LIST_COLUMNS = (
+    OutboxMessage.created_at,
+    OutboxMessage.to_address,
+    OutboxMessage.subject,
+    OutboxMessage.status,
+    OutboxMessage.attempts,
+    OutboxMessage.last_error,
+    OutboxMessage.sent_at,
+)
 
 
 def queue_email(to: str, subject: str, template: str, **context) -> OutboxMessage:
@@ -28,8 +34,13 @@ def queue_email(to: str, subject: str, template: str, **context) -> OutboxMessag
         body_html = None
     # A subject is one line (a line break cannot go in a mail header) and fits its column.
     subject = " ".join(subject.split())[:SUBJECT_MAX]
-    message = OutboxMessage(to_address=to.strip(), subject=subject, template=template,
-                            body_text=body_text, body_html=body_html)
+    message = OutboxMessage(
+        to_address=to.strip(),
+        subject=subject,
+        template=template,
+        body_text=body_text,
+        body_html=body_html,
+    )
     db.session.add(message)
     db.session.flush()
     return message
@@ -55,6 +66,9 @@ def count_by_status() -> dict[str, int]:
 
 def outbox_query(statuses: tuple[str, ...] = ()) -> Select:
     """Messages newest first, in any of ``statuses`` (all when empty), without their bodies."""
-    query = select(OutboxMessage).options(load_only(*LIST_COLUMNS)).order_by(
-        OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+    query = (
+        select(OutboxMessage)
+        .options(load_only(*LIST_COLUMNS))
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+    )
     return query.where(OutboxMessage.status.in_(statuses)) if statuses else query

@@ -40,8 +40,10 @@ def list_args() -> dict:
 
 def tab_counts() -> dict[str, int]:
     by_status = service.count_by_status()
-    counts = {key: sum(by_status.get(status, 0) for status in statuses)
-              for key, (_, statuses) in FILTERS.items()}
+    counts = {
+        key: sum(by_status.get(status, 0) for status in statuses)
+        for key, (_, statuses) in FILTERS.items()
+    }
     counts[""] = sum(by_status.values())
     return counts
 
@@ -51,11 +53,13 @@ def tab_counts() -> dict[str, int]:
 def outbox():
     status, counts = chosen_status(), tab_counts()
     query = service.outbox_query(FILTERS[status][1])
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
-                       count=False)
+    page = db.paginate(
+        query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, count=False
+    )
     page.total = counts[status]  # already counted, in the GROUP BY query
-    return render_template("mail/outbox.html", page=page, counts=counts, filters=FILTERS,
-                           tab=status, back=list_args())
+    return render_template(
+        "mail/outbox.html", page=page, counts=counts, filters=FILTERS, tab=status, back=list_args()
+    )
 
 
 @bp.post("/<int:message_id>/retry")
@@ -70,6 +74,14 @@ def retry(message_id: int):
     if not is_fragment_request():
         flash(note, category)
         return redirect(url_for("mail.outbox", **list_args()))
-    return page_or_fragment("mail/outbox.html", "mail/_row.html", message=message, note=note,
-                            category=category, back=list_args(), counts=tab_counts(),
-                            filters=FILTERS, tab=chosen_status())
+    return page_or_fragment(
+        "mail/outbox.html",
+        "mail/_row.html",
+        message=message,
+        note=note,
+        category=category,
+        back=list_args(),
+        counts=tab_counts(),
+        filters=FILTERS,
+        tab=chosen_status(),
+    )

@@ -13,8 +13,11 @@ from portal.people.roster import RosterProblems
 
 @click.command("import-roster")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--partial", is_flag=True,
-              help="Only add and update: pupils missing from the file are left alone.")
+@click.option(
+    "--partial",
+    is_flag=True,
+    help="Only add and update: pupils missing from the file are left alone.",
+)
 @click.option("--dry-run", is_flag=True, help="Show what would change, and write nothing.")
 @with_appcontext
 def import_roster_command(file: Path, partial: bool, dry_run: bool) -> None:
@@ -27,8 +30,9 @@ def import_roster_command(file: Path, partial: bool, dry_run: bool) -> None:
         for problem in error.problems:
             click.echo(str(problem), err=True)
         count = len(error.problems)
-        click.echo(f"{count} problem{'s' if count != 1 else ''} in {file}: nothing was changed.",
-                   err=True)
+        click.echo(
+            f"{count} problem{'s' if count != 1 else ''} in {file}: nothing was changed.", err=True
+        )
         raise SystemExit(1) from None
     for change in summary.changes:
         click.echo(change)

@@ -13,15 +13,23 @@ class CheckboxesField(SelectMultipleField):
 
 
 class StaffForm(FlaskForm):
-    name = StringField("Full name", validators=[DataRequired("Enter their name."), Length(max=120)],
-                       render_kw={"autocomplete": "off"})
-    email = EmailField("School email address",
-                       validators=[DataRequired("Enter their email address."),
-                                   Email("Enter an email address like name@school.org."),
-                                   Length(max=254)])
-    roles = CheckboxesField("Roles",
-                            choices=[SelectChoice(r, label) for r, label in ROLE_LABELS.items()],
-                            validators=[DataRequired("Choose at least one role.")])
-    classes = CheckboxesField("Classes they teach", coerce=int,
-                              description="Only for teachers.")
+    name = StringField(
+        "Full name",
+        validators=[DataRequired("Enter their name."), Length(max=120)],
+        render_kw={"autocomplete": "off"},
+    )
+    email = EmailField(
+        "School email address",
+        validators=[
+            DataRequired("Enter their email address."),
+            Email("Enter an email address like name@school.org."),
+            Length(max=254),
+        ],
+    )
+    roles = CheckboxesField(
+        "Roles",
+        choices=[SelectChoice(r, label) for r, label in ROLE_LABELS.items()],
+        validators=[DataRequired("Choose at least one role.")],
+    )
+    classes = CheckboxesField("Classes they teach", coerce=int, description="Only for teachers.")
     send_invitation = BooleanField("Email them a link to set their password", default=True)

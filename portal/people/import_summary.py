@@ -42,6 +42,8 @@ class ImportSummary:
         lines = []
         for kind, tally in self.tallies.items():
             left = f", {tally.left} marked as left" if kind == "pupils" else ""
-            lines.append(f"{kind.capitalize()}: {tally.created} new, {tally.updated} changed, "
-                         f"{tally.unchanged} unchanged{left}")
+            lines.append(
+                f"{kind.capitalize()}: {tally.created} new, {tally.updated} changed, "
+                f"{tally.unchanged} unchanged{left}"
+            )
         return lines

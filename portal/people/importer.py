@@ -74,33 +74,55 @@ def import_roster(roster: Roster, today: date, full: bool = True) -> ImportSumma
 def load_existing() -> Existing:
     classes = {row.name: row for row in db.session.scalars(select(SchoolClass))}
     pupils = {row.mis_id: row for row in db.session.scalars(select(Pupil))}
-    guardians = {row.mis_id: row for row in db.session.scalars(
-        select(Guardian).options(selectinload(Guardian.pupils)))}
+    guardians = {
+        row.mis_id: row
+        for row in db.session.scalars(select(Guardian).options(selectinload(Guardian.pupils)))
+    }
     staff = db.session.scalars(select(Staff).options(selectinload(Staff.classes))).all()
-    return Existing(classes, pupils, guardians,
-                    staff_by_mis_id={member.mis_id: member for member in staff if member.mis_id},
-                    staff_by_email={member.email.lower(): member for member in staff},
-                    class_names_by_id={row.id: row.name for row in classes.values()})
+    return Existing(
+        classes,
+        pupils,
+        guardians,
+        staff_by_mis_id={member.mis_id: member for member in staff if member.mis_id},
+        staff_by_email={member.email.lower(): member for member in staff},
+        class_names_by_id={row.id: row.name for row in classes.values()},
+    )
 
 
 def find_conflicts(roster: Roster, existing: Existing, full: bool) -> list[Problem]:
     """What the file cannot do to this database, checked before anything is written."""
     problems = []
     if full and not roster.pupils:
-        problems.append(Problem(1, "a full import needs the pupils: this file has none, so "
-                                   "every pupil would be marked as left. Use a partial import."))
+        problems.append(
+            Problem(
+                1,
+                "a full import needs the pupils: this file has none, so "
+                "every pupil would be marked as left. Use a partial import.",
+            )
+        )
     pupil_ids = {row.mis_id for row in roster.pupils} | (set() if full else set(existing.pupils))
     class_names = {row.name for row in roster.classes} | set(existing.classes)
     for guardian in roster.guardians:
-        problems += [Problem(guardian.line, f"guardian linked to unknown pupil '{mis_id}'")
-                     for mis_id in guardian.pupil_ids if mis_id not in pupil_ids]
+        problems += [
+            Problem(guardian.line, f"guardian linked to unknown pupil '{mis_id}'")
+            for mis_id in guardian.pupil_ids
+            if mis_id not in pupil_ids
+        ]
     for staff in roster.staff:
-        problems += [Problem(staff.line, f"staff teaching unknown class '{name}'")
-                     for name in staff.class_names if name not in class_names]
+        problems += [
+            Problem(staff.line, f"staff teaching unknown class '{name}'")
+            for name in staff.class_names
+            if name not in class_names
+        ]
         problems += staff_conflicts(staff, existing)
     if not problems and leaves_no_admin(roster, existing):
-        problems.append(Problem(1, "no active member of staff would keep the admin role: "
-                                   "give someone 'admin' in the roles column"))
+        problems.append(
+            Problem(
+                1,
+                "no active member of staff would keep the admin role: "
+                "give someone 'admin' in the roles column",
+            )
+        )
     return problems
 
 
@@ -113,10 +135,14 @@ def leaves_no_admin(roster: Roster, existing: Existing) -> bool:
     for row in roster.staff:
         member = existing.staff_by_mis_id.get(row.mis_id) or existing.staff_by_email.get(row.email)
         in_file[row.mis_id] = (member, row)
-    kept = any(member.active and ADMIN in member.roles for member in staff
-               if all(member is not match for match, _ in in_file.values()))
-    granted = any(ADMIN in row.roles and (member is None or member.active)
-                  for member, row in in_file.values())
+    kept = any(
+        member.active and ADMIN in member.roles
+        for member in staff
+        if all(member is not match for match, _ in in_file.values())
+    )
+    granted = any(
+        ADMIN in row.roles and (member is None or member.active) for member, row in in_file.values()
+    )
     return not (kept or granted)
 
 
@@ -129,8 +155,7 @@ def staff_conflicts(row: StaffRow, existing: Existing) -> list[Problem]:
     if by_mis_id is None and by_email.mis_id in (None, row.mis_id):
         return []
     owner = f"MIS id '{by_email.mis_id}'" if by_email.mis_id else "no MIS id"
-    return [Problem(row.line, f"email '{row.email}' already belongs to {by_email.name} "
-                              f"({owner})")]
+    return [Problem(row.line, f"email '{row.email}' already belongs to {by_email.name} ({owner})")]
 
 
 def set_fields(row, **wanted) -> list[str]:
@@ -184,8 +209,14 @@ def sync_pupils(roster: Roster, existing: Existing, summary: ImportSummary) -> N
         class_id = existing.classes[row.class_name].id
         label = f"{row.mis_id} {row.first_name} {row.last_name}"
         if pupil is None:
-            new.append({"mis_id": row.mis_id, "first_name": row.first_name,
-                        "last_name": row.last_name, "class_id": class_id})
+            new.append(
+                {
+                    "mis_id": row.mis_id,
+                    "first_name": row.first_name,
+                    "last_name": row.last_name,
+                    "class_id": class_id,
+                }
+            )
             summary.count("pupils", "created", f"New pupil {label} in {row.class_name}")
             continue
         changes = set_fields(pupil, first_name=row.first_name, last_name=row.last_name)
@@ -216,22 +247,35 @@ def sync_guardians(roster: Roster, existing: Existing, summary: ImportSummary) -
         guardian = existing.guardians.get(row.mis_id)
         label = f"{row.mis_id} {row.first_name} {row.last_name}"
         if guardian is None:
-            new.append({"mis_id": row.mis_id, "first_name": row.first_name,
-                        "last_name": row.last_name, "email": row.email})
+            new.append(
+                {
+                    "mis_id": row.mis_id,
+                    "first_name": row.first_name,
+                    "last_name": row.last_name,
+                    "email": row.email,
+                }
+            )
             links[row.mis_id] = row.pupil_ids
-            summary.count("guardians", "created",
-                          f"New guardian {label} of {', '.join(row.pupil_ids)}")
+            summary.count(
+                "guardians", "created", f"New guardian {label} of {', '.join(row.pupil_ids)}"
+            )
             continue
-        changes = set_fields(guardian, first_name=row.first_name, last_name=row.last_name,
-                             email=row.email)
+        changes = set_fields(
+            guardian, first_name=row.first_name, last_name=row.last_name, email=row.email
+        )
         old_ids = sorted(pupil.mis_id for pupil in guardian.pupils)
         if old_ids != sorted(row.pupil_ids):
             changes.append(f"pupils {', '.join(old_ids) or 'none'} → {', '.join(row.pupil_ids)}")
             guardian.pupils = [existing.pupils[mis_id] for mis_id in row.pupil_ids]
         summary.record("guardians", f"Guardian {label}", changes)
-    link_all(guardian_pupil, [
-        {"guardian_id": guardian.id, "pupil_id": existing.pupils[mis_id].id}
-        for guardian in insert_all(Guardian, new) for mis_id in links[guardian.mis_id]])
+    link_all(
+        guardian_pupil,
+        [
+            {"guardian_id": guardian.id, "pupil_id": existing.pupils[mis_id].id}
+            for guardian in insert_all(Guardian, new)
+            for mis_id in links[guardian.mis_id]
+        ],
+    )
 
 
 def sync_staff(roster: Roster, existing: Existing, summary: ImportSummary) -> None:
@@ -242,15 +286,18 @@ def sync_staff(roster: Roster, existing: Existing, summary: ImportSummary) -> No
         if staff is None:
             new[row.mis_id] = row
             teaching = f", teaching {', '.join(row.class_names)}" if row.class_names else ""
-            summary.count("staff", "created",
-                          f"New staff {label} ({', '.join(row.roles)}{teaching})")
+            summary.count(
+                "staff", "created", f"New staff {label} ({', '.join(row.roles)}{teaching})"
+            )
             continue
         changes = set_fields(staff, name=row.name, email=row.email, mis_id=row.mis_id)
         changes += set_roles(staff, set(row.roles))
         old_classes = sorted(school_class.name for school_class in staff.classes)
         if old_classes != sorted(row.class_names):
-            changes.append(f"teaches {', '.join(old_classes) or 'no class'} → "
-                           f"{', '.join(row.class_names) or 'no class'}")
+            changes.append(
+                f"teaches {', '.join(old_classes) or 'no class'} → "
+                f"{', '.join(row.class_names) or 'no class'}"
+            )
             staff.classes = [existing.classes[name] for name in row.class_names]
         summary.record("staff", f"Staff {label}", changes)
     create_staff(list(new.values()), existing)
@@ -258,14 +305,36 @@ def sync_staff(roster: Roster, existing: Existing, summary: ImportSummary) -> No
 
 def create_staff(rows: list[StaffRow], existing: Existing) -> None:
     """New accounts have no password: an admin invites them to set one."""
-    created = insert_all(Staff, [{"email": row.email, "name": row.name, "mis_id": row.mis_id,
-                                  "password_hash": None, "active": True} for row in rows])
+    created = insert_all(
+        Staff,
+        [
+            {
+                "email": row.email,
+                "name": row.name,
+                "mis_id": row.mis_id,
+                "password_hash": None,
+                "active": True,
+            }
+            for row in rows
+        ],
+    )
     by_mis_id = {row.mis_id: row for row in rows}
-    link_all(StaffRole.__table__, [{"staff_id": staff.id, "role": role} for staff in created
-                                   for role in by_mis_id[staff.mis_id].roles])
-    link_all(teacher_class, [
-        {"staff_id": staff.id, "class_id": existing.classes[name].id}
-        for staff in created for name in by_mis_id[staff.mis_id].class_names])
+    link_all(
+        StaffRole.__table__,
+        [
+            {"staff_id": staff.id, "role": role}
+            for staff in created
+            for role in by_mis_id[staff.mis_id].roles
+        ],
+    )
+    link_all(
+        teacher_class,
+        [
+            {"staff_id": staff.id, "class_id": existing.classes[name].id}
+            for staff in created
+            for name in by_mis_id[staff.mis_id].class_names
+        ],
+    )
 
 
 def set_roles(staff: Staff, wanted: set[str]) -> list[str]:
@@ -274,5 +343,6 @@ def set_roles(staff: Staff, wanted: set[str]) -> list[str]:
     if held == wanted:
         return []
     staff.role_rows = [row for row in staff.role_rows if row.role in wanted] + [
-        StaffRole(role=role) for role in sorted(wanted - held)]
+        StaffRole(role=role) for role in sorted(wanted - held)
+    ]
     return [f"roles {', '.join(sorted(held)) or 'none'} → {', '.join(sorted(wanted))}"]

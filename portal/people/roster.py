@@ -95,12 +95,20 @@ def decode_roster(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise RosterProblems([Problem(line, "the file is not UTF-8 text: save it from the "
-                                            "spreadsheet as \"CSV UTF-8\"")]) from None
+        raise RosterProblems(
+            [
+                Problem(
+                    line, 'the file is not UTF-8 text: save it from the spreadsheet as "CSV UTF-8"'
+                )
+            ]
+        ) from None
 
 
-def parse_roster(text: str, known_pupil_ids: frozenset[str] = frozenset(),
-                 known_class_names: frozenset[str] = frozenset()) -> Roster:
+def parse_roster(
+    text: str,
+    known_pupil_ids: frozenset[str] = frozenset(),
+    known_class_names: frozenset[str] = frozenset(),
+) -> Roster:
     """Check every row of a roster export; raise RosterProblems listing all that is wrong."""
     records = list(read_records(text.removeprefix("\ufeff")))
     if not records:
@@ -110,8 +118,17 @@ def parse_roster(text: str, known_pupil_ids: frozenset[str] = frozenset(),
     rows = [(line, dict(zip(columns, values, strict=False))) for line, values in records[1:]]
     missing = missing_columns(columns, rows)
     if missing:
-        raise RosterProblems([Problem(header_line, "missing column" + ("s" if len(missing) > 1
-                                                    else "") + ": " + ", ".join(missing))])
+        raise RosterProblems(
+            [
+                Problem(
+                    header_line,
+                    "missing column"
+                    + ("s" if len(missing) > 1 else "")
+                    + ": "
+                    + ", ".join(missing),
+                )
+            ]
+        )
     checker = RowChecker(known_pupil_ids, known_class_names)
     return checker.check(rows)
 
@@ -141,7 +158,7 @@ def cell(row: dict, column: str) -> str:
 
 
 def split_list(text: str) -> tuple[str, ...]:
-    """"a; b;;c" -> ("a", "b", "c"), keeping the first of any repeats."""
+    """ "a; b;;c" -> ("a", "b", "c"), keeping the first of any repeats."""
     return tuple(dict.fromkeys(part.strip() for part in text.split(";") if part.strip()))
 
 
@@ -172,8 +189,10 @@ class RowChecker:
         staff = [self.staff(line, row, class_names) for line, row in by_kind["staff"]]
         if self.problems:
             raise RosterProblems(self.problems)
-        classes = sorted((ClassRow(name, year) for name, (year, _) in self.class_years.items()),
-                         key=lambda row: (row.year_group, row.name))
+        classes = sorted(
+            (ClassRow(name, year) for name, (year, _) in self.class_years.items()),
+            key=lambda row: (row.year_group, row.name),
+        )
         return Roster(tuple(classes), tuple(pupils), tuple(guardians), tuple(staff))
 
     def report(self, line: int, message: str) -> None:
@@ -214,12 +233,21 @@ class RowChecker:
         if year is not None and class_name:
             known_year, first_line = self.class_years.setdefault(class_name, (year, line))
             if known_year != year:
-                self.report(line, f"class '{class_name}' is {YEAR_GROUPS[year]} here but "
-                                  f"{YEAR_GROUPS[known_year]} on line {first_line}")
+                self.report(
+                    line,
+                    f"class '{class_name}' is {YEAR_GROUPS[year]} here but "
+                    f"{YEAR_GROUPS[known_year]} on line {first_line}",
+                )
         if len(self.problems) > before:
             return None
-        return PupilRow(line, cell(row, "mis_id"), cell(row, "first_name"),
-                        cell(row, "last_name"), year, class_name)
+        return PupilRow(
+            line,
+            cell(row, "mis_id"),
+            cell(row, "first_name"),
+            cell(row, "last_name"),
+            year,
+            class_name,
+        )
 
     def guardian(self, line: int, row: dict, pupil_ids: set[str]) -> GuardianRow | None:
         before = len(self.problems)
@@ -231,16 +259,24 @@ class RowChecker:
                 self.report(line, f"guardian linked to unknown pupil '{mis_id}'")
         if len(self.problems) > before:
             return None
-        return GuardianRow(line, cell(row, "mis_id"), cell(row, "first_name"),
-                           cell(row, "last_name"), email, linked)
+        return GuardianRow(
+            line,
+            cell(row, "mis_id"),
+            cell(row, "first_name"),
+            cell(row, "last_name"),
+            email,
+            linked,
+        )
 
     def staff(self, line: int, row: dict, class_names: set[str]) -> StaffRow | None:
         before = len(self.problems)
         self.common(line, row, "staff", (*NAME_COLUMNS, "email"))
         email = self.email(line, cell(row, "email"))
         if email and self.staff_emails.setdefault(email, line) != line:
-            self.report(line, f"duplicate staff email '{email}' "
-                              f"(already on line {self.staff_emails[email]})")
+            self.report(
+                line,
+                f"duplicate staff email '{email}' (already on line {self.staff_emails[email]})",
+            )
         if len(cell(row, "first_name")) + len(cell(row, "last_name")) >= MAX_STAFF_NAME:
             self.report(line, f"the name is longer than {MAX_STAFF_NAME} characters")
         roles = tuple(role.lower() for role in split_list(cell(row, "roles"))) or (STAFF,)
@@ -253,5 +289,12 @@ class RowChecker:
                 self.report(line, f"staff teaching unknown class '{name}'")
         if len(self.problems) > before or email is None:
             return None
-        return StaffRow(line, cell(row, "mis_id"), cell(row, "first_name"),
-                        cell(row, "last_name"), email, roles, classes)
+        return StaffRow(
+            line,
+            cell(row, "mis_id"),
+            cell(row, "first_name"),
+            cell(row, "last_name"),
+            email,
+            roles,
+            classes,
+        )

@@ -11,13 +11,16 @@ FULL_IMPORT_LABEL = "Full import: pupils not in the file are marked as left"
 class RosterUploadForm(FlaskForm):
     file = FileField(
         "Roster file (CSV)",
-        validators=[FileRequired("Choose the CSV file exported from the MIS."),
-                    FileAllowed(["csv"], "The file must be a CSV file (ending in .csv).")],
+        validators=[
+            FileRequired("Choose the CSV file exported from the MIS."),
+            FileAllowed(["csv"], "The file must be a CSV file (ending in .csv)."),
+        ],
         description="A CSV export from the school's MIS, at most 2 MB.",
         render_kw={"accept": ".csv,text/csv"},
     )
     full = BooleanField(
-        FULL_IMPORT_LABEL, default=True,
+        FULL_IMPORT_LABEL,
+        default=True,
         description="Untick this to only add and update people from a partial file.",
     )
 

@@ -33,10 +33,16 @@ def preview():
         return problems_page(error, form.file.data.filename, form.full.data)
     finally:
         db.session.rollback()  # a preview never writes
-    apply_form = RosterApplyForm(formdata=None, roster=data.decode("utf-8-sig"),
-                                 full="1" if form.full.data else "")
-    return render_template("roster/preview.html", summary=summary, form=apply_form,
-                           filename=form.file.data.filename, full=form.full.data)
+    apply_form = RosterApplyForm(
+        formdata=None, roster=data.decode("utf-8-sig"), full="1" if form.full.data else ""
+    )
+    return render_template(
+        "roster/preview.html",
+        summary=summary,
+        form=apply_form,
+        filename=form.file.data.filename,
+        full=form.full.data,
+    )
 
 
 @bp.post("/apply")
@@ -44,11 +50,15 @@ def preview():
 def apply():
     form = RosterApplyForm()
     if not form.validate_on_submit():
-        return render_template("roster/upload.html", form=RosterUploadForm(formdata=None),
-                               message="The previewed file was missing. Upload it again."), 422
+        return render_template(
+            "roster/upload.html",
+            form=RosterUploadForm(formdata=None),
+            message="The previewed file was missing. Upload it again.",
+        ), 422
     try:
-        summary = import_roster(read_roster(form.roster.data, form.is_full), date.today(),
-                                form.is_full)
+        summary = import_roster(
+            read_roster(form.roster.data, form.is_full), date.today(), form.is_full
+        )
     except RosterProblems as error:
         db.session.rollback()
         return problems_page(error, None, form.is_full)
@@ -60,5 +70,6 @@ def apply():
 def problems_page(error: RosterProblems, filename: str | None, full: bool):
     """The upload page again, listing every problem so the file can be corrected at once."""
     form = RosterUploadForm(formdata=None, full=full)
-    return render_template("roster/upload.html", form=form,
-                           problems=error.problems, filename=filename), 422
+    return render_template(
+        "roster/upload.html", form=form, problems=error.problems, filename=filename
+    ), 422

@@ -23,8 +23,9 @@ def staff_directory() -> list[Staff]:
 
 
 def all_classes() -> list[SchoolClass]:
-    return db.session.scalars(select(SchoolClass).order_by(SchoolClass.year_group,
-                                                           SchoolClass.name)).all()
+    return db.session.scalars(
+        select(SchoolClass).order_by(SchoolClass.year_group, SchoolClass.name)
+    ).all()
 
 
 def _check_email_free(email: str, staff_id: int | None = None) -> None:
@@ -55,8 +56,9 @@ def add_staff(name: str, email: str, roles: list[str], class_ids: list[int]) -> 
     return staff
 
 
-def update_staff(staff: Staff, acting: Staff, name: str, email: str, roles: list[str],
-                 class_ids: list[int]) -> None:
+def update_staff(
+    staff: Staff, acting: Staff, name: str, email: str, roles: list[str], class_ids: list[int]
+) -> None:
     email = normalise_email(email)
     if staff.id == acting.id and ADMIN not in roles:
         raise StaffProblem("You cannot remove the administrator role from your own account.")
@@ -81,6 +83,12 @@ def invite(staff: Staff, secret_key: str, school_name: str, max_age_days: int):
         raise StaffProblem(f"{staff.name}'s account is deactivated: reactivate it first.")
     staff.invited_at = utcnow()
     link = external_url("auth.set_password", token=set_password_token(staff, secret_key))
-    return queue_email(staff.email, f"Your account on the {school_name} Online-Safety Portal",
-                       "invitation", staff=staff, link=link, school_name=school_name,
-                       max_age_days=max_age_days)
+    return queue_email(
+        staff.email,
+        f"Your account on the {school_name} Online-Safety Portal",
+        "invitation",
+        staff=staff,
+        link=link,
+        school_name=school_name,
+        max_age_days=max_age_days,
+    )

@@ -22,8 +22,11 @@ def install_content_command() -> None:
     for policy in db.session.scalars(select(Policy).order_by(Policy.title)):
         if policy.slug not in before:
             click.echo(f"Added {policy.title} (version 1).")
-    click.echo(f"{added} polic{'y' if added == 1 else 'ies'} added." if added
-               else "Every shipped policy is already installed: nothing to add.")
+    click.echo(
+        f"{added} polic{'y' if added == 1 else 'ies'} added."
+        if added
+        else "Every shipped policy is already installed: nothing to add."
+    )
     for alert in review_alerts(today):
         when = "is overdue" if alert.status == "overdue" else f"is due in {alert.days} days"
         click.echo(f"Note: the review of the {alert.policy.title} {when}.")

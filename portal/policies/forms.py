@@ -26,30 +26,47 @@ class DayField(DateField):
 
 
 def day_field(label: str, missing: str, description: str = "") -> DayField:
-    return DayField(label, validators=[InputRequired(missing)], description=description,
-                    invalid_value_message="Enter a real date, for example 2026-11-24.")
+    return DayField(
+        label,
+        validators=[InputRequired(missing)],
+        description=description,
+        invalid_value_message="Enter a real date, for example 2026-11-24.",
+    )
 
 
 class PublishForm(FlaskForm):
-    body = TextAreaField("The policy text", validators=[DataRequired("Write the policy text.")],
-                         description="Markdown: ## for a heading, - for a bullet point, "
-                                     "**bold** for emphasis.",
-                         render_kw={"rows": 24, "spellcheck": "true"})
+    body = TextAreaField(
+        "The policy text",
+        validators=[DataRequired("Write the policy text.")],
+        description="Markdown: ## for a heading, - for a bullet point, **bold** for emphasis.",
+        render_kw={"rows": 24, "spellcheck": "true"},
+    )
     effective_on = day_field("Takes effect on", "Enter the date the new version takes effect.")
-    change_kind = RadioField("What kind of change is this?",
-                             choices=[SelectChoice(k, label) for k, label in CHANGE_KINDS.items()],
-                             invalid_choice_message="Choose minor or material.")
-    summary = StringField("What changed", validators=[
-        DataRequired("Say in a sentence what changed."),
-        Length(max=500, message="Keep it under 500 characters.")],
-        description="One sentence people will read in the list of versions.")
+    change_kind = RadioField(
+        "What kind of change is this?",
+        choices=[SelectChoice(k, label) for k, label in CHANGE_KINDS.items()],
+        invalid_choice_message="Choose minor or material.",
+    )
+    summary = StringField(
+        "What changed",
+        validators=[
+            DataRequired("Say in a sentence what changed."),
+            Length(max=500, message="Keep it under 500 characters."),
+        ],
+        description="One sentence people will read in the list of versions.",
+    )
 
 
 class ReviewForm(FlaskForm):
     reviewed_on = day_field("Reviewed on", "Enter the date of the review.")
-    outcome = RadioField("Outcome",
-                         choices=[SelectChoice(k, label) for k, label in REVIEW_OUTCOMES.items()],
-                         invalid_choice_message="Choose the outcome of the review.")
-    notes = TextAreaField("Notes", validators=[Length(max=5000)],
-                          description="Optional: who took part, what was discussed, what next.",
-                          render_kw={"rows": 5})
+    outcome = RadioField(
+        "Outcome",
+        choices=[SelectChoice(k, label) for k, label in REVIEW_OUTCOMES.items()],
+        invalid_choice_message="Choose the outcome of the review.",
+    )
+    notes = TextAreaField(
+        "Notes",
+        validators=[Length(max=5000)],
+        description="Optional: who took part, what was discussed, what next.",
+        render_kw={"rows": 5},
+    )

@@ -22,14 +22,16 @@ def sections(text: str) -> list[tuple[str, str]]:
     Headings inside code blocks do not count: the parser finds them, not a regex.
     """
     lines, tokens = text.splitlines(), _md.parse(text)
-    starts = [(token.map[0], tokens[i + 1].content.strip())
-              for i, token in enumerate(tokens)
-              if token.type == "heading_open" and token.tag == "h2" and token.map]
+    starts = [
+        (token.map[0], tokens[i + 1].content.strip())
+        for i, token in enumerate(tokens)
+        if token.type == "heading_open" and token.tag == "h2" and token.map
+    ]
     bounds = [line for line, _ in starts] + [len(lines)]
-    intro = "\n".join(lines[:bounds[0]]).strip()
+    intro = "\n".join(lines[: bounds[0]]).strip()
     result = [("", intro)] if intro else []
     for (line, title), end in zip(starts, bounds[1:], strict=True):
-        result.append((title, "\n".join(lines[line + 1:end]).strip()))
+        result.append((title, "\n".join(lines[line + 1 : end]).strip()))
     return result
 
 
@@ -56,5 +58,8 @@ def _split_picture(item: str) -> tuple[str, str]:
 
 def is_picture(text: str) -> bool:
     """True for an emoji: symbols, joiners and modifiers only, no letters or digits."""
-    return bool(text) and not any(ch.isalnum() for ch in text) and any(
-        unicodedata.category(ch) == "So" for ch in text)
+    return (
+        bool(text)
+        and not any(ch.isalnum() for ch in text)
+        and any(unicodedata.category(ch) == "So" for ch in text)
+    )

@@ -11,8 +11,11 @@ from portal.people.models import Guardian, Pupil, Staff, utcnow
 # Who a policy asks to acknowledge it.
 AUDIENCES = ("everyone", "staff", "parents", "pupils_eyfs_ks1", "pupils_ks2")
 MINOR, MATERIAL, INITIAL = "minor", "material", "initial"
-REVIEW_OUTCOMES = {"no_change": "No change", "minor_change": "Minor change",
-                   "material_change": "Material change"}
+REVIEW_OUTCOMES = {
+    "no_change": "No change",
+    "minor_change": "Minor change",
+    "material_change": "Material change",
+}
 # How an acknowledgement was given, and what was answered.
 METHODS = ("online", "in_class", "in_person", "paper", "phone")
 RESPONSES = ("acknowledged", "question", "declined")
@@ -68,8 +71,9 @@ class PolicyVersion(db.Model):
 class PolicyReview(db.Model):
     __tablename__ = "policy_review"
     __table_args__ = (
-        CheckConstraint("outcome in ('no_change', 'minor_change', 'material_change')",
-                        name="outcome"),
+        CheckConstraint(
+            "outcome in ('no_change', 'minor_change', 'material_change')", name="outcome"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -97,8 +101,13 @@ class Acknowledgement(db.Model):
     __table_args__ = (
         UniqueConstraint("policy_version_id", "academic_year", "staff_id"),
         # Pupils acknowledge once per Key Stage: moving up mid-year may ask again.
-        UniqueConstraint("policy_version_id", "academic_year", "pupil_id", "key_stage",
-                         name="uq_acknowledgement_pupil_key_stage"),
+        UniqueConstraint(
+            "policy_version_id",
+            "academic_year",
+            "pupil_id",
+            "key_stage",
+            name="uq_acknowledgement_pupil_key_stage",
+        ),
         UniqueConstraint("policy_version_id", "academic_year", "guardian_id"),
         CheckConstraint(
             "CASE WHEN staff_id IS NULL THEN 0 ELSE 1 END"
@@ -106,8 +115,9 @@ class Acknowledgement(db.Model):
             " + CASE WHEN guardian_id IS NULL THEN 0 ELSE 1 END = 1",
             name="one_subject",
         ),
-        CheckConstraint("method in ('online', 'in_class', 'in_person', 'paper', 'phone')",
-                        name="method"),
+        CheckConstraint(
+            "method in ('online', 'in_class', 'in_person', 'paper', 'phone')", name="method"
+        ),
         CheckConstraint("response in ('acknowledged', 'question', 'declined')", name="response"),
         Index("ix_acknowledgement_staff_year", "staff_id", "academic_year"),
         Index("ix_acknowledgement_pupil", "pupil_id"),

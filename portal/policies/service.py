@@ -60,14 +60,20 @@ class ShippedPolicy:
 def load_catalogue(folder: Path = CONTENT) -> list[ShippedPolicy]:
     """Read and check the catalogue; every problem is reported at once, naming the entry."""
     entries = tomllib.loads((folder / "catalogue.toml").read_text("utf-8"))["policy"]
-    problems = [f"{entry.get('slug', '?')}: {problem}"
-                for entry in entries for problem in _entry_problems(entry, folder)]
+    problems = [
+        f"{entry.get('slug', '?')}: {problem}"
+        for entry in entries
+        for problem in _entry_problems(entry, folder)
+    ]
     if problems:
         raise ValueError("content/policies/catalogue.toml: " + "; ".join(problems))
     fields = set(ShippedPolicy.__dataclass_fields__) - {"body"}
-    return [ShippedPolicy(**{k: entry[k] for k in fields},
-                          body=(folder / entry["file"]).read_text("utf-8"))
-            for entry in entries]
+    return [
+        ShippedPolicy(
+            **{k: entry[k] for k in fields}, body=(folder / entry["file"]).read_text("utf-8")
+        )
+        for entry in entries
+    ]
 
 
 def _entry_problems(entry: dict, folder: Path) -> list[str]:
@@ -90,12 +96,23 @@ def install_shipped_policies(today: date) -> int:
     for shipped in load_catalogue():
         if shipped.slug in present:
             continue
-        policy = Policy(slug=shipped.slug, title=shipped.title, audience=shipped.audience,
-                        owner_role=shipped.owner_role, next_review_on=shipped.next_review_on,
-                        review_interval_months=shipped.review_interval_months)
-        policy.versions.append(PolicyVersion(
-            number=1, body=shipped.body, effective_on=shipped.effective_on, change_kind=INITIAL,
-            change_summary=f"The school's text, installed on {today.day} {today:%B %Y}."))
+        policy = Policy(
+            slug=shipped.slug,
+            title=shipped.title,
+            audience=shipped.audience,
+            owner_role=shipped.owner_role,
+            next_review_on=shipped.next_review_on,
+            review_interval_months=shipped.review_interval_months,
+        )
+        policy.versions.append(
+            PolicyVersion(
+                number=1,
+                body=shipped.body,
+                effective_on=shipped.effective_on,
+                change_kind=INITIAL,
+                change_summary=f"The school's text, installed on {today.day} {today:%B %Y}.",
+            )
+        )
         db.session.add(policy)
         added += 1
     db.session.flush()
@@ -105,16 +122,22 @@ def install_shipped_policies(today: date) -> int:
 def all_policies() -> list[Policy]:
     """Every policy with its versions (bodies left unloaded), in two queries whatever the size."""
     return db.session.scalars(
-        select(Policy).order_by(Policy.id)
+        select(Policy)
+        .order_by(Policy.id)
         .options(selectinload(Policy.versions).defer(PolicyVersion.body))
     ).all()
 
 
 def policy_by_slug(slug: str) -> Policy | None:
     """One policy with its versions, reviews and who made them, ready for its page."""
-    return db.session.scalar(select(Policy).where(Policy.slug == slug).options(
-        selectinload(Policy.versions).selectinload(PolicyVersion.published_by),
-        selectinload(Policy.reviews).selectinload(PolicyReview.reviewed_by)))
+    return db.session.scalar(
+        select(Policy)
+        .where(Policy.slug == slug)
+        .options(
+            selectinload(Policy.versions).selectinload(PolicyVersion.published_by),
+            selectinload(Policy.reviews).selectinload(PolicyReview.reviewed_by),
+        )
+    )
 
 
 def version_numbered(policy: Policy, number: int) -> PolicyVersion | None:
@@ -128,22 +151,34 @@ def latest_version(policy: Policy) -> PolicyVersion | None:
 
 def current_version(policy: Policy, today: date) -> PolicyVersion | None:
     """The version in force: the highest number that has taken effect by ``today``."""
-    return max((v for v in policy.versions if v.effective_on <= today),
-               key=lambda v: v.number, default=None)
+    return max(
+        (v for v in policy.versions if v.effective_on <= today),
+        key=lambda v: v.number,
+        default=None,
+    )
 
 
 def acknowledgement_baseline(policy: Policy, today: date) -> PolicyVersion | None:
     """The last version in force that asked everyone to acknowledge it (initial or material)."""
-    return max((v for v in policy.versions
-                if v.effective_on <= today and v.change_kind in (INITIAL, MATERIAL)),
-               key=lambda v: v.number, default=None)
+    return max(
+        (
+            v
+            for v in policy.versions
+            if v.effective_on <= today and v.change_kind in (INITIAL, MATERIAL)
+        ),
+        key=lambda v: v.number,
+        default=None,
+    )
 
 
 def acknowledgement_is_current(version: PolicyVersion, policy: Policy, today: date) -> bool:
     """True if acknowledging ``version`` still counts: it is the baseline or later."""
     baseline = acknowledgement_baseline(policy, today)
-    return (baseline is not None and version.policy_id == policy.id
-            and version.number >= baseline.number)
+    return (
+        baseline is not None
+        and version.policy_id == policy.id
+        and version.number >= baseline.number
+    )
 
 
 def _normalise(body: str) -> str:
@@ -152,26 +187,42 @@ def _normalise(body: str) -> str:
     return "\n".join(lines).strip("\n") + "\n"
 
 
-def publish_version(policy: Policy, body: str, effective_on: date, change_kind: str,
-                    summary: str, published_by: Staff | None) -> PolicyVersion:
+def publish_version(
+    policy: Policy,
+    body: str,
+    effective_on: date,
+    change_kind: str,
+    summary: str,
+    published_by: Staff | None,
+) -> PolicyVersion:
     """Add the next version. Minor: nobody acknowledges again; material: everyone does."""
     latest = latest_version(policy)
     text, summary = _normalise(body), (summary or "").strip()
     if not text.strip():
         raise PolicyProblem("The new version has no text. Write or paste the policy.", "body")
     if latest is not None and text == _normalise(latest.body):
-        raise PolicyProblem(f"The text is the same as version {latest.number}. "
-                            "Make the changes before publishing.", "body")
+        raise PolicyProblem(
+            f"The text is the same as version {latest.number}. Make the changes before publishing.",
+            "body",
+        )
     if change_kind not in (MINOR, MATERIAL):
         raise PolicyProblem("Choose minor or material.", "change_kind")
     if not summary or len(summary) > 500:
         raise PolicyProblem("Say what changed, in at most 500 characters.", "summary")
     if latest is not None and effective_on < latest.effective_on:
-        raise PolicyProblem(f"A new version cannot take effect before version {latest.number} "
-                            f"({_long(latest.effective_on)}).", "effective_on")
-    version = PolicyVersion(number=(latest.number if latest else 0) + 1, body=text,
-                            effective_on=effective_on, change_kind=change_kind,
-                            change_summary=summary, published_by=published_by)
+        raise PolicyProblem(
+            f"A new version cannot take effect before version {latest.number} "
+            f"({_long(latest.effective_on)}).",
+            "effective_on",
+        )
+    version = PolicyVersion(
+        number=(latest.number if latest else 0) + 1,
+        body=text,
+        effective_on=effective_on,
+        change_kind=change_kind,
+        change_summary=summary,
+        published_by=published_by,
+    )
     policy.versions.append(version)
     db.session.flush()
     return version
@@ -185,29 +236,41 @@ def add_months(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, last))
 
 
-def record_review(policy: Policy, reviewed_on: date, reviewed_by: Staff, outcome: str,
-                  notes: str, today: date | None = None) -> PolicyReview:
+def record_review(
+    policy: Policy,
+    reviewed_on: date,
+    reviewed_by: Staff,
+    outcome: str,
+    notes: str,
+    today: date | None = None,
+) -> PolicyReview:
     """Keep a review in the history and set the next review date from it."""
     today = today or date.today()
     if reviewed_on > today:
-        raise PolicyProblem("A review cannot be recorded before it happens: "
-                            "choose today or an earlier date.", "reviewed_on")
+        raise PolicyProblem(
+            "A review cannot be recorded before it happens: choose today or an earlier date.",
+            "reviewed_on",
+        )
     if outcome not in REVIEW_OUTCOMES:
         raise PolicyProblem("Choose the outcome of the review.", "outcome")
     last = max((r.reviewed_on for r in policy.reviews), default=None)
     if last is not None and reviewed_on < last:
-        raise PolicyProblem(f"A later review is already recorded ({_long(last)}).",
-                            "reviewed_on")
+        raise PolicyProblem(f"A later review is already recorded ({_long(last)}).", "reviewed_on")
     policy.next_review_on = add_months(reviewed_on, policy.review_interval_months)
-    review = PolicyReview(reviewed_on=reviewed_on, reviewed_by=reviewed_by, outcome=outcome,
-                          notes=(notes or "").strip(), next_review_on=policy.next_review_on)
+    review = PolicyReview(
+        reviewed_on=reviewed_on,
+        reviewed_by=reviewed_by,
+        outcome=outcome,
+        notes=(notes or "").strip(),
+        next_review_on=policy.next_review_on,
+    )
     policy.reviews.insert(0, review)
     db.session.flush()
     return review
 
 
 def review_status(policy: Policy, today: date) -> str:
-    """"overdue" after the review date, "due_soon" within 60 days of it, otherwise "ok"."""
+    """ "overdue" after the review date, "due_soon" within 60 days of it, otherwise "ok"."""
     days = (policy.next_review_on - today).days
     return OVERDUE if days < 0 else DUE_SOON if days <= WARN_DAYS else OK
 
@@ -221,19 +284,31 @@ class ReviewAlert:
 
 def review_alerts(today: date) -> list[ReviewAlert]:
     """Policies whose review is overdue or due within 60 days, soonest first (one query)."""
-    due = db.session.scalars(select(Policy).where(
-        Policy.next_review_on <= today + timedelta(days=WARN_DAYS))
-        .order_by(Policy.next_review_on, Policy.title)).all()
-    return [ReviewAlert(policy, review_status(policy, today),
-                        abs((policy.next_review_on - today).days)) for policy in due]
+    due = db.session.scalars(
+        select(Policy)
+        .where(Policy.next_review_on <= today + timedelta(days=WARN_DAYS))
+        .order_by(Policy.next_review_on, Policy.title)
+    ).all()
+    return [
+        ReviewAlert(policy, review_status(policy, today), abs((policy.next_review_on - today).days))
+        for policy in due
+    ]
 
 
-def record_acknowledgement(version: PolicyVersion, academic_year: int, *,
-                           staff: Staff | None = None, pupil: Pupil | None = None,
-                           guardian: Guardian | None = None, method: str,
-                           response: str = "acknowledged", recorded_by: Staff | None = None,
-                           typed_name: str | None = None, note: str | None = None,
-                           key_stage: str | None = None) -> Acknowledgement:
+def record_acknowledgement(
+    version: PolicyVersion,
+    academic_year: int,
+    *,
+    staff: Staff | None = None,
+    pupil: Pupil | None = None,
+    guardian: Guardian | None = None,
+    method: str,
+    response: str = "acknowledged",
+    recorded_by: Staff | None = None,
+    typed_name: str | None = None,
+    note: str | None = None,
+    key_stage: str | None = None,
+) -> Acknowledgement:
     """Record someone's answer to ``version``; a repeat (double click, retry) returns the first."""
     subjects = {"staff": staff, "pupil": pupil, "guardian": guardian}
     named = [(name, person) for name, person in subjects.items() if person is not None]
@@ -241,22 +316,35 @@ def record_acknowledgement(version: PolicyVersion, academic_year: int, *,
         raise PolicyProblem("An acknowledgement names exactly one person.")
     if method not in METHODS or response not in RESPONSES:
         raise PolicyProblem("That is not a way of acknowledging the portal knows.")
-    (name, person), = named
-    insert_if_absent(Acknowledgement, policy_version_id=version.id, academic_year=academic_year,
-                     method=method, response=response, typed_name=typed_name, note=note,
-                     key_stage=key_stage, created_at=utcnow(),
-                     recorded_by_id=recorded_by.id if recorded_by else None,
-                     **{f"{name}_id": person.id})
+    ((name, person),) = named
+    insert_if_absent(
+        Acknowledgement,
+        policy_version_id=version.id,
+        academic_year=academic_year,
+        method=method,
+        response=response,
+        typed_name=typed_name,
+        note=note,
+        key_stage=key_stage,
+        created_at=utcnow(),
+        recorded_by_id=recorded_by.id if recorded_by else None,
+        **{f"{name}_id": person.id},
+    )
     return _acknowledgement_of(version, academic_year, name, person.id, key_stage)
 
 
-def _acknowledgement_of(version: PolicyVersion, academic_year: int, subject: str,
-                        person_id: int, key_stage: str | None) -> Acknowledgement | None:
+def _acknowledgement_of(
+    version: PolicyVersion, academic_year: int, subject: str, person_id: int, key_stage: str | None
+) -> Acknowledgement | None:
     column = getattr(Acknowledgement, f"{subject}_id")
-    return db.session.scalar(select(Acknowledgement).where(
-        Acknowledgement.policy_version_id == version.id,
-        Acknowledgement.academic_year == academic_year, column == person_id,
-        Acknowledgement.key_stage.is_not_distinct_from(key_stage)))
+    return db.session.scalar(
+        select(Acknowledgement).where(
+            Acknowledgement.policy_version_id == version.id,
+            Acknowledgement.academic_year == academic_year,
+            column == person_id,
+            Acknowledgement.key_stage.is_not_distinct_from(key_stage),
+        )
+    )
 
 
 def _long(day: date) -> str:
@@ -276,6 +364,13 @@ class PolicySummary:
 
 def policy_summaries(today: date) -> list[PolicySummary]:
     """Every policy as the list shows it, in two queries however many versions there are."""
-    return [PolicySummary(policy, current_version(policy, today), latest_version(policy),
-                          review_status(policy, today), (policy.next_review_on - today).days)
-            for policy in all_policies()]
+    return [
+        PolicySummary(
+            policy,
+            current_version(policy, today),
+            latest_version(policy),
+            review_status(policy, today),
+            (policy.next_review_on - today).days,
+        )
+        for policy in all_policies()
+    ]

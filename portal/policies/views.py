@@ -19,7 +19,9 @@ bp = Blueprint("policies", __name__, url_prefix="/policies")
 
 EDITORS = (ADMIN, HEAD_TEACHER)
 AUDIENCE_LABELS = {
-    "everyone": "everyone", "staff": "staff", "parents": "parents and carers",
+    "everyone": "everyone",
+    "staff": "staff",
+    "parents": "parents and carers",
     "pupils_eyfs_ks1": "pupils in the Early Years and Key Stage 1",
     "pupils_ks2": "pupils in Key Stage 2",
 }
@@ -28,10 +30,14 @@ KIND_LABELS = {"initial": "First version", "minor": "Minor", "material": "Materi
 
 @bp.context_processor
 def policy_helpers() -> dict:
-    return {"audience_labels": AUDIENCE_LABELS, "kind_labels": KIND_LABELS,
-            "change_kinds": CHANGE_KINDS, "review_outcomes": REVIEW_OUTCOMES,
-            "render_markdown": markdown.render,
-            "can_edit": current_user.is_authenticated and current_user.has_role(*EDITORS)}
+    return {
+        "audience_labels": AUDIENCE_LABELS,
+        "kind_labels": KIND_LABELS,
+        "change_kinds": CHANGE_KINDS,
+        "review_outcomes": REVIEW_OUTCOMES,
+        "render_markdown": markdown.render,
+        "can_edit": current_user.is_authenticated and current_user.has_role(*EDITORS),
+    }
 
 
 def policy_or_404(slug: str) -> Policy:
@@ -41,8 +47,13 @@ def policy_or_404(slug: str) -> Policy:
 def version_or_404(policy: Policy, number: int):
     version = service.version_numbered(policy, number)
     if version is None:
-        abort(render_error(404, f"The {policy.title} has no version {number}. "
-                                f"It has versions 1 to {len(policy.versions)}."))
+        abort(
+            render_error(
+                404,
+                f"The {policy.title} has no version {number}. "
+                f"It has versions 1 to {len(policy.versions)}.",
+            )
+        )
     return version
 
 
@@ -54,27 +65,32 @@ def signed_in_staff() -> Staff:
 @bp.get("/")
 @staff_required
 def index():
-    return render_template("policies/index.html",
-                           summaries=service.policy_summaries(date.today()))
+    return render_template("policies/index.html", summaries=service.policy_summaries(date.today()))
 
 
 @bp.get("/<slug>")
 @staff_required
 def show(slug: str):
     policy, today = policy_or_404(slug), date.today()
-    return render_template("policies/show.html", policy=policy,
-                           current=service.current_version(policy, today),
-                           latest=service.latest_version(policy),
-                           status=service.review_status(policy, today))
+    return render_template(
+        "policies/show.html",
+        policy=policy,
+        current=service.current_version(policy, today),
+        latest=service.latest_version(policy),
+        status=service.review_status(policy, today),
+    )
 
 
 @bp.get("/<slug>/versions/<int:number>")
 @staff_required
 def version(slug: str, number: int):
     policy = policy_or_404(slug)
-    return render_template("policies/version.html", policy=policy,
-                           version=version_or_404(policy, number),
-                           current=service.current_version(policy, date.today()))
+    return render_template(
+        "policies/version.html",
+        policy=policy,
+        version=version_or_404(policy, number),
+        current=service.current_version(policy, date.today()),
+    )
 
 
 def compared_number(policy: Policy, name: str, default: int) -> int:
@@ -92,9 +108,15 @@ def compare(slug: str):
     new = version_or_404(policy, compared_number(policy, "to", last))
     old = version_or_404(policy, compared_number(policy, "from", max(new.number - 1, 1)))
     changes = diff.changes(old.body, new.body)
-    return page_or_fragment("policies/compare.html", "policies/_changes.html", policy=policy,
-                            old=old, new=new, changes=diff.around_changes(changes),
-                            counts=diff.counts(changes))
+    return page_or_fragment(
+        "policies/compare.html",
+        "policies/_changes.html",
+        policy=policy,
+        old=old,
+        new=new,
+        changes=diff.around_changes(changes),
+        counts=diff.counts(changes),
+    )
 
 
 @bp.route("/<slug>/publish", methods=["GET", "POST"])
@@ -102,14 +124,22 @@ def compare(slug: str):
 def publish(slug: str):
     policy = policy_or_404(slug)
     latest = service.latest_version(policy)
-    form = PublishForm(data=None if request.method == "POST" else {
-        "body": latest.body if latest else "", "effective_on": date.today()})
+    form = PublishForm(
+        data=None
+        if request.method == "POST"
+        else {"body": latest.body if latest else "", "effective_on": date.today()}
+    )
     message = None
     if form.validate_on_submit():
         try:
-            new = service.publish_version(policy, form.body.data, form.effective_on.data,
-                                          form.change_kind.data, form.summary.data,
-                                          signed_in_staff())
+            new = service.publish_version(
+                policy,
+                form.body.data,
+                form.effective_on.data,
+                form.change_kind.data,
+                form.summary.data,
+                signed_in_staff(),
+            )
         except service.PolicyProblem as problem:
             db.session.rollback()
             message = place_problem(form, problem)
@@ -117,8 +147,9 @@ def publish(slug: str):
             db.session.commit()
             flash(published_message(policy, new), "success")
             return redirect(url_for("policies.show", slug=policy.slug))
-    return render_template("policies/publish.html", form=form, policy=policy, latest=latest,
-                           message=message), 422 if form.errors or message else 200
+    return render_template(
+        "policies/publish.html", form=form, policy=policy, latest=latest, message=message
+    ), 422 if form.errors or message else 200
 
 
 def place_problem(form, problem: service.PolicyProblem) -> str | None:
@@ -130,10 +161,15 @@ def place_problem(form, problem: service.PolicyProblem) -> str | None:
 
 
 def published_message(policy: Policy, new) -> str:
-    again = ("Everyone it concerns will be asked to acknowledge it again."
-             if new.change_kind == MATERIAL else "Nobody needs to acknowledge it again.")
-    return (f"Published version {new.number} of the {policy.title}, taking effect on "
-            f"{long_date(new.effective_on)}. {again}")
+    again = (
+        "Everyone it concerns will be asked to acknowledge it again."
+        if new.change_kind == MATERIAL
+        else "Nobody needs to acknowledge it again."
+    )
+    return (
+        f"Published version {new.number} of the {policy.title}, taking effect on "
+        f"{long_date(new.effective_on)}. {again}"
+    )
 
 
 @bp.route("/<slug>/review", methods=["GET", "POST"])
@@ -144,15 +180,24 @@ def review(slug: str):
     message = None
     if form.validate_on_submit():
         try:
-            service.record_review(policy, form.reviewed_on.data, signed_in_staff(),
-                                  form.outcome.data, form.notes.data, today=date.today())
+            service.record_review(
+                policy,
+                form.reviewed_on.data,
+                signed_in_staff(),
+                form.outcome.data,
+                form.notes.data,
+                today=date.today(),
+            )
         except service.PolicyProblem as problem:
             db.session.rollback()
             message = place_problem(form, problem)
         else:
             db.session.commit()
-            flash(f"Review recorded. The next review is due on "
-                  f"{long_date(policy.next_review_on)}.", "success")
+            flash(
+                f"Review recorded. The next review is due on {long_date(policy.next_review_on)}.",
+                "success",
+            )
             return redirect(url_for("policies.show", slug=policy.slug))
-    return render_template("policies/review.html", form=form, policy=policy,
-                           message=message), 422 if form.errors or message else 200
+    return render_template(
+        "policies/review.html", form=form, policy=policy, message=message
+    ), 422 if form.errors or message else 200

@@ -33,20 +33,26 @@ def aup_to_show(key_stage: str, today: date) -> PolicyVersion:
     return current_version(aup_policy(key_stage), today)
 
 
-def aup_acknowledgements(pupils: list[Pupil], key_stage: str,
-                         today: date) -> dict[int, Acknowledgement]:
+def aup_acknowledgements(
+    pupils: list[Pupil], key_stage: str, today: date
+) -> dict[int, Acknowledgement]:
     """Each pupil's acknowledgement that is current for their Key Stage, in one query."""
     policy = aup_policy(key_stage)
     baseline = acknowledgement_baseline(policy, today)
     if baseline is None:  # no version in force yet: nothing to be current with
         return {}
     rows = db.session.scalars(
-        select(Acknowledgement).join(Acknowledgement.policy_version)
-        .where(Acknowledgement.pupil_id.in_([pupil.id for pupil in pupils]),
-               Acknowledgement.key_stage == key_stage,
-               PolicyVersion.policy_id == policy.id, PolicyVersion.number >= baseline.number,
-               Acknowledgement.response == "acknowledged")
-        .order_by(Acknowledgement.created_at))
+        select(Acknowledgement)
+        .join(Acknowledgement.policy_version)
+        .where(
+            Acknowledgement.pupil_id.in_([pupil.id for pupil in pupils]),
+            Acknowledgement.key_stage == key_stage,
+            PolicyVersion.policy_id == policy.id,
+            PolicyVersion.number >= baseline.number,
+            Acknowledgement.response == "acknowledged",
+        )
+        .order_by(Acknowledgement.created_at)
+    )
     return {row.pupil_id: row for row in rows}
 
 
@@ -68,22 +74,31 @@ class QuizProgress:
     attempt: QuizAttempt | None
 
 
-def quiz_progress(pupils: list[Pupil], quiz_id: str,
-                  year: int | None = None) -> dict[int, QuizProgress]:
+def quiz_progress(
+    pupils: list[Pupil], quiz_id: str, year: int | None = None
+) -> dict[int, QuizProgress]:
     """Each pupil's latest attempt in the school year ``year`` (default: this one) and how many
     questions it has answered. Year 2 pupils take the same KS1 quiz as in Year 1: last year's
     attempt is history.
     """
     year = year if year is not None else school_year_of(date.today())
-    latest = (select(func.max(QuizAttempt.id))
-              .where(QuizAttempt.pupil_id.in_([pupil.id for pupil in pupils]),
-                     QuizAttempt.quiz_id == quiz_id, QuizAttempt.academic_year == year)
-              .group_by(QuizAttempt.pupil_id))
+    latest = (
+        select(func.max(QuizAttempt.id))
+        .where(
+            QuizAttempt.pupil_id.in_([pupil.id for pupil in pupils]),
+            QuizAttempt.quiz_id == quiz_id,
+            QuizAttempt.academic_year == year,
+        )
+        .group_by(QuizAttempt.pupil_id)
+    )
     attempts = db.session.scalars(select(QuizAttempt).where(QuizAttempt.id.in_(latest))).all()
-    answered = dict(db.session.execute(
-        select(QuizAnswer.attempt_id, func.count())
-        .where(QuizAnswer.attempt_id.in_([attempt.id for attempt in attempts]))
-        .group_by(QuizAnswer.attempt_id)).all())
+    answered = dict(
+        db.session.execute(
+            select(QuizAnswer.attempt_id, func.count())
+            .where(QuizAnswer.attempt_id.in_([attempt.id for attempt in attempts]))
+            .group_by(QuizAnswer.attempt_id)
+        ).all()
+    )
     by_pupil = {attempt.pupil_id: attempt for attempt in attempts}
     result = {}
     for pupil in pupils:

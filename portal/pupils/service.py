@@ -54,19 +54,24 @@ def aup_text(body: str) -> AupText:
     listed = [i for i, block in enumerate(blocks) if block.lstrip().startswith(("- ", "* "))]
     if not listed:
         return AupText("\n\n".join(blocks), [], "")
-    return AupText("\n\n".join(blocks[:listed[0]]), aup_lines(body),
-                   "\n\n".join(blocks[listed[-1] + 1:]))
+    return AupText(
+        "\n\n".join(blocks[: listed[0]]), aup_lines(body), "\n\n".join(blocks[listed[-1] + 1 :])
+    )
 
 
 def agree_to_aup(pupil: Pupil, version: PolicyVersion | None, today: date) -> Acknowledgement:
     """Record the pupil's online acknowledgement of their Key Stage's AUP; a repeat is a no-op."""
     key_stage = key_stage_of(pupil)
     policy = aup_policy(key_stage)
-    if version is None or version.effective_on > today \
-            or not acknowledgement_is_current(version, policy, today):
+    if (
+        version is None
+        or version.effective_on > today
+        or not acknowledgement_is_current(version, policy, today)
+    ):
         raise AupRefused(f"That is not the AUP for {key_stage} in force today.")
-    return record_acknowledgement(version, academic_year(today).start_year, pupil=pupil,
-                                  method="online", key_stage=key_stage)
+    return record_acknowledgement(
+        version, academic_year(today).start_year, pupil=pupil, method="online", key_stage=key_stage
+    )
 
 
 def my_quiz(pupil: Pupil) -> Quiz | None:
@@ -80,9 +85,15 @@ def latest_attempt(pupil: Pupil, quiz: Quiz, today: date) -> QuizAttempt | None:
     Last year's attempts are history: a Year 2 pupil takes the KS1 quiz afresh.
     """
     return db.session.scalar(
-        select(QuizAttempt).where(QuizAttempt.pupil_id == pupil.id, QuizAttempt.quiz_id == quiz.id,
-                                  QuizAttempt.academic_year == academic_year(today).start_year)
-        .order_by(QuizAttempt.id.desc()).limit(1))
+        select(QuizAttempt)
+        .where(
+            QuizAttempt.pupil_id == pupil.id,
+            QuizAttempt.quiz_id == quiz.id,
+            QuizAttempt.academic_year == academic_year(today).start_year,
+        )
+        .order_by(QuizAttempt.id.desc())
+        .limit(1)
+    )
 
 
 def current_attempt(pupil: Pupil, quiz: Quiz, today: date) -> QuizAttempt | None:
@@ -110,9 +121,13 @@ def open_attempt(pupil: Pupil, quiz: Quiz, today: date) -> QuizAttempt:
     attempt = current_attempt(pupil, quiz, today)
     if attempt is not None and attempt.finished_at is None:
         return attempt
-    attempt = QuizAttempt(quiz_id=quiz.id, quiz_revision=quiz.revision, pupil_id=pupil.id,
-                          academic_year=academic_year(today).start_year,
-                          total=len(quiz.questions))
+    attempt = QuizAttempt(
+        quiz_id=quiz.id,
+        quiz_revision=quiz.revision,
+        pupil_id=pupil.id,
+        academic_year=academic_year(today).start_year,
+        total=len(quiz.questions),
+    )
     db.session.add(attempt)
     db.session.flush()
     return attempt
@@ -141,13 +156,17 @@ def _check_quiz(attempt: QuizAttempt, quiz: Quiz, pupil: Pupil) -> None:
     mine = my_quiz(pupil)
     if mine is None or mine.id != quiz.id:
         raise QuizRefused(f"The quiz '{quiz.id}' is not the one for this pupil's Key Stage.")
-    if attempt.pupil_id != pupil.id or attempt.quiz_id != quiz.id \
-            or attempt.quiz_revision != quiz.revision:
+    if (
+        attempt.pupil_id != pupil.id
+        or attempt.quiz_id != quiz.id
+        or attempt.quiz_revision != quiz.revision
+    ):
         raise QuizRefused("That attempt is not this pupil's attempt at this quiz as it is now.")
 
 
-def answer(attempt: QuizAttempt, quiz: Quiz, question_id: str, choice_id: str,
-           pupil: Pupil) -> QuizAnswer:
+def answer(
+    attempt: QuizAttempt, quiz: Quiz, question_id: str, choice_id: str, pupil: Pupil
+) -> QuizAnswer:
     """Store the pupil's answer to one question, once; a second answer gets the first back.
 
     Raises QuizRefused for a question or quiz that is not theirs, InvalidAnswers for a choice
@@ -157,12 +176,17 @@ def answer(attempt: QuizAttempt, quiz: Quiz, question_id: str, choice_id: str,
     question = quiz.question(question_id)
     if question is None:
         raise QuizRefused(f"'{question_id}' is not a question in the quiz '{quiz.id}'.")
-    choice = next((c for c in offered_choices(question, attempt, pupil) if c.id == choice_id),
-                  None)
+    choice = next((c for c in offered_choices(question, attempt, pupil) if c.id == choice_id), None)
     if choice is None:
         raise InvalidAnswers(f"'{choice_id}' is not one of the answers to '{question.id}'.")
-    insert_if_absent(QuizAnswer, attempt_id=attempt.id, question_id=question.id,
-                     choice_id=choice.id, correct=choice.correct, answered_at=utcnow())
+    insert_if_absent(
+        QuizAnswer,
+        attempt_id=attempt.id,
+        question_id=question.id,
+        choice_id=choice.id,
+        correct=choice.correct,
+        answered_at=utcnow(),
+    )
     stored = answers_of(attempt)
     _finish_if_complete(attempt, quiz, stored)
     return stored[question.id]
@@ -177,7 +201,8 @@ def _finish_if_complete(attempt: QuizAttempt, quiz: Quiz, stored: dict[str, Quiz
         update(QuizAttempt)
         .where(QuizAttempt.id == attempt.id, QuizAttempt.finished_at.is_(None))
         .values(finished_at=utcnow(), score=score),
-        execution_options={"synchronize_session": False})
+        execution_options={"synchronize_session": False},
+    )
     db.session.flush()
     db.session.refresh(attempt)
 

@@ -44,8 +44,12 @@ def me() -> Pupil:
 def screen(page: str, fragment: str | None = None, http_status: int = 200, **context):
     """Render a pupil's screen (or, for htmx, its fragment) in their Key Stage's layout."""
     pupil = me()
-    context.update(stage=service.key_stage_of(pupil), pupil=pupil,
-                   read_aloud_always=pupil.always_read_aloud, region=fragment)
+    context.update(
+        stage=service.key_stage_of(pupil),
+        pupil=pupil,
+        read_aloud_always=pupil.always_read_aloud,
+        region=fragment,
+    )
     return page_or_fragment(page, fragment or page, http_status, **context)
 
 
@@ -90,8 +94,14 @@ def aup_screen(form: AgreeForm | None = None, http_status: int = 200, message: s
     version = aup_to_show(service.key_stage_of(me()), date.today())
     form = form or AgreeForm(formdata=None, version_id=version.id)
     form.version_id.data = version.id
-    return screen("pupils/aup.html", http_status=http_status, version=version, form=form,
-                  text=service.aup_text(version.body), message=message)
+    return screen(
+        "pupils/aup.html",
+        http_status=http_status,
+        version=version,
+        form=form,
+        text=service.aup_text(version.body),
+        message=message,
+    )
 
 
 @bp.get("/me/aup")
@@ -110,8 +120,11 @@ def agree():
     try:
         service.agree_to_aup(me(), version, date.today())
     except service.AupRefused:
-        return aup_screen(None, 409, "Our safety promises have changed a little. "
-                                     "Have another look, then tap “I agree”.")
+        return aup_screen(
+            None,
+            409,
+            "Our safety promises have changed a little. Have another look, then tap “I agree”.",
+        )
     db.session.commit()
     return redirect(url_for("pupil.home"), 303)
 
@@ -130,9 +143,15 @@ def start():
 
 def question_screen(attempt, quiz, question):
     answered = service.answers_of(attempt)
-    return screen(QUIZ_PAGE, "pupils/_question.html", quiz=quiz, question=question,
-                  number=quiz.questions.index(question) + 1, answered=answered,
-                  choices=service.offered_choices(question, attempt, me()))
+    return screen(
+        QUIZ_PAGE,
+        "pupils/_question.html",
+        quiz=quiz,
+        question=question,
+        number=quiz.questions.index(question) + 1,
+        answered=answered,
+        choices=service.offered_choices(question, attempt, me()),
+    )
 
 
 @bp.get("/me/quiz")
@@ -151,9 +170,15 @@ def feedback_screen(attempt, quiz, stored):
     feedback = service.feedback_for(quiz, stored)
     if feedback is None:
         return go("pupil.question")
-    return screen(QUIZ_PAGE, "pupils/_feedback.html", quiz=quiz, feedback=feedback,
-                  number=quiz.questions.index(feedback.question) + 1,
-                  answered=service.answers_of(attempt), finished=attempt.finished_at is not None)
+    return screen(
+        QUIZ_PAGE,
+        "pupils/_feedback.html",
+        quiz=quiz,
+        feedback=feedback,
+        number=quiz.questions.index(feedback.question) + 1,
+        answered=service.answers_of(attempt),
+        finished=attempt.finished_at is not None,
+    )
 
 
 @bp.post("/me/quiz/<question_id>")

@@ -24,8 +24,9 @@ def init_app(app: Flask) -> None:
     try:
         app.extensions["quizzes"] = load_catalogue(quiz_dir(app))
     except QuizProblems as error:
-        raise RuntimeError("Refusing to start: the quiz files have problems:\n"
-                           + "\n".join(error.problems)) from None
+        raise RuntimeError(
+            "Refusing to start: the quiz files have problems:\n" + "\n".join(error.problems)
+        ) from None
 
 
 def quizzes() -> dict[str, Quiz]:

@@ -47,17 +47,25 @@ def check(paths: Iterable[Path], echo: Callable[[str], object] = print) -> int:
     verb = "file is" if len(quizzes) == 1 else "files are"
     echo(f"All {len(quizzes)} quiz {verb} valid ({names}).")
     for quiz in quizzes:
-        echo(f"  {quiz.id}: {quiz.audience}, {len(quiz.questions)} questions, "
-             f"version {quiz.version}, revision {quiz.revision}")
+        echo(
+            f"  {quiz.id}: {quiz.audience}, {len(quiz.questions)} questions, "
+            f"version {quiz.version}, revision {quiz.revision}"
+        )
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m portal.quiz.check",
-        description="Check quiz files (default: the quizzes/ folder). Exit code 1 on problems.")
-    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                        help="a folder of quizzes or a single quiz file")
+        description="Check quiz files (default: the quizzes/ folder). Exit code 1 on problems.",
+    )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="a folder of quizzes or a single quiz file",
+    )
     arguments = parser.parse_args(argv)
     return check(arguments.paths or [default_dir()])
 

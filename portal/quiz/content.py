@@ -25,16 +25,38 @@ from portal.quiz.types import (
     revision_of,
 )
 
-QUIZ_KEYS = {"id": (str, True), "title": (str, True), "audience": (str, True),
-             "version": (int, True), "intro": (str, True), "pass_mark": (int, False),
-             "questions": (list, True)}
-QUESTION_KEYS = {"id": (str, True), "text": (str, True), "strand": (str, True),
-                 "emoji": (str, False), "picture": (str, False), "read_aloud": (str, False),
-                 "choices": (list, True)}
-CHOICE_KEYS = {"id": (str, True), "text": (str, True), "correct": (bool, False),
-               "explanation": (str, True), "emoji": (str, False), "read_aloud": (str, False)}
-TYPE_NAMES = {str: "text in quotes", int: "a whole number", bool: "true or false",
-              list: "a list of tables"}
+QUIZ_KEYS = {
+    "id": (str, True),
+    "title": (str, True),
+    "audience": (str, True),
+    "version": (int, True),
+    "intro": (str, True),
+    "pass_mark": (int, False),
+    "questions": (list, True),
+}
+QUESTION_KEYS = {
+    "id": (str, True),
+    "text": (str, True),
+    "strand": (str, True),
+    "emoji": (str, False),
+    "picture": (str, False),
+    "read_aloud": (str, False),
+    "choices": (list, True),
+}
+CHOICE_KEYS = {
+    "id": (str, True),
+    "text": (str, True),
+    "correct": (bool, False),
+    "explanation": (str, True),
+    "emoji": (str, False),
+    "read_aloud": (str, False),
+}
+TYPE_NAMES = {
+    str: "text in quotes",
+    int: "a whole number",
+    bool: "true or false",
+    list: "a list of tables",
+}
 
 
 class _Report:
@@ -90,8 +112,11 @@ def _fields(table: dict, spec: dict, what: str, report: _Report, **where) -> dic
             values[key] = table[key].strip() if kind is str else table[key]
     identifier = values.get("id")
     if identifier and (not ID_PATTERN.fullmatch(identifier) or len(identifier) > MAX_ID_LENGTH):
-        report.add(f"the {what} id '{identifier}' should be lower-case letters, digits and "
-                   f"hyphens (like 'password-toothbrush'), at most {MAX_ID_LENGTH} long", **where)
+        report.add(
+            f"the {what} id '{identifier}' should be lower-case letters, digits and "
+            f"hyphens (like 'password-toothbrush'), at most {MAX_ID_LENGTH} long",
+            **where,
+        )
     emoji = values.get("emoji")
     if emoji and (len(emoji) > 16 or any(c.isascii() and c.isalpha() for c in emoji)):
         report.add(f"'emoji' should be an emoji only (got '{emoji}'); words go in 'text'", **where)
@@ -108,8 +133,10 @@ def _tables(value: list, what: str, report: _Report, **where) -> list[dict]:
         key = table.get("id")
         if isinstance(key, str) and key in first:
             noun = "choice" if "question" in where else "question"
-            report.add(f"the {noun} id '{key}' is already used by {noun} {first[key]}",
-                       **(where or {"question": str(position)}))
+            report.add(
+                f"the {noun} id '{key}' is already used by {noun} {first[key]}",
+                **(where or {"question": str(position)}),
+            )
         elif isinstance(key, str):
             first[key] = position
     return tables
@@ -127,30 +154,42 @@ def _check_choice(table: dict, audience: str | None, report: _Report, **where) -
         report.add("an EYFS choice needs an 'emoji' (it is a picture quiz)", **where)
     if len(report.problems) > before:
         return None
-    return Choice(values["id"], values["text"], values.get("correct", False),
-                  values["explanation"], values.get("emoji"), values.get("read_aloud"))
+    return Choice(
+        values["id"],
+        values["text"],
+        values.get("correct", False),
+        values["explanation"],
+        values.get("emoji"),
+        values.get("read_aloud"),
+    )
 
 
-def _check_choices(raw: list, question: str, audience: str | None,
-                   report: _Report) -> tuple[Choice, ...] | None:
+def _check_choices(
+    raw: list, question: str, audience: str | None, report: _Report
+) -> tuple[Choice, ...] | None:
     """The question's choices, or None if any has a problem."""
     tables = _tables(raw, "questions.choices", report, question=question)
     report.count(len(raw), CHOICE_COUNT, "choice", whole="question", question=question)
-    choices = [_check_choice(table, audience, report, question=question,
-                             choice=_label(table, position))
-               for position, table in enumerate(tables, start=1)]
+    choices = [
+        _check_choice(table, audience, report, question=question, choice=_label(table, position))
+        for position, table in enumerate(tables, start=1)
+    ]
     correct = [_label(t, n) for n, t in enumerate(tables, start=1) if t.get("correct") is True]
     if not correct:
-        report.add("no choice is marked correct (add correct = true to the right one)",
-                   question=question)
+        report.add(
+            "no choice is marked correct (add correct = true to the right one)", question=question
+        )
     elif len(correct) > 1:
-        report.add(f"{len(correct)} choices are marked correct ({', '.join(correct)}); "
-                   "mark exactly one", question=question)
+        report.add(
+            f"{len(correct)} choices are marked correct ({', '.join(correct)}); mark exactly one",
+            question=question,
+        )
     return None if None in choices or len(tables) != len(raw) else tuple(choices)
 
 
-def _check_question(table: dict, position: int, audience: str | None,
-                    report: _Report) -> Question | None:
+def _check_question(
+    table: dict, position: int, audience: str | None, report: _Report
+) -> Question | None:
     before, label = len(report.problems), _label(table, position)
     values = _fields(table, QUESTION_KEYS, "question", report, question=label)
     strand = values.get("strand") and _canonical_strand(values["strand"])
@@ -160,25 +199,33 @@ def _check_question(table: dict, position: int, audience: str | None,
     if audience == "EYFS" and not ({"emoji", "picture"} & table.keys()):
         report.add("an EYFS question needs an 'emoji' or a 'picture'", question=label)
     if "picture" in values and not PICTURE_PATTERN.fullmatch(values["picture"]):
-        report.add("'picture' should be a file name under static/, like 'quiz/pop-up.png'",
-                   question=label)
+        report.add(
+            "'picture' should be a file name under static/, like 'quiz/pop-up.png'", question=label
+        )
     choices = None
     if "choices" in values:
         choices = _check_choices(values["choices"], label, audience, report)
     if len(report.problems) > before:
         return None
-    return Question(values["id"], values["text"], strand, choices, values.get("emoji"),
-                    values.get("picture"), values.get("read_aloud"))
+    return Question(
+        values["id"],
+        values["text"],
+        strand,
+        choices,
+        values.get("emoji"),
+        values.get("picture"),
+        values.get("read_aloud"),
+    )
 
 
-def _check_quiz_fields(raw: dict, values: dict, expected_id: str | None,
-                       report: _Report) -> None:
+def _check_quiz_fields(raw: dict, values: dict, expected_id: str | None, report: _Report) -> None:
     audience, pass_mark = values.get("audience"), values.get("pass_mark")
     if audience is not None and audience not in AUDIENCES:
         report.add(f"unknown audience '{audience}'; use one of: {', '.join(AUDIENCES)}")
     if expected_id is not None and values.get("id", expected_id) != expected_id:
-        report.add(f"the quiz id '{values['id']}' should match the file name: "
-                   f'id = "{expected_id}"')
+        report.add(
+            f"the quiz id '{values['id']}' should match the file name: id = \"{expected_id}\""
+        )
     if values.get("version", 1) < 1:
         report.add("'version' should be 1 or more")
     if audience == "staff" and "pass_mark" not in raw:
@@ -212,15 +259,26 @@ def parse_quiz(data: bytes | str, source_name: str, expected_id: str | None = No
     if "questions" in values:
         tables = _tables(values["questions"], "questions", report)
         if audience:
-            report.count(len(tables), QUESTION_COUNTS[audience], "question",
-                         whole=f"quiz for {audience}")
-        questions = [_check_question(table, position, audience, report)
-                     for position, table in enumerate(tables, start=1)]
+            report.count(
+                len(tables), QUESTION_COUNTS[audience], "question", whole=f"quiz for {audience}"
+            )
+        questions = [
+            _check_question(table, position, audience, report)
+            for position, table in enumerate(tables, start=1)
+        ]
     if report.problems:
         raise QuizProblems(report.problems)
     encoded = data.encode("utf-8") if isinstance(data, str) else data
-    return Quiz(values["id"], values["title"], audience, values["version"],
-                revision_of(encoded), tuple(questions), values["intro"], values.get("pass_mark"))
+    return Quiz(
+        values["id"],
+        values["title"],
+        audience,
+        values["version"],
+        revision_of(encoded),
+        tuple(questions),
+        values["intro"],
+        values.get("pass_mark"),
+    )
 
 
 def display_name(path: Path) -> str:
@@ -249,8 +307,10 @@ def load_files(paths: Iterable[Path]) -> dict[str, Quiz]:
         if quiz.id in quizzes:
             problems.append(f"{source}: another file already has the quiz id '{quiz.id}'")
         elif same:
-            problems.append(f"{source}: '{same[0]}' is already the quiz for {quiz.audience}; "
-                            "keep one quiz per audience")
+            problems.append(
+                f"{source}: '{same[0]}' is already the quiz for {quiz.audience}; "
+                "keep one quiz per audience"
+            )
         quizzes[quiz.id] = quiz
     if problems:
         raise QuizProblems(problems)

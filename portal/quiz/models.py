@@ -15,8 +15,11 @@ from portal.people.models import utcnow
 class QuizAttempt(db.Model):
     __tablename__ = "quiz_attempt"
     __table_args__ = (
-        CheckConstraint("CASE WHEN staff_id IS NULL THEN 0 ELSE 1 END"
-                        " + CASE WHEN pupil_id IS NULL THEN 0 ELSE 1 END = 1", name="one_taker"),
+        CheckConstraint(
+            "CASE WHEN staff_id IS NULL THEN 0 ELSE 1 END"
+            " + CASE WHEN pupil_id IS NULL THEN 0 ELSE 1 END = 1",
+            name="one_taker",
+        ),
         Index("ix_quiz_attempt_staff_year", "staff_id", "academic_year"),
         Index("ix_quiz_attempt_pupil_quiz", "pupil_id", "quiz_id"),
     )

@@ -14,11 +14,14 @@ from portal.staff_module.status import settings
 def send_reminders_command() -> None:
     """Queue reminder emails to staff whose module is outstanding (at most one per interval)."""
     config = current_app.config
-    queued, skipped = send_reminders(date.today(), settings(), config["REMINDER_INTERVAL_DAYS"],
-                                     config["SCHOOL_NAME"])
+    queued, skipped = send_reminders(
+        date.today(), settings(), config["REMINDER_INTERVAL_DAYS"], config["SCHOOL_NAME"]
+    )
     db.session.commit()
-    click.echo(f"Queued {queued} reminders; {skipped} outstanding were reminded recently. "
-               "`flask portal send-mail` delivers them.")
+    click.echo(
+        f"Queued {queued} reminders; {skipped} outstanding were reminded recently. "
+        "`flask portal send-mail` delivers them."
+    )
 
 
 COMMANDS = [send_reminders_command]

@@ -17,7 +17,9 @@ KIND = "staff_module"
 
 def staff_taking_module() -> list[Staff]:
     people = db.session.scalars(
-        select(Staff).where(Staff.active.is_(True)).options(selectinload(Staff.classes))
+        select(Staff)
+        .where(Staff.active.is_(True))
+        .options(selectinload(Staff.classes))
         .order_by(Staff.name)
     ).all()
     return [person for person in people if takes_module(person)]
@@ -38,12 +40,12 @@ def outstanding_and_complete(today: date, settings: ModuleSettings) -> list[Modu
 
 
 def outstanding(today: date, settings: ModuleSettings) -> list[ModuleStatus]:
-    return [status for status in outstanding_and_complete(today, settings)
-            if not status.complete]
+    return [status for status in outstanding_and_complete(today, settings) if not status.complete]
 
 
-def send_reminders(today: date, settings: ModuleSettings, every_days: int,
-                   school_name: str) -> tuple[int, int]:
+def send_reminders(
+    today: date, settings: ModuleSettings, every_days: int, school_name: str
+) -> tuple[int, int]:
     """Queue a reminder for each outstanding person not reminded in ``every_days``.
 
     Returns (queued, skipped because reminded recently).
@@ -55,11 +57,18 @@ def send_reminders(today: date, settings: ModuleSettings, every_days: int,
     for status in waiting:
         if reminded.get(status.staff.id) and reminded[status.staff.id] > cutoff:
             continue
-        queue_email(status.staff.email, "Your online-safety module is due", "module_reminder",
-                    status=status, school_name=school_name, link=external_url("core.home"),
-                    overdue=status.overdue(today))
-        db.session.add(Reminder(staff_id=status.staff.id, kind=KIND,
-                                academic_year=status.year.start_year))
+        queue_email(
+            status.staff.email,
+            "Your online-safety module is due",
+            "module_reminder",
+            status=status,
+            school_name=school_name,
+            link=external_url("core.home"),
+            overdue=status.overdue(today),
+        )
+        db.session.add(
+            Reminder(staff_id=status.staff.id, kind=KIND, academic_year=status.year.start_year)
+        )
         queued += 1
     db.session.flush()
     return queued, len(waiting) - queued

@@ -26,12 +26,19 @@ def mark_card_read(status: ModuleStatus, card: int) -> ModuleProgress:
     """Remember the furthest card read; reading the last one completes the step."""
     if not 1 <= card <= status.cards_total:
         raise ModuleProblem("There is no such card.")
-    progress = db.session.scalar(select(ModuleProgress).where(
-        ModuleProgress.staff_id == status.staff.id,
-        ModuleProgress.academic_year == status.year.start_year))
+    progress = db.session.scalar(
+        select(ModuleProgress).where(
+            ModuleProgress.staff_id == status.staff.id,
+            ModuleProgress.academic_year == status.year.start_year,
+        )
+    )
     if progress is None:
-        progress = ModuleProgress(staff_id=status.staff.id, academic_year=status.year.start_year,
-                                  policy_version_id=status.version.id, cards_read=0)
+        progress = ModuleProgress(
+            staff_id=status.staff.id,
+            academic_year=status.year.start_year,
+            policy_version_id=status.version.id,
+            cards_read=0,
+        )
         db.session.add(progress)
     elif status.progress is None:  # read before a material change: start again on the new text
         progress.policy_version_id, progress.cards_read = status.version.id, 0
@@ -47,23 +54,33 @@ def open_attempt(status: ModuleStatus, quiz: Quiz) -> QuizAttempt:
     """The member of staff's unfinished attempt at the check, or a new one."""
     if not status.read:
         raise ModuleProblem("Read the guidelines first: the check asks about them.")
-    attempt = db.session.scalar(select(QuizAttempt).where(
-        QuizAttempt.staff_id == status.staff.id, QuizAttempt.quiz_id == quiz.id,
-        QuizAttempt.academic_year == status.year.start_year, QuizAttempt.finished_at.is_(None)))
+    attempt = db.session.scalar(
+        select(QuizAttempt).where(
+            QuizAttempt.staff_id == status.staff.id,
+            QuizAttempt.quiz_id == quiz.id,
+            QuizAttempt.academic_year == status.year.start_year,
+            QuizAttempt.finished_at.is_(None),
+        )
+    )
     if attempt is not None and attempt.quiz_revision != quiz.revision:
         db.session.delete(attempt)  # the questions changed since it was opened: start afresh
         attempt = None
     if attempt is None:
-        attempt = QuizAttempt(quiz_id=quiz.id, quiz_revision=quiz.revision,
-                              staff_id=status.staff.id, academic_year=status.year.start_year,
-                              total=len(quiz.questions))
+        attempt = QuizAttempt(
+            quiz_id=quiz.id,
+            quiz_revision=quiz.revision,
+            staff_id=status.staff.id,
+            academic_year=status.year.start_year,
+            total=len(quiz.questions),
+        )
         db.session.add(attempt)
         db.session.flush()
     return attempt
 
 
-def submit_attempt(attempt: QuizAttempt, quiz: Quiz, answers: dict[str, str],
-                   now: datetime | None = None) -> Result:
+def submit_attempt(
+    attempt: QuizAttempt, quiz: Quiz, answers: dict[str, str], now: datetime | None = None
+) -> Result:
     """Grade and store the answers once; a repeated submission changes nothing.
 
     Raises InvalidAnswers (from grading) for answers that do not belong to the check.
@@ -77,11 +94,17 @@ def submit_attempt(attempt: QuizAttempt, quiz: Quiz, answers: dict[str, str],
         .values(finished_at=now or utcnow(), score=result.score, passed=result.passed)
     )
     if finished.rowcount == 1:
-        db.session.add_all([
-            QuizAnswer(attempt_id=attempt.id, question_id=item.question.id,
-                       choice_id=item.chosen.id, correct=item.correct)
-            for item in result.questions
-        ])
+        db.session.add_all(
+            [
+                QuizAnswer(
+                    attempt_id=attempt.id,
+                    question_id=item.question.id,
+                    choice_id=item.chosen.id,
+                    correct=item.correct,
+                )
+                for item in result.questions
+            ]
+        )
     db.session.flush()
     db.session.refresh(attempt)
     return result
@@ -101,27 +124,47 @@ def acknowledge(status: ModuleStatus, version_id: int, typed_name: str, today: d
     if status.passed_attempt is None:
         raise ModuleProblem("Pass the check before acknowledging the guidelines.")
     if version_id != status.version.id:
-        raise ModuleProblem("That is not the current version of the staff guidelines. "
-                            "Reload the page to acknowledge the current one.")
+        raise ModuleProblem(
+            "That is not the current version of the staff guidelines. "
+            "Reload the page to acknowledge the current one."
+        )
     if not names_match(typed_name, status.staff.name):
         raise ModuleProblem(f"Type your full name as the portal knows it: {status.staff.name}.")
-    record_acknowledgement(status.version, status.year.start_year, staff=status.staff,
-                           method="online", typed_name=" ".join(typed_name.split()))
-    return issue_certificate(status.staff, status.version, status.passed_attempt,
-                             status.year.start_year, today)
+    record_acknowledgement(
+        status.version,
+        status.year.start_year,
+        staff=status.staff,
+        method="online",
+        typed_name=" ".join(typed_name.split()),
+    )
+    return issue_certificate(
+        status.staff, status.version, status.passed_attempt, status.year.start_year, today
+    )
 
 
-def issue_certificate(staff: Staff, version: PolicyVersion, attempt: QuizAttempt,
-                      year: int, today: date) -> Certificate:
+def issue_certificate(
+    staff: Staff, version: PolicyVersion, attempt: QuizAttempt, year: int, today: date
+) -> Certificate:
     """One certificate per person, year and version: asking again returns the same one."""
-    existing = db.session.scalar(select(Certificate).where(
-        Certificate.staff_id == staff.id, Certificate.academic_year == year,
-        Certificate.policy_version_id == version.id))
+    existing = db.session.scalar(
+        select(Certificate).where(
+            Certificate.staff_id == staff.id,
+            Certificate.academic_year == year,
+            Certificate.policy_version_id == version.id,
+        )
+    )
     if existing is not None:
         return existing
-    certificate = Certificate(code=new_code(), staff_id=staff.id, academic_year=year,
-                              policy_version_id=version.id, quiz_attempt_id=attempt.id,
-                              score=attempt.score, total=attempt.total, issued_on=today)
+    certificate = Certificate(
+        code=new_code(),
+        staff_id=staff.id,
+        academic_year=year,
+        policy_version_id=version.id,
+        quiz_attempt_id=attempt.id,
+        score=attempt.score,
+        total=attempt.total,
+        issued_on=today,
+    )
     db.session.add(certificate)
     db.session.flush()
     return certificate

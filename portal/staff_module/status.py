@@ -19,8 +19,12 @@ from portal.staff_module.models import Certificate, ModuleProgress
 GUIDELINES_SLUG = "staff-guidelines"
 CHECK_QUIZ_ID = "staff-conduct"
 STEPS = ("read", "check", "acknowledge", "done")
-STEP_LABELS = {"read": "Read the guidelines", "check": "Take the check",
-               "acknowledge": "Acknowledge", "done": "Certificate"}
+STEP_LABELS = {
+    "read": "Read the guidelines",
+    "check": "Take the check",
+    "acknowledge": "Acknowledge",
+    "done": "Certificate",
+}
 
 
 @dataclass(frozen=True)
@@ -95,39 +99,68 @@ def due_on(staff: Staff, year: AcademicYear, settings: ModuleSettings) -> date:
 def guidelines_policy() -> Policy:
     policy = db.session.scalar(select(Policy).where(Policy.slug == GUIDELINES_SLUG))
     if policy is None:
-        raise LookupError("The staff guidelines are not installed: run `flask portal "
-                          "install-content`.")
+        raise LookupError(
+            "The staff guidelines are not installed: run `flask portal install-content`."
+        )
     return policy
 
 
-def module_statuses(staff: list[Staff], today: date,
-                    settings: ModuleSettings) -> dict[int, ModuleStatus]:
+def module_statuses(
+    staff: list[Staff], today: date, settings: ModuleSettings
+) -> dict[int, ModuleStatus]:
     """Each person's status, in five queries however many people there are."""
     year = academic_year(today)
     policy = guidelines_policy()
     version, baseline = current_version(policy, today), acknowledgement_baseline(policy, today)
     ids = [person.id for person in staff]
-    progress = _by_staff(select(ModuleProgress).where(
-        ModuleProgress.staff_id.in_(ids), ModuleProgress.academic_year == year.start_year))
-    passed = _by_staff(select(QuizAttempt).where(
-        QuizAttempt.staff_id.in_(ids), QuizAttempt.academic_year == year.start_year,
-        QuizAttempt.quiz_id == CHECK_QUIZ_ID, QuizAttempt.passed.is_(True))
-        .order_by(QuizAttempt.finished_at))
-    acknowledged = _by_staff(select(Acknowledgement).join(Acknowledgement.policy_version).where(
-        Acknowledgement.staff_id.in_(ids), Acknowledgement.academic_year == year.start_year,
-        PolicyVersion.policy_id == policy.id, PolicyVersion.number >= baseline.number,
-        Acknowledgement.response == "acknowledged").order_by(Acknowledgement.created_at))
-    certificates = _by_staff(select(Certificate).where(
-        Certificate.staff_id.in_(ids), Certificate.academic_year == year.start_year)
-        .order_by(Certificate.id))
+    progress = _by_staff(
+        select(ModuleProgress).where(
+            ModuleProgress.staff_id.in_(ids), ModuleProgress.academic_year == year.start_year
+        )
+    )
+    passed = _by_staff(
+        select(QuizAttempt)
+        .where(
+            QuizAttempt.staff_id.in_(ids),
+            QuizAttempt.academic_year == year.start_year,
+            QuizAttempt.quiz_id == CHECK_QUIZ_ID,
+            QuizAttempt.passed.is_(True),
+        )
+        .order_by(QuizAttempt.finished_at)
+    )
+    acknowledged = _by_staff(
+        select(Acknowledgement)
+        .join(Acknowledgement.policy_version)
+        .where(
+            Acknowledgement.staff_id.in_(ids),
+            Acknowledgement.academic_year == year.start_year,
+            PolicyVersion.policy_id == policy.id,
+            PolicyVersion.number >= baseline.number,
+            Acknowledgement.response == "acknowledged",
+        )
+        .order_by(Acknowledgement.created_at)
+    )
+    certificates = _by_staff(
+        select(Certificate)
+        .where(Certificate.staff_id.in_(ids), Certificate.academic_year == year.start_year)
+        .order_by(Certificate.id)
+    )
     cards_total = len(guideline_cards(version)[1])
     numbers = {row.id: row.number for row in policy.versions}
-    return {person.id: ModuleStatus(
-        staff=person, year=year, due_on=due_on(person, year, settings), version=version,
-        progress=_still_read(progress.get(person.id), numbers, baseline),
-        passed_attempt=passed.get(person.id), acknowledgement=acknowledged.get(person.id),
-        certificate=certificates.get(person.id), cards_total=cards_total,
-    ) for person in staff}
+    return {
+        person.id: ModuleStatus(
+            staff=person,
+            year=year,
+            due_on=due_on(person, year, settings),
+            version=version,
+            progress=_still_read(progress.get(person.id), numbers, baseline),
+            passed_attempt=passed.get(person.id),
+            acknowledgement=acknowledged.get(person.id),
+            certificate=certificates.get(person.id),
+            cards_total=cards_total,
+        )
+        for person in staff
+    }
 
 
 def module_status(staff: Staff, today: date, settings: ModuleSettings) -> ModuleStatus:
@@ -139,8 +172,9 @@ def _by_staff(query) -> dict:
     return {row.staff_id: row for row in db.session.scalars(query)}
 
 
-def _still_read(progress: ModuleProgress | None, numbers: dict[int, int],
-                baseline: PolicyVersion) -> ModuleProgress | None:
+def _still_read(
+    progress: ModuleProgress | None, numbers: dict[int, int], baseline: PolicyVersion
+) -> ModuleProgress | None:
     """Reading an older text counts until a material change asks everyone to read again."""
     if progress is None or numbers[progress.policy_version_id] < baseline.number:
         return None

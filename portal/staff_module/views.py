@@ -24,14 +24,19 @@ def my_status():
     return module_status(current_user._get_current_object(), date.today(), settings())
 
 
-STEP_ENDPOINTS = {"read": "module.read", "check": "module.check", "acknowledge":
-                  "module.acknowledge", "done": "module.certificate"}
+STEP_ENDPOINTS = {
+    "read": "module.read",
+    "check": "module.check",
+    "acknowledge": "module.acknowledge",
+    "done": "module.certificate",
+}
 
 
 def step_url(status) -> str:
     if status.step == "read":
-        next_card = min((status.progress.cards_read if status.progress else 0) + 1,
-                        status.cards_total)
+        next_card = min(
+            (status.progress.cards_read if status.progress else 0) + 1, status.cards_total
+        )
         return url_for("module.read", card=next_card)
     return url_for(STEP_ENDPOINTS[status.step])
 
@@ -49,8 +54,14 @@ def read(card: int):
     intro, cards = guideline_cards(status.version)
     if not 1 <= card <= len(cards):
         abort(404)
-    return page_or_fragment("staff_module/read.html", "staff_module/_card.html",
-                            status=status, intro=intro, cards=cards, card=card)
+    return page_or_fragment(
+        "staff_module/read.html",
+        "staff_module/_card.html",
+        status=status,
+        intro=intro,
+        cards=cards,
+        card=card,
+    )
 
 
 @bp.post("/module/read/<int:card>")
@@ -74,8 +85,9 @@ def check():
     status = my_status()
     if not status.read:
         return redirect(step_url(status))
-    return render_template("staff_module/check_intro.html", status=status,
-                           quiz=get_quiz(CHECK_QUIZ_ID))
+    return render_template(
+        "staff_module/check_intro.html", status=status, quiz=get_quiz(CHECK_QUIZ_ID)
+    )
 
 
 @bp.post("/module/check/start")
@@ -106,10 +118,13 @@ def attempt(attempt_id: int):
     answers = {key: value for key, value in request.form.items() if key != "csrf_token"}
     missing = [q.id for q in quiz.questions if q.id not in answers]
     if request.method == "GET" or missing:
-        return render_template("staff_module/check.html", quiz=quiz, attempt=attempt,
-                               answers=answers,
-                               missing=missing if request.method == "POST" else []), \
-            422 if request.method == "POST" else 200
+        return render_template(
+            "staff_module/check.html",
+            quiz=quiz,
+            attempt=attempt,
+            answers=answers,
+            missing=missing if request.method == "POST" else [],
+        ), 422 if request.method == "POST" else 200
     try:
         service.submit_attempt(attempt, quiz, answers)
     except InvalidAnswers as invalid:
@@ -127,8 +142,12 @@ def result(attempt_id: int):
     attempt, quiz = my_attempt(attempt_id), get_quiz(CHECK_QUIZ_ID)
     if attempt.finished_at is None or attempt.quiz_revision != quiz.revision:
         return redirect(url_for("module.check"))
-    return render_template("staff_module/result.html", attempt=attempt, quiz=quiz,
-                           result=service.stored_result(attempt, quiz))
+    return render_template(
+        "staff_module/result.html",
+        attempt=attempt,
+        quiz=quiz,
+        result=service.stored_result(attempt, quiz),
+    )
 
 
 @bp.route("/module/acknowledge", methods=["GET", "POST"])
@@ -147,8 +166,9 @@ def acknowledge():
         else:
             db.session.commit()
             return redirect(url_for("module.certificate"))
-    return render_template("staff_module/acknowledge.html", form=form, status=status), \
-        422 if form.errors else 200
+    return render_template(
+        "staff_module/acknowledge.html", form=form, status=status
+    ), 422 if form.errors else 200
 
 
 @bp.get("/module/certificate")
@@ -157,8 +177,9 @@ def certificate():
     status = my_status()
     if status.certificate is None:
         return redirect(step_url(status))
-    return render_template("staff_module/certificate.html", certificate=status.certificate,
-                           status=status)
+    return render_template(
+        "staff_module/certificate.html", certificate=status.certificate, status=status
+    )
 
 
 @bp.get("/certificates/verify")
@@ -167,8 +188,9 @@ def verify():
     form = VerifyForm(formdata=request.args)
     found = service.find_certificate(form.code.data) if form.validate() else None
     status = 200 if found or not request.args else 404
-    return render_template("staff_module/verify.html", form=form, certificate=found,
-                           searched=bool(request.args)), status
+    return render_template(
+        "staff_module/verify.html", form=form, certificate=found, searched=bool(request.args)
+    ), status
 
 
 LEADERS = (ADMIN, HEAD_TEACHER, ESAFETY_LEAD, GOVERNOR)
@@ -177,23 +199,33 @@ LEADERS = (ADMIN, HEAD_TEACHER, ESAFETY_LEAD, GOVERNOR)
 @bp.get("/module/staff")
 @roles_required(*LEADERS)
 def completion():
-    statuses = sorted(reminders.outstanding_and_complete(date.today(), settings()),
-                      key=lambda status: (status.complete, status.due_on, status.staff.name))
+    statuses = sorted(
+        reminders.outstanding_and_complete(date.today(), settings()),
+        key=lambda status: (status.complete, status.due_on, status.staff.name),
+    )
     names_visible = current_user.has_role(ADMIN, HEAD_TEACHER, ESAFETY_LEAD)
     last = reminders.last_reminded([s.staff.id for s in statuses]) if names_visible else {}
-    return render_template("staff_module/completion.html", statuses=statuses, today=date.today(),
-                           names_visible=names_visible, last_reminded=last)
+    return render_template(
+        "staff_module/completion.html",
+        statuses=statuses,
+        today=date.today(),
+        names_visible=names_visible,
+        last_reminded=last,
+    )
 
 
 @bp.post("/module/reminders")
 @roles_required(ADMIN, HEAD_TEACHER)
 def send_reminders():
     config = current_app.config
-    queued, skipped = reminders.send_reminders(date.today(), settings(),
-                                               config["REMINDER_INTERVAL_DAYS"],
-                                               config["SCHOOL_NAME"])
+    queued, skipped = reminders.send_reminders(
+        date.today(), settings(), config["REMINDER_INTERVAL_DAYS"], config["SCHOOL_NAME"]
+    )
     db.session.commit()
-    recent = f" {skipped} reminded in the last {config['REMINDER_INTERVAL_DAYS']} days " \
-             "were left alone." if skipped else ""
+    recent = (
+        f" {skipped} reminded in the last {config['REMINDER_INTERVAL_DAYS']} days were left alone."
+        if skipped
+        else ""
+    )
     flash(f"Queued {queued} reminder email{'s' if queued != 1 else ''}.{recent}", "success")
     return redirect(url_for("module.completion"))

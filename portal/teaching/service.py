@@ -62,10 +62,14 @@ def sees_every_class(staff: Staff) -> bool:
 def visible_classes(staff: Staff) -> list[SchoolClass]:
     """The classes this person may see: their own, or every class for the school's leaders."""
     if sees_every_class(staff):
-        return list(db.session.scalars(
-            select(SchoolClass).order_by(SchoolClass.year_group, SchoolClass.name)))
-    return sorted(staff.classes, key=lambda school_class: (school_class.year_group,
-                                                           school_class.name))
+        return list(
+            db.session.scalars(
+                select(SchoolClass).order_by(SchoolClass.year_group, SchoolClass.name)
+            )
+        )
+    return sorted(
+        staff.classes, key=lambda school_class: (school_class.year_group, school_class.name)
+    )
 
 
 def may_see(staff: Staff, school_class: SchoolClass) -> bool:
@@ -74,10 +78,13 @@ def may_see(staff: Staff, school_class: SchoolClass) -> bool:
 
 def on_roll(classes: list[SchoolClass]) -> list[Pupil]:
     """The pupils now in these classes (not those who have left), by name, in one query."""
-    return list(db.session.scalars(
-        select(Pupil).where(Pupil.class_id.in_([c.id for c in classes]),
-                            Pupil.left_on.is_(None))
-        .order_by(Pupil.first_name, Pupil.last_name, Pupil.id)))
+    return list(
+        db.session.scalars(
+            select(Pupil)
+            .where(Pupil.class_id.in_([c.id for c in classes]), Pupil.left_on.is_(None))
+            .order_by(Pupil.first_name, Pupil.last_name, Pupil.id)
+        )
+    )
 
 
 def pupil_on_roll(school_class: SchoolClass, pupil_id: int) -> Pupil | None:
@@ -159,9 +166,15 @@ def class_summaries(classes: list[SchoolClass], today: date) -> list[ClassOvervi
     for stage, pupils in by_stage.items():
         for row in _rows(pupils, stage, today):
             rows[row.pupil.class_id].append(row)
-    return [ClassOverview(school_class, rows[school_class.id],
-                          versions[school_class.key_stage], quiz_for(school_class.key_stage))
-            for school_class in classes]
+    return [
+        ClassOverview(
+            school_class,
+            rows[school_class.id],
+            versions[school_class.key_stage],
+            quiz_for(school_class.key_stage),
+        )
+        for school_class in classes
+    ]
 
 
 def class_overview(school_class: SchoolClass, today: date) -> ClassOverview:
@@ -198,21 +211,27 @@ def read_together(school_class: SchoolClass, today: date) -> ReadTogether:
     if school_class.key_stage not in READ_TOGETHER_STAGES:
         return ReadTogether(None, [], len(pupils))
     acknowledged = aup_acknowledgements(pupils, school_class.key_stage, today)
-    return ReadTogether(aup_to_show(school_class.key_stage, today),
-                        [pupil for pupil in pupils if pupil.id not in acknowledged], len(pupils))
+    return ReadTogether(
+        aup_to_show(school_class.key_stage, today),
+        [pupil for pupil in pupils if pupil.id not in acknowledged],
+        len(pupils),
+    )
 
 
 def _present_pupils(school_class: SchoolClass, pupil_ids: list[int]) -> list[Pupil]:
     roll = {pupil.id: pupil for pupil in on_roll([school_class])}
     if set(pupil_ids) - roll.keys():
-        raise TeachingProblem(f"Some of the pupils ticked are not on the roll of "
-                              f"{school_class.name}, so nothing was recorded. "
-                              "Reload the page and try again.")
+        raise TeachingProblem(
+            f"Some of the pupils ticked are not on the roll of "
+            f"{school_class.name}, so nothing was recorded. "
+            "Reload the page and try again."
+        )
     return [roll[pupil_id] for pupil_id in sorted(set(pupil_ids))]
 
 
-def record_class_acknowledgement(school_class: SchoolClass, pupil_ids_present: list[int],
-                                 teacher: Staff, today: date) -> int:
+def record_class_acknowledgement(
+    school_class: SchoolClass, pupil_ids_present: list[int], teacher: Staff, today: date
+) -> int:
     """Record "we read it together in class" for the pupils present, with the teacher as witness.
 
     Only for EYFS and KS1. Pupils who have already acknowledged for their Key Stage are left
@@ -220,8 +239,10 @@ def record_class_acknowledgement(school_class: SchoolClass, pupil_ids_present: l
     """
     stage = school_class.key_stage
     if stage not in READ_TOGETHER_STAGES:
-        raise TeachingProblem("Pupils in Key Stage 2 acknowledge the AUP themselves, on their "
-                              "own screen, so there is no class acknowledgement for them.")
+        raise TeachingProblem(
+            "Pupils in Key Stage 2 acknowledge the AUP themselves, on their "
+            "own screen, so there is no class acknowledgement for them."
+        )
     pupils = _present_pupils(school_class, pupil_ids_present)
     version = aup_to_show(stage, today)
     if version is None:
@@ -229,7 +250,13 @@ def record_class_acknowledgement(school_class: SchoolClass, pupil_ids_present: l
     before = aup_acknowledgements(pupils, stage, today)
     for pupil in pupils:
         if pupil.id not in before:
-            record_acknowledgement(version, school_year_of(today), pupil=pupil,
-                                   method="in_class", recorded_by=teacher, key_stage=stage)
+            record_acknowledgement(
+                version,
+                school_year_of(today),
+                pupil=pupil,
+                method="in_class",
+                recorded_by=teacher,
+                key_stage=stage,
+            )
     db.session.flush()
     return len(aup_acknowledgements(pupils, stage, today)) - len(before)

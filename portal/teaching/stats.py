@@ -33,18 +33,27 @@ class QuizStats:
     left_out: int  # answers given to an earlier revision of the quiz file, not counted
 
 
-def _answer_counts(school_class: SchoolClass, quiz: Quiz,
-                   year: int) -> list[tuple[str, str, str, int]]:
+def _answer_counts(
+    school_class: SchoolClass, quiz: Quiz, year: int
+) -> list[tuple[str, str, str, int]]:
     """(question, choice, revision, pupils) over each pupil's latest attempt: one query."""
-    latest = (select(func.max(QuizAttempt.id))
-              .join(Pupil, Pupil.id == QuizAttempt.pupil_id)
-              .where(Pupil.class_id == school_class.id, Pupil.left_on.is_(None),
-                     QuizAttempt.quiz_id == quiz.id, QuizAttempt.academic_year == year)
-              .group_by(QuizAttempt.pupil_id))
+    latest = (
+        select(func.max(QuizAttempt.id))
+        .join(Pupil, Pupil.id == QuizAttempt.pupil_id)
+        .where(
+            Pupil.class_id == school_class.id,
+            Pupil.left_on.is_(None),
+            QuizAttempt.quiz_id == quiz.id,
+            QuizAttempt.academic_year == year,
+        )
+        .group_by(QuizAttempt.pupil_id)
+    )
     return db.session.execute(
-        select(QuizAnswer.question_id, QuizAnswer.choice_id, QuizAttempt.quiz_revision,
-               func.count())
-        .join(QuizAnswer.attempt).where(QuizAttempt.id.in_(latest))
+        select(
+            QuizAnswer.question_id, QuizAnswer.choice_id, QuizAttempt.quiz_revision, func.count()
+        )
+        .join(QuizAnswer.attempt)
+        .where(QuizAttempt.id.in_(latest))
         .group_by(QuizAnswer.question_id, QuizAnswer.choice_id, QuizAttempt.quiz_revision)
     ).all()
 
@@ -54,9 +63,14 @@ def _question_stat(number: int, question: Question, chosen: dict, on_roll_count:
     answered = sum(counts.values())
     wrong = [choice for choice in question.choices if not choice.correct and counts[choice.id]]
     most = max((counts[choice.id] for choice in wrong), default=0)
-    return QuestionStat(number, question, Tally(answered, on_roll_count),
-                        Tally(counts[question.correct_choice_id], answered),
-                        tuple(choice for choice in wrong if counts[choice.id] == most), most)
+    return QuestionStat(
+        number,
+        question,
+        Tally(answered, on_roll_count),
+        Tally(counts[question.correct_choice_id], answered),
+        tuple(choice for choice in wrong if counts[choice.id] == most),
+        most,
+    )
 
 
 def question_stats(school_class: SchoolClass, quiz: Quiz, year: int) -> QuizStats:
@@ -73,11 +87,19 @@ def question_stats(school_class: SchoolClass, quiz: Quiz, year: int) -> QuizStat
             chosen[(question_id, choice_id)] += pupils
         else:
             left_out += pupils
-    roll = db.session.scalar(select(func.count()).select_from(Pupil).where(
-        Pupil.class_id == school_class.id, Pupil.left_on.is_(None)))
-    return QuizStats(quiz, [_question_stat(number, question, chosen, roll)
-                            for number, question in enumerate(quiz.questions, start=1)],
-                     left_out)
+    roll = db.session.scalar(
+        select(func.count())
+        .select_from(Pupil)
+        .where(Pupil.class_id == school_class.id, Pupil.left_on.is_(None))
+    )
+    return QuizStats(
+        quiz,
+        [
+            _question_stat(number, question, chosen, roll)
+            for number, question in enumerate(quiz.questions, start=1)
+        ],
+        left_out,
+    )
 
 
 # What the teacher changes ---------------------------------------------------------------

@@ -20,14 +20,23 @@ bp = Blueprint("teaching", __name__, url_prefix="/teach")
 
 VIEWERS = (TEACHER, ADMIN, HEAD_TEACHER, ESAFETY_LEAD)
 QUIZ_LABELS = {"not_started": "Not started", "in_progress": "In progress", "done": "Done"}
-METHOD_LABELS = {"online": "online", "in_class": "in class", "in_person": "in person",
-                 "paper": "on paper", "phone": "by phone"}
+METHOD_LABELS = {
+    "online": "online",
+    "in_class": "in class",
+    "in_person": "in person",
+    "paper": "on paper",
+    "phone": "by phone",
+}
 
 
 @bp.context_processor
 def teaching_helpers() -> dict:
-    return {"quiz_labels": QUIZ_LABELS, "method_labels": METHOD_LABELS,
-            "key_stage_names": KEY_STAGE_NAMES, "aup_lines": aup_lines}
+    return {
+        "quiz_labels": QUIZ_LABELS,
+        "method_labels": METHOD_LABELS,
+        "key_stage_names": KEY_STAGE_NAMES,
+        "aup_lines": aup_lines,
+    }
 
 
 def me() -> Staff:
@@ -56,9 +65,11 @@ def recorded_note(recorded: int, due: int, ticked: int) -> tuple[str, str]:
 @roles_required(*VIEWERS)
 def classes():
     staff = me()
-    return render_template("teaching/classes.html", every=service.sees_every_class(staff),
-                           summaries=service.class_summaries(service.visible_classes(staff),
-                                                             date.today()))
+    return render_template(
+        "teaching/classes.html",
+        every=service.sees_every_class(staff),
+        summaries=service.class_summaries(service.visible_classes(staff), date.today()),
+    )
 
 
 @bp.get("/classes/<int:class_id>")
@@ -66,10 +77,14 @@ def classes():
 def class_view(class_id: int):
     school_class = class_or_403(class_id)
     overview = service.class_overview(school_class, date.today())
-    stats = question_stats(school_class, overview.quiz, school_year_of(date.today())) \
-        if overview.quiz else None
-    return render_template("teaching/class.html", overview=overview, stats=stats,
-                           school_class=school_class)
+    stats = (
+        question_stats(school_class, overview.quiz, school_year_of(date.today()))
+        if overview.quiz
+        else None
+    )
+    return render_template(
+        "teaching/class.html", overview=overview, stats=stats, school_class=school_class
+    )
 
 
 @bp.post("/classes/<int:class_id>/pupils/<int:pupil_id>/accommodations")
@@ -77,16 +92,22 @@ def class_view(class_id: int):
 def accommodations(class_id: int, pupil_id: int):
     school_class = class_or_403(class_id)
     pupil = service.pupil_on_roll(school_class, pupil_id) or abort(404)
-    service.set_accommodations(pupil, "always_read_aloud" in request.form,
-                               "two_choices" in request.form)
+    service.set_accommodations(
+        pupil, "always_read_aloud" in request.form, "two_choices" in request.form
+    )
     db.session.commit()
     note = f"Saved the quiz settings for {pupil.full_name}."
     if not is_fragment_request():
         flash(note, "success")
-        return redirect(url_for("teaching.class_view", class_id=class_id,
-                                _anchor=f"pupil-{pupil.id}"))
-    response = render_template("teaching/_pupil_row.html", school_class=school_class,
-                               row=service.pupil_row(pupil, date.today()), note=note)
+        return redirect(
+            url_for("teaching.class_view", class_id=class_id, _anchor=f"pupil-{pupil.id}")
+        )
+    response = render_template(
+        "teaching/_pupil_row.html",
+        school_class=school_class,
+        row=service.pupil_row(pupil, date.today()),
+        note=note,
+    )
     return response, 200, {"Vary": "HX-Request"}
 
 
@@ -94,16 +115,21 @@ def accommodations(class_id: int, pupil_id: int):
 @roles_required(*VIEWERS)
 def read_aup(class_id: int):
     school_class = class_or_403(class_id)
-    return render_template("teaching/read_aup.html", school_class=school_class,
-                           together=service.read_together(school_class, date.today()))
+    return render_template(
+        "teaching/read_aup.html",
+        school_class=school_class,
+        together=service.read_together(school_class, date.today()),
+    )
 
 
 @bp.post("/classes/<int:class_id>/aup")
 @roles_required(*VIEWERS)
 def record_aup(class_id: int):
     school_class, today = class_or_403(class_id), date.today()
-    due, present = service.read_together(school_class, today).due, request.form.getlist(
-        "pupil", type=int)
+    due, present = (
+        service.read_together(school_class, today).due,
+        request.form.getlist("pupil", type=int),
+    )
     try:
         recorded = service.record_class_acknowledgement(school_class, present, me(), today)
     except service.TeachingProblem as problem:

@@ -47,13 +47,12 @@ def tab_to(page, name: str, limit: int = 40) -> None:
     """Press Tab until the focused element's text is ``name``: keyboard only, as a child might."""
     for _ in range(limit):
         page.keyboard.press("Tab")
-        if page.evaluate("() => document.activeElement.innerText.trim()") .startswith(name):
+        if page.evaluate("() => document.activeElement.innerText.trim()").startswith(name):
             return
     raise AssertionError(f"Tab never reached {name!r}")
 
 
-def test_teacher_starts_a_session_and_a_pupil_signs_in_with_their_picture(
-        oak, page, live_server):
+def test_teacher_starts_a_session_and_a_pupil_signs_in_with_their_picture(oak, page, live_server):
     page.set_viewport_size({"width": 1280, "height": 900})
     code = start_session_on_the_board(page, live_server)
     assert re.fullmatch(r"\d{4}", code)
@@ -99,8 +98,9 @@ def test_a_locked_pupil_is_unlocked_from_the_board(oak, page, live_server):
     tablet.get_by_role("link", name="Ben S.").click()
     for name in ("Dog", "Cat", "Bee"):
         tablet.get_by_role("button", name=name).click()
-    expect(tablet.get_by_role("heading", name="Ask your teacher to help you sign in.")) \
-        .to_be_visible()
+    expect(
+        tablet.get_by_role("heading", name="Ask your teacher to help you sign in.")
+    ).to_be_visible()
     assert_accessible(tablet)
 
     expect(page.locator("#live-list")).to_contain_text("1 needs help", timeout=12_000)

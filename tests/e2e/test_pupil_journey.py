@@ -59,7 +59,8 @@ def answer(tablet, question, correct: bool):
 
 
 def test_a_pupil_signs_in_agrees_answers_resumes_and_the_teacher_sees_it(
-        app, oak, page, live_server):
+    app, oak, page, live_server
+):
     quiz = quiz_for("KS1")
     code = open_session(page, live_server)
     tablet = page.context.browser.new_context(viewport=TABLET).new_page()

@@ -42,8 +42,9 @@ def app(app):
 def make_seated_pupil(year_group, first_name="Amara", **accommodations):
     """A pupil whose class has an open session; their picture is the owl."""
     school_class = make_class(year_group=year_group)
-    class_session = open_class_session(school_class, make_staff(classes=[school_class]),
-                                       code=str(next(_codes)))
+    class_session = open_class_session(
+        school_class, make_staff(classes=[school_class]), code=str(next(_codes))
+    )
     pupil = make_pupil(school_class, first_name=first_name)
     pupil.picture = "owl"
     for name, value in accommodations.items():
@@ -69,11 +70,11 @@ def answer(page, choice) -> None:
 
 
 def choose_and_go_on(page, question, right=True) -> None:
-    on_screen = [c for c in question.choices
-                 if page.get_by_role("button", name=c.text, exact=True).count()]
+    on_screen = [
+        c for c in question.choices if page.get_by_role("button", name=c.text, exact=True).count()
+    ]
     answer(page, next(c for c in on_screen if c.correct == right))
-    expect(page.get_by_role("heading", name=RIGHT if right else THINK)) \
-        .to_be_focused()
+    expect(page.get_by_role("heading", name=RIGHT if right else THINK)).to_be_focused()
 
 
 def test_a_pupil_agrees_answers_reloads_resumes_and_finishes(page, live_server):
@@ -147,8 +148,9 @@ def test_the_quiz_can_be_completed_with_the_keyboard_alone(page, live_server):
             expect(heading).to_be_focused()
         press_on(page, question.correct_choice.text, "Enter" if number % 2 else "Space")
         expect(page.get_by_role("heading", name=RIGHT)).to_be_focused()
-        press_on(page, "See my stars" if number == len(quiz.questions) else "Next question",
-                 "Enter")
+        press_on(
+            page, "See my stars" if number == len(quiz.questions) else "Next question", "Enter"
+        )
     expect(page.get_by_role("heading", name="You finished the quiz!")).to_be_visible()
 
 
@@ -172,18 +174,23 @@ def test_speaker_buttons_read_aloud_and_always_read_aloud_reads_each_screen(page
     page.get_by_role("button", name="Start the quiz").click()
     speaker = page.get_by_role("button", name="Read the question aloud")
     expect(speaker).to_be_visible()
-    assert speaker.evaluate("b => [b.type, b.offsetWidth >= 64, b.offsetHeight >= 64]") == \
-        ["button", True, True]
+    assert speaker.evaluate("b => [b.type, b.offsetWidth >= 64, b.offsetHeight >= 64]") == [
+        "button",
+        True,
+        True,
+    ]
     speaker.click()
     spoken = page.evaluate("() => window.__spoken")
     assert spoken[-1] == {"text": question.read_aloud, "lang": "en-GB", "rate": 0.85}
     page.get_by_role("button", name="Read this answer aloud").first.click()
-    assert page.evaluate("() => window.__spoken.at(-1).text") == \
-        (question.choices[0].read_aloud or question.choices[0].text)
+    assert page.evaluate("() => window.__spoken.at(-1).text") == (
+        question.choices[0].read_aloud or question.choices[0].text
+    )
     answer(page, question.correct_choice)
     expect(page.get_by_role("heading", name=RIGHT)).to_be_focused()
     page.wait_for_function(
-        "() => window.__spoken.at(-1).text.startsWith('Well done! Good thinking!')")
+        "() => window.__spoken.at(-1).text.startsWith('Well done! Good thinking!')"
+    )
 
 
 def test_without_speech_synthesis_the_speaker_buttons_stay_hidden(page, live_server):
@@ -196,8 +203,9 @@ def test_without_speech_synthesis_the_speaker_buttons_stay_hidden(page, live_ser
         expect(button).to_be_hidden()
 
 
-@pytest.mark.parametrize("viewport", [{"width": 360, "height": 740}, TABLET,
-                                      {"width": 1180, "height": 820}])
+@pytest.mark.parametrize(
+    "viewport", [{"width": 360, "height": 740}, TABLET, {"width": 1180, "height": 820}]
+)
 @pytest.mark.parametrize("year_group", [0, 5])
 def test_nothing_overflows_on_a_phone_or_a_tablet(page, live_server, viewport, year_group):
     page.set_viewport_size(viewport)

@@ -15,14 +15,18 @@ from tests.e2e.conftest import assert_accessible
 def answer_check(page, right: int) -> None:
     quiz = get_quiz("staff-conduct")
     for index, question in enumerate(quiz.questions):
-        choice = question.correct_choice_id if index < right else next(
-            c.id for c in question.choices if not c.correct)
+        choice = (
+            question.correct_choice_id
+            if index < right
+            else next(c.id for c in question.choices if not c.correct)
+        )
         page.locator(f"input[name='{question.id}'][value='{choice}']").check()
     page.get_by_role("button", name="Submit my answers").click()
 
 
 def test_teacher_reads_fails_passes_acknowledges_and_prints_a_verifiable_certificate(
-        app, page, live_server, tmp_path):
+    app, page, live_server, tmp_path
+):
     install_shipped_policies(date.today())
     db.session.commit()
     make_staff("teacher1@wilkinson.example.org", name="Ruth Okafor")
