@@ -1,17 +1,14 @@
 """Everything a request passes through: access rules, headers, errors, template helpers."""
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
-from flask import Flask, current_app, request
+from flask import Flask, request
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
 
-from portal import database  # noqa: F401  (registers the SQLite connection settings)
+from portal import database, errors  # noqa: F401  (database: registers the SQLite settings)
 from portal.auth.access import enforce_access
 from portal.extensions import db, login_manager
-from portal.htmx import page_or_fragment
+from portal.formatting import long_date, school_time
 from portal.people.models import Staff
 from portal.people.roles import ROLE_LABELS
 from portal.policies import markdown
@@ -58,9 +55,7 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.before_request(enforce_access)
     app.after_request(security_headers)
-    app.register_error_handler(HTTPException, http_error)
-    app.register_error_handler(CSRFError, csrf_error)
-    app.register_error_handler(Exception, unexpected_error)
+    errors.init_app(app)
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["school_time"] = school_time
     app.jinja_env.filters["markdown"] = markdown.render
@@ -95,60 +90,3 @@ def security_headers(response):
         # Pages for signed-in people must not be kept by the browser or a shared proxy.
         response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def long_date(value: date | datetime | None) -> str:
-    """24 November 2026"""
-    return "" if value is None else f"{value.day} {value:%B %Y}"
-
-
-def school_time(value: datetime) -> datetime:
-    """A stored (naive UTC) time on the school's clock."""
-    return value.replace(tzinfo=UTC).astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
-
-
-ERROR_TEXT = {
-    400: (
-        "That request did not make sense",
-        "Something in the form was missing or damaged. Go back, reload the page and try again.",
-    ),
-    403: (
-        "You do not have access to this page",
-        "Your account does not include this part of "
-        "the portal. If you think it should, ask the school office.",
-    ),
-    404: ("Page not found", "The address may be mistyped, or the page has moved."),
-    405: ("That did not work", "This page cannot be used that way."),
-    413: ("That file is too big", "Upload a smaller file (at most 2 MB)."),
-    429: ("Too many requests", "Please wait a moment and try again."),
-    500: ("Something went wrong", "The problem has been logged. Please try again in a minute."),
-}
-
-
-def render_error(status: int, detail: str | None = None):
-    title, text = ERROR_TEXT.get(status, ERROR_TEXT[500 if status >= 500 else 400])
-    context = {"code": status, "title": title, "text": detail or text}
-    return page_or_fragment(
-        "errors/error.html", "errors/_error.html", http_status=status, **context
-    )
-
-
-def http_error(error: HTTPException):
-    if error.code is None or error.code < 400:
-        return error
-    # abort(400, "a plain explanation") shows that explanation; werkzeug's own text does not.
-    detail = error.description if error.description != type(error).description else None
-    return render_error(error.code, detail)
-
-
-def csrf_error(error: CSRFError):
-    current_app.logger.warning("CSRF refused: %s", error.description)
-    return render_error(
-        400, "This form had expired or was sent from elsewhere. Reload the page and try again."
-    )
-
-
-def unexpected_error(error: Exception):
-    db.session.rollback()
-    current_app.logger.exception("Unhandled error")
-    return render_error(500)

@@ -4,8 +4,8 @@ from sqlalchemy import func, select
 
 from portal.auth.models import LoginFailure
 from portal.extensions import db
-from tests.builders import make_staff
-from tests.conftest import post_form, sign_in
+from tests.helpers.builders import make_staff
+from tests.helpers.web import post_form, sign_in
 
 
 def test_sign_in_lands_on_home_and_sign_out_ends_the_session(client):

@@ -7,8 +7,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from portal.clock import utcnow
 from portal.extensions import db
-from portal.people.models import Pupil, utcnow
+from portal.people.models import Pupil
 from portal.policies.models import Acknowledgement
 from portal.policies.service import install_shipped_policies, record_acknowledgement
 from portal.pupils.progress import aup_to_show, school_year_of
@@ -16,10 +17,10 @@ from portal.quiz.catalogue import quiz_for
 from portal.quiz.models import QuizAnswer, QuizAttempt
 from portal.teaching import service
 from portal.teaching.stats import question_stats
-from tests.builders import make_class, make_pupil, make_staff
-from tests.conftest import post_form, sign_in
-from tests.policy_helpers import counting_queries
-from tests.test_html import VNU
+from tests.helpers.builders import make_class, make_pupil, make_staff
+from tests.helpers.checkers import VNU
+from tests.helpers.queries import counting_queries
+from tests.helpers.web import post_form, sign_in
 
 TODAY = date.today()
 HTMX = {"HX-Request": "true"}

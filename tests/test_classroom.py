@@ -10,18 +10,24 @@ import pytest
 from flask import render_template
 from sqlalchemy import func, select
 
-from portal.auth.access import pupil_required
 from portal.classroom import service
 from portal.classroom.models import ClassSession, SessionPupil
 from portal.classroom.pictures import PICTURES, picture_choices
-from portal.classroom.pupil_auth import SESSION_KEY, current_seat
+from portal.classroom.pupil_auth import SESSION_KEY
 from portal.classroom.views import CLASS_KEY
+from portal.clock import utcnow
 from portal.extensions import db
-from portal.people.models import Pupil, utcnow
-from tests.builders import make_class, make_pupil, make_staff, open_class_session, seat_pupil
-from tests.conftest import csrf_token, post_form, sign_in
-from tests.policy_helpers import counting_queries
-from tests.test_html import VNU
+from portal.people.models import Pupil
+from tests.helpers.builders import (
+    make_class,
+    make_pupil,
+    make_staff,
+    open_class_session,
+    seat_pupil,
+)
+from tests.helpers.checkers import VNU
+from tests.helpers.queries import counting_queries
+from tests.helpers.web import csrf_token, post_form, sign_in, with_classroom
 
 WRONG_CODE = "That code isn't open. Check the board, or ask your teacher."
 LONDON = ZoneInfo("Europe/London")
@@ -29,20 +35,6 @@ FRAGMENT_PAGE = (
     '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>x</title>'
     "</head><body><main>{}</main></body></html>"
 )
-
-
-def whoami():
-    """Test-only pupil page: the signed-in pupil's own name, as the pupil pages show it."""
-    seat = current_seat()
-    return {"name": seat.pupil.display_name, "pupil_id": seat.pupil_id}
-
-
-def with_classroom(app):
-    """Add a test-only page that only a signed-in pupil may open."""
-    if "test_whoami" not in app.view_functions:
-        app.add_url_rule("/test-only/whoami", "test_whoami", pupil_required(whoami))
-    app.config["SCHOOL_DAY_ENDS"] = ""  # the tests run at any hour; the rule has its own tests
-    return app
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.people.models import Guardian, Pupil, SchoolClass, Staff
-from tests.conftest import sign_in
+from tests.helpers.web import sign_in
 
 
 def test_create_admin_prompts_for_a_password_and_the_admin_can_sign_in(app, runner):

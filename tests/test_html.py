@@ -2,15 +2,12 @@
 
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
-from tests.builders import make_class, make_staff
-from tests.conftest import sign_in
-
-ROOT = Path(__file__).resolve().parents[1]
-VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+from tests.helpers.builders import make_class, make_staff
+from tests.helpers.checkers import VNU
+from tests.helpers.web import sign_in
 
 
 @pytest.fixture

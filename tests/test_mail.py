@@ -14,15 +14,15 @@ import pytest
 from sqlalchemy import func, select, update
 
 from portal import create_app
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.mail.models import FAILED, QUEUED, SENDING, SENT, OutboxMessage
 from portal.mail.sender import BACKOFF_MINUTES, claim, deliver_pending
 from portal.mail.service import queue_email
-from portal.people.models import utcnow
-from tests.builders import make_staff
-from tests.conftest import TEST_SECRET, IsolatedClient, post_form, settings_for_tests, sign_in
-from tests.queries import counting_queries
-from tests.smtp_server import SmtpServer
+from tests.helpers.builders import make_staff
+from tests.helpers.queries import counting_queries
+from tests.helpers.smtp import SmtpServer
+from tests.helpers.web import TEST_SECRET, IsolatedClient, post_form, settings_for_tests, sign_in
 
 ROOT = Path(__file__).resolve().parent.parent
 FLASK = str(Path(sys.executable).parent / "flask")

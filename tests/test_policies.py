@@ -14,17 +14,11 @@ from sqlalchemy.exc import IntegrityError
 from portal.extensions import db
 from portal.policies import diff, markdown, service
 from portal.policies.models import Acknowledgement, Policy, PolicyReview, PolicyVersion
-from tests.builders import make_staff
-from tests.conftest import post_form
-from tests.policy_helpers import (
-    SLUGS,
-    TODAY,
-    counting_queries,
-    policy,
-    publish,
-    signed_in,
-)
-from tests.test_html import VNU
+from tests.helpers.builders import make_staff
+from tests.helpers.checkers import VNU
+from tests.helpers.policies import SLUGS, TODAY, policy, publish
+from tests.helpers.queries import counting_queries
+from tests.helpers.web import post_form, signed_in
 
 
 @pytest.fixture(autouse=True)

@@ -15,24 +15,26 @@ from portal.classroom.pupil_auth import SESSION_KEY
 from portal.extensions import db
 from portal.people.school_year import academic_year
 from portal.policies.models import Acknowledgement
-from portal.policies.service import install_shipped_policies, record_acknowledgement
+from portal.policies.service import record_acknowledgement
 from portal.pupils import service
 from portal.pupils.progress import aup_to_show
 from portal.quiz.catalogue import quiz_for
 from portal.quiz.content import Choice
 from portal.quiz.grading import InvalidAnswers
 from portal.quiz.models import QuizAnswer, QuizAttempt
-from tests.builders import make_class, make_pupil, make_staff, open_class_session, seat_pupil
-from tests.conftest import IsolatedClient, csrf_token, settings_for_tests
+from tests.helpers.builders import (
+    install_content,
+    make_class,
+    make_pupil,
+    make_staff,
+    open_class_session,
+    seat_pupil,
+)
+from tests.helpers.web import IsolatedClient, csrf_token, settings_for_tests
 
 ROOT = Path(__file__).resolve().parents[1]
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 STAGES = {0: "EYFS", 1: "KS1", 3: "KS2"}
-
-
-def install_content() -> None:
-    install_shipped_policies(date.today())
-    db.session.commit()
 
 
 @pytest.fixture

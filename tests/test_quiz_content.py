@@ -21,7 +21,7 @@ from portal.quiz.content import (
     parse_quiz,
 )
 from portal.quiz.grading import InvalidAnswers, check_answer, grade, two_choices
-from tests.conftest import settings_for_tests
+from tests.helpers.web import settings_for_tests
 
 QUIZ_DIR = ROOT / "quizzes"
 

@@ -11,18 +11,17 @@ from portal.extensions import db
 from portal.people.importer import import_roster, read_roster
 from portal.people.models import Guardian, Pupil, SchoolClass, Staff
 from portal.people.roster import RosterProblems, decode_roster, parse_roster
-from tests.builders import make_class, make_pupil, make_staff
-from tests.conftest import post_form, sign_in
-from tests.queries import counting_queries
-from tests.roster_helpers import (
+from tests.helpers.builders import make_class, make_pupil, make_staff
+from tests.helpers.queries import counting_queries
+from tests.helpers.roster import (
     EXAMPLE,
     SMALL,
     counts,
     csv_text,
-    hidden_value,
     snapshot,
     write_csv,
 )
+from tests.helpers.web import hidden_value, post_form, sign_in
 
 
 def problems_of(text: str, **known) -> list[str]:

@@ -4,8 +4,8 @@ import pytest
 
 from portal import create_app
 from portal.auth.access import declared_audience
-from tests.builders import make_staff
-from tests.conftest import TEST_SECRET, post_form, settings_for_tests, sign_in
+from tests.helpers.builders import make_staff
+from tests.helpers.web import TEST_SECRET, post_form, settings_for_tests, sign_in
 
 
 def test_every_route_declares_who_may_use_it(app):
@@ -52,7 +52,7 @@ def test_post_without_csrf_token_is_refused_and_changes_nothing(client):
 
 
 def test_htmx_post_with_token_in_header_is_accepted(client):
-    from tests.conftest import csrf_token
+    from tests.helpers.web import csrf_token
 
     staff = make_staff()
     token = csrf_token(client)

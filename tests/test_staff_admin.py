@@ -7,9 +7,9 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
 from portal.people.models import Staff
-from tests.builders import make_class, make_staff
-from tests.conftest import post_form, sign_in
-from tests.queries import counting_queries
+from tests.helpers.builders import make_class, make_staff
+from tests.helpers.queries import counting_queries
+from tests.helpers.web import post_form, sign_in
 
 
 def signed_in_admin(client):

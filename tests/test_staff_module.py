@@ -13,9 +13,9 @@ from portal.quiz.catalogue import get_quiz
 from portal.quiz.models import QuizAnswer, QuizAttempt
 from portal.staff_module.models import Certificate
 from portal.staff_module.status import ModuleSettings, due_on, module_status
-from tests.builders import make_staff
-from tests.conftest import post_form, sign_in
-from tests.queries import counting_queries
+from tests.helpers.builders import make_staff
+from tests.helpers.queries import counting_queries
+from tests.helpers.web import post_form, sign_in
 
 TODAY = date.today()
 

@@ -5,8 +5,8 @@ from datetime import datetime
 from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.clock import utcnow
 from portal.extensions import db
-from portal.people.models import utcnow
 
 
 class LoginFailure(db.Model):

@@ -8,8 +8,9 @@ from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.auth.models import LoginFailure
+from portal.clock import utcnow
 from portal.extensions import db
-from portal.people.models import Staff, utcnow
+from portal.people.models import Staff
 
 MIN_PASSWORD_LENGTH = 10
 # Compared against when the email is unknown, so a wrong email takes as long as a wrong password.

@@ -8,8 +8,8 @@ from markupsafe import Markup
 
 from portal.classroom import service
 from portal.classroom.models import ClassSession
-from portal.people.models import utcnow
-from portal.web import school_time
+from portal.clock import utcnow
+from portal.formatting import school_time
 
 
 def show_progress() -> bool:

@@ -5,8 +5,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.clock import utcnow
 from portal.extensions import db
-from portal.people.models import Pupil, SchoolClass, Staff, utcnow
+from portal.people.models import Pupil, SchoolClass, Staff
 
 
 class ClassSession(db.Model):

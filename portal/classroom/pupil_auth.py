@@ -8,8 +8,8 @@ from flask import g, session
 from sqlalchemy import select
 
 from portal.classroom.models import ClassSession, SessionPupil
+from portal.clock import utcnow
 from portal.extensions import db
-from portal.people.models import utcnow
 
 SESSION_KEY = "pupil"
 

@@ -21,9 +21,10 @@ from portal.classroom.board import live_context, qr_svg
 from portal.classroom.models import ClassSession
 from portal.classroom.pictures import PICTURES, picture_choices, picture_named
 from portal.classroom.pupil_auth import sign_in_pupil, sign_out_pupil
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.htmx import is_fragment_request
-from portal.people.models import Pupil, SchoolClass, utcnow
+from portal.people.models import Pupil, SchoolClass
 from portal.people.names import short_names
 from portal.people.roles import ADMIN, ESAFETY_LEAD, HEAD_TEACHER, TEACHER
 from portal.urls import external_url

@@ -3,7 +3,8 @@
 from datetime import date
 
 from portal.classroom.service import teacher_panel_context
-from portal.people.models import Staff, utcnow
+from portal.clock import utcnow
+from portal.people.models import Staff
 from portal.people.roles import ADMIN, ESAFETY_LEAD, GOVERNOR, HEAD_TEACHER
 from portal.policies.service import review_alerts
 from portal.staff_module.reminders import outstanding_and_complete

@@ -10,10 +10,10 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.mail import sender
 from portal.mail.service import queue_email
-from portal.people.models import utcnow
 
 
 @contextmanager

@@ -15,9 +15,9 @@ from email.utils import formatdate, parseaddr
 
 from sqlalchemy import select, update
 
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.mail.models import FAILED, QUEUED, SENDING, SENT, OutboxMessage
-from portal.people.models import utcnow
 
 # Minutes to wait after the 1st, 2nd, ... failed attempt; then the message fails for good.
 BACKOFF_MINUTES = (1, 5, 15, 60, 180, 720)

@@ -5,9 +5,9 @@ from jinja2 import TemplateNotFound
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import load_only
 
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.mail.models import FAILED, QUEUED, OutboxMessage
-from portal.people.models import utcnow
 
 SUBJECT_MAX = 200
 # What the outbox list shows: never the bodies, which may hold set-password links.

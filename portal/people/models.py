@@ -1,18 +1,14 @@
 """Classes, pupils, guardians and staff: the school community the portal serves."""
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.people.school_year import YEAR_GROUPS, key_stage
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
 
 guardian_pupil = Table(
     "guardian_pupil",

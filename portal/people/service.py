@@ -4,9 +4,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal.auth.service import normalise_email, set_password_token
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.mail.service import queue_email
-from portal.people.models import SchoolClass, Staff, StaffRole, utcnow
+from portal.people.models import SchoolClass, Staff, StaffRole
 from portal.people.roles import ADMIN, TEACHER
 from portal.urls import external_url
 

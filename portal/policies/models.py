@@ -5,8 +5,9 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.clock import utcnow
 from portal.extensions import db
-from portal.people.models import Guardian, Pupil, Staff, utcnow
+from portal.people.models import Guardian, Pupil, Staff
 
 # Who a policy asks to acknowledge it.
 AUDIENCES = ("everyone", "staff", "parents", "pupils_eyfs_ks1", "pupils_ks2")

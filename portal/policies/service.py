@@ -9,9 +9,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from portal.clock import utcnow
 from portal.database import insert_if_absent
 from portal.extensions import db
-from portal.people.models import Guardian, Pupil, Staff, utcnow
+from portal.people.models import Guardian, Pupil, Staff
 from portal.people.roles import ALL_ROLES
 from portal.policies.models import (
     AUDIENCES,

@@ -6,14 +6,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from portal.auth.access import roles_required, staff_required
+from portal.errors import render_error
 from portal.extensions import db
+from portal.formatting import long_date
 from portal.htmx import page_or_fragment
 from portal.people.models import Staff
 from portal.people.roles import ADMIN, HEAD_TEACHER
 from portal.policies import diff, markdown, service
 from portal.policies.forms import CHANGE_KINDS, PublishForm, ReviewForm
 from portal.policies.models import MATERIAL, REVIEW_OUTCOMES, Policy
-from portal.web import long_date, render_error
 
 bp = Blueprint("policies", __name__, url_prefix="/policies")
 

@@ -11,9 +11,10 @@ from datetime import date
 
 from sqlalchemy import select, update
 
+from portal.clock import utcnow
 from portal.database import insert_if_absent
 from portal.extensions import db
-from portal.people.models import Pupil, utcnow
+from portal.people.models import Pupil
 from portal.people.school_year import academic_year
 from portal.policies.markdown import aup_lines
 from portal.policies.models import Acknowledgement, PolicyVersion

@@ -5,8 +5,9 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.clock import utcnow
 from portal.extensions import db
-from portal.people.models import Staff, utcnow
+from portal.people.models import Staff
 from portal.policies.models import PolicyVersion
 
 

@@ -5,9 +5,10 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.mail.service import queue_email
-from portal.people.models import Staff, utcnow
+from portal.people.models import Staff
 from portal.staff_module.models import Reminder
 from portal.staff_module.status import ModuleSettings, ModuleStatus, module_statuses, takes_module
 from portal.urls import external_url

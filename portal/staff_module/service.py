@@ -5,8 +5,9 @@ from datetime import date, datetime
 
 from sqlalchemy import select, update
 
+from portal.clock import utcnow
 from portal.extensions import db
-from portal.people.models import Staff, utcnow
+from portal.people.models import Staff
 from portal.policies.models import PolicyVersion
 from portal.policies.service import record_acknowledgement
 from portal.quiz.content import Quiz

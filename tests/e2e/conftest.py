@@ -2,13 +2,11 @@
 
 import os
 import threading
-from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+from tests.helpers.checkers import CHROMIUM
 
 
 def pytest_collection_modifyitems(items):
@@ -46,16 +44,3 @@ def live_server(app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
-
-
-def assert_accessible(page):
-    """axe-core finds no WCAG 2.2 A/AA violation on the page as it is now."""
-    page.wait_for_load_state()  # judge the styled page, never one whose stylesheets are in flight
-    # Evaluated through the DevTools protocol, which the page's CSP rightly does not allow inline.
-    page.evaluate(AXE.read_text())
-    result = page.evaluate(
-        "() => axe.run(document, {runOnly: {type: 'tag', values: "
-        "['wcag2a','wcag2aa','wcag21a','wcag21aa','wcag22aa']}})"
-    )
-    violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
-    assert violations == []

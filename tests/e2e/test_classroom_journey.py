@@ -8,9 +8,9 @@ from playwright.sync_api import expect
 
 from portal.extensions import db
 from portal.policies.service import install_shipped_policies
-from tests.builders import make_class, make_pupil, make_staff
-from tests.e2e.conftest import assert_accessible
-from tests.test_classroom import with_classroom
+from tests.helpers.builders import make_class, make_pupil, make_staff
+from tests.helpers.checkers import assert_accessible
+from tests.helpers.web import with_classroom
 
 TABLET = {"width": 768, "height": 1024}
 

@@ -11,9 +11,14 @@ from playwright.sync_api import expect
 
 from portal.extensions import db
 from portal.quiz.catalogue import quiz_for
-from tests.builders import make_class, make_pupil, make_staff, open_class_session
-from tests.e2e.conftest import assert_accessible
-from tests.test_pupil_quiz import install_content
+from tests.helpers.builders import (
+    install_content,
+    make_class,
+    make_pupil,
+    make_staff,
+    open_class_session,
+)
+from tests.helpers.checkers import assert_accessible
 
 _codes = count(5101)
 TABLET = {"width": 820, "height": 1180}

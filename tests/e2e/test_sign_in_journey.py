@@ -5,8 +5,8 @@ import re
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from tests.builders import make_staff
-from tests.e2e.conftest import assert_accessible
+from tests.helpers.builders import make_staff
+from tests.helpers.checkers import assert_accessible
 
 
 def test_sign_in_home_and_sign_out(page, live_server):

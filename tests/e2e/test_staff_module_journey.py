@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 from portal.extensions import db
 from portal.policies.service import install_shipped_policies
 from portal.quiz.catalogue import get_quiz
-from tests.builders import make_staff
-from tests.e2e.conftest import assert_accessible
+from tests.helpers.builders import make_staff
+from tests.helpers.checkers import assert_accessible
 
 
 def answer_check(page, right: int) -> None:

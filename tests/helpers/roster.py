@@ -1,14 +1,12 @@
-"""Helpers for the roster import tests: small CSV files, a database snapshot, a query counter."""
+"""Roster import tests' material: small CSV files and a snapshot of every table."""
 
-import html
-import re
 from pathlib import Path
 
 from sqlalchemy import select
 
 from portal.extensions import db
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "roster.csv"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "roster.csv"
 HEADER = "type,mis_id,first_name,last_name,year_group,class,email,roles,pupils"
 # A small school: two classes, three pupils, two guardians, one teacher.
 SMALL = [
@@ -44,10 +42,3 @@ def snapshot() -> dict[str, list[tuple]]:
 
 def counts() -> dict[str, int]:
     return {name: len(rows) for name, rows in snapshot().items()}
-
-
-def hidden_value(page: str, name: str) -> str:
-    """The value of a hidden form field, as the browser would send it back."""
-    match = re.search(rf'<input[^>]*name="{name}"[^>]*value="([^"]*)"', page)
-    assert match, f"no hidden field {name!r}"
-    return html.unescape(match.group(1))

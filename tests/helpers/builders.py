@@ -69,7 +69,7 @@ def open_class_session(school_class, teacher, code="4821", minutes=120):
     from datetime import timedelta
 
     from portal.classroom.models import ClassSession
-    from portal.people.models import utcnow
+    from portal.clock import utcnow
 
     class_session = ClassSession(
         class_id=school_class.id,
@@ -86,7 +86,7 @@ def seat_pupil(client, class_session, pupil):
     """Sign ``pupil`` in on this test client, as the picture step does."""
     from portal.classroom.models import SessionPupil
     from portal.classroom.pupil_auth import SESSION_KEY
-    from portal.people.models import utcnow
+    from portal.clock import utcnow
 
     seat = SessionPupil(session_id=class_session.id, pupil_id=pupil.id, signed_in_at=utcnow())
     db.session.add(seat)
@@ -95,3 +95,13 @@ def seat_pupil(client, class_session, pupil):
         session.clear()
         session[SESSION_KEY] = [class_session.id, pupil.id]
     return seat
+
+
+def install_content() -> None:
+    """The school's shipped policies (AUPs, guidelines), as `flask portal install-content` does."""
+    from datetime import date
+
+    from portal.policies.service import install_shipped_policies
+
+    install_shipped_policies(date.today())
+    db.session.commit()

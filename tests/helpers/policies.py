@@ -1,4 +1,4 @@
-"""Helpers for the policy tests: the installed school, signed-in people, a query counter."""
+"""Policies as the tests need them: the installed school's documents, publishing a version."""
 
 from datetime import date
 
@@ -7,9 +7,6 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.policies import service
 from portal.policies.models import Policy
-from tests.builders import make_staff
-from tests.conftest import sign_in
-from tests.queries import counting_queries  # noqa: F401  (re-exported for the tests)
 
 TODAY = date(2026, 11, 26)
 SLUGS = ["social-media-policy", "staff-guidelines", "parents", "aup-eyfs-ks1", "aup-ks2"]
@@ -34,9 +31,3 @@ def publish(
     version = service.publish_version(chosen, body, effective_on, kind, summary, by)
     db.session.commit()
     return version
-
-
-def signed_in(client, *roles: str, email: str | None = None):
-    person = make_staff(email, roles=roles)
-    sign_in(client, person.email)
-    return person
