@@ -1,6 +1,10 @@
-"""The one place that reads htmx's request headers."""
+"""The one place that reads htmx's request headers and decides between a page and a fragment.
 
-from flask import make_response, render_template
+Views never build a fragment response, nor set ``Vary`` or ``Cache-Control``, by hand:
+every response varies on HX-Request and signed-in pages are not stored (portal/web.py).
+"""
+
+from flask import flash, make_response, redirect, render_template
 
 from portal.extensions import htmx
 
@@ -10,16 +14,28 @@ def is_fragment_request() -> bool:
     return bool(htmx) and not htmx.history_restore_request
 
 
+def is_htmx_request() -> bool:
+    return bool(htmx)
+
+
 def page_or_fragment(page: str, fragment: str, http_status: int = 200, **context):
     """Render the fragment for an htmx swap and the full page otherwise."""
     template = fragment if is_fragment_request() else page
-    response = make_response(render_template(template, **context), http_status)
-    response.vary.add("HX-Request")
-    return response
+    return make_response(render_template(template, **context), http_status)
 
 
-def is_htmx_request() -> bool:
-    return bool(htmx)
+def fragment(template: str, **context):
+    """Render a fragment that only htmx asks for (a live list polled by the board)."""
+    return make_response(render_template(template, **context))
+
+
+def fragment_or_redirect(fragment: str, url: str, note: str, category: str = "success", **context):
+    """After a change: htmx swaps in the fresh fragment; a plain form post is sent back to
+    ``url`` with ``note`` flashed, so the page still works without JavaScript."""
+    if is_fragment_request():
+        return make_response(render_template(fragment, note=note, category=category, **context))
+    flash(note, category)
+    return redirect(url)
 
 
 def client_redirect(url: str, status: int = 401):

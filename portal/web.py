@@ -3,7 +3,6 @@
 from datetime import date
 
 from flask import Flask, request
-from flask_login import current_user
 
 from portal import database, errors  # noqa: F401  (database: registers the SQLite settings)
 from portal.auth.access import enforce_access
@@ -86,7 +85,9 @@ def security_headers(response):
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = "max-age=31536000"
-    if current_user.is_authenticated:
-        # Pages for signed-in people must not be kept by the browser or a shared proxy.
+    if request.endpoint != "static":
+        # No page is kept by the browser or a shared proxy: they carry people's names, a
+        # shared tablet must not show one pupil's screens to the next, and forms carry tokens.
         response.headers["Cache-Control"] = "no-store"
+        response.vary.add("HX-Request")  # the same address answers a page or an htmx fragment
     return response

@@ -17,6 +17,7 @@ from portal.classroom.pupil_auth import SESSION_KEY
 from portal.classroom.views import CLASS_KEY
 from portal.clock import utcnow
 from portal.extensions import db
+from portal.people.classes import class_roll
 from portal.people.models import Pupil
 from tests.helpers.builders import (
     make_class,
@@ -395,7 +396,7 @@ def test_the_live_list_takes_the_same_number_of_queries_for_5_and_25_pupils(app,
     live = f"/teach/sessions/{room['session'].id}/live"
 
     def queries_with(pupils: int) -> int:
-        while len(service.pupils_on_roll(room["class"].id)) < pupils:
+        while len(class_roll(room["class"].id)) < pupils:
             pupil = make_pupil(room["class"], "Dev")
             db.session.add(
                 SessionPupil(

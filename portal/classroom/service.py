@@ -15,16 +15,14 @@ from portal.classroom.models import ClassSession, SessionPupil
 from portal.classroom.pictures import BY_KEY, PICTURES
 from portal.database import insert_if_absent
 from portal.extensions import db
+from portal.people.classes import class_roll
 from portal.people.models import Pupil, SchoolClass, Staff
 from portal.people.names import short_names
-from portal.people.roles import ADMIN, ESAFETY_LEAD, HEAD_TEACHER
 from portal.pupils import progress
 from portal.quiz.catalogue import quiz_for
 
 SESSION_LENGTH = timedelta(hours=2)
 MAX_WRONG_PICTURES = 3
-# May run a session for any class; a teacher only for the classes they teach.
-ANY_CLASS_ROLES = (ADMIN, HEAD_TEACHER, ESAFETY_LEAD)
 NOT_IN_CLASS, NO_PICTURE, LOCKED, WRONG, CLOSED = (
     "not_in_class",
     "no_picture",
@@ -45,11 +43,6 @@ class SignInProblem(Exception):
 
 class SessionProblem(Exception):
     """Why a class session cannot start."""
-
-
-def may_run_sessions(staff: Staff, school_class: SchoolClass) -> bool:
-    """Leaders may run any class's session; a teacher only their own classes'."""
-    return staff.has_role(*ANY_CLASS_ROLES) or any(c.id == school_class.id for c in staff.classes)
 
 
 def school_day_end(now: datetime, day_ends_at: time | None) -> datetime | None:
@@ -134,22 +127,6 @@ def end_session(class_session: ClassSession, now: datetime) -> None:
     if class_session.ended_at is None:
         class_session.ended_at = now
         db.session.flush()
-
-
-def pupils_on_roll(class_id: int) -> list[Pupil]:
-    """The pupils on a class's roll (not left), by first name."""
-    return list(
-        db.session.scalars(
-            select(Pupil)
-            .where(Pupil.class_id == class_id, Pupil.left_on.is_(None))
-            .order_by(Pupil.first_name, Pupil.last_name, Pupil.id)
-        )
-    )
-
-
-def class_pupils(class_session: ClassSession) -> list[Pupil]:
-    """The pupils on the roll of the session's class, by first name."""
-    return pupils_on_roll(class_session.class_id)
 
 
 def seat_of(class_session: ClassSession, pupil_id: int) -> SessionPupil | None:
@@ -240,7 +217,7 @@ def new_picture(pupil: Pupil) -> str:
 
 def reset_pictures(school_class: SchoolClass, everyone: bool = False) -> int:
     """Random pictures for pupils without one (or for everyone), spread evenly; how many."""
-    pupils = pupils_on_roll(school_class.id)
+    pupils = class_roll(school_class.id)
     targets = [p for p in pupils if everyone or p.picture not in BY_KEY]
     used = Counter(p.picture for p in pupils if p not in targets)
     _random.shuffle(targets)
@@ -278,7 +255,7 @@ class LiveRow:
 
 def live_view(class_session: ClassSession, today: date) -> list[LiveRow]:
     """Each pupil on roll: signed in, locked, and progress. A fixed number of queries."""
-    pupils = class_pupils(class_session)
+    pupils = class_roll(class_session.class_id)
     seats = {
         seat.pupil_id: seat
         for seat in db.session.scalars(

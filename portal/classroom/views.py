@@ -5,7 +5,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -23,15 +22,15 @@ from portal.classroom.pictures import PICTURES, picture_choices, picture_named
 from portal.classroom.pupil_auth import sign_in_pupil, sign_out_pupil
 from portal.clock import utcnow
 from portal.extensions import db
-from portal.htmx import is_fragment_request
+from portal.htmx import fragment, fragment_or_redirect, is_fragment_request
+from portal.people.classes import class_roll, may_see_class
 from portal.people.models import Pupil, SchoolClass
 from portal.people.names import short_names
-from portal.people.roles import ADMIN, ESAFETY_LEAD, HEAD_TEACHER, TEACHER
+from portal.people.roles import CLASS_STAFF
 from portal.urls import external_url
 
 bp = Blueprint("classroom", __name__)
 CLASS_KEY = "class_session"  # the open class session this tablet signs pupils into
-RUNNERS = (TEACHER, ADMIN, HEAD_TEACHER, ESAFETY_LEAD)
 WRONG_CODE = "That code isn't open. Check the board, or ask your teacher."
 NO_CODE = "Type the four numbers from the board."
 TOO_MANY_CODES = "Too many wrong codes from here. Ask your teacher to help."
@@ -47,9 +46,7 @@ def pupil_page(
     template: str, class_session: ClassSession | None = None, status: int = 200, **context
 ):
     stage = class_session.school_class.key_stage if class_session else None
-    response = make_response(render_template(template, stage=stage, **context), status)
-    response.headers["Cache-Control"] = "no-store"  # a shared tablet keeps no names in its cache
-    return response
+    return render_template(template, stage=stage, **context), status
 
 
 def tablet_session() -> ClassSession | None:
@@ -92,7 +89,7 @@ def names():
     class_session = tablet_session()
     if class_session is None:
         return back_to_start()
-    pupils = service.class_pupils(class_session)
+    pupils = class_roll(class_session.class_id)
     return pupil_page(
         "classroom/names.html", class_session, pupils=pupils, names=short_names(pupils)
     )
@@ -181,7 +178,7 @@ def me():
 
 def class_for_me(class_id: int) -> SchoolClass:
     school_class = db.get_or_404(SchoolClass, class_id)
-    if not service.may_run_sessions(me(), school_class):
+    if not may_see_class(me(), school_class):
         abort(403)
     return school_class
 
@@ -198,7 +195,7 @@ def day_ends_at():
 
 
 @bp.post("/teach/sessions")
-@roles_required(*RUNNERS)
+@roles_required(*CLASS_STAFF)
 def start_session():
     form = forms.StartSessionForm()
     if not form.validate():
@@ -214,7 +211,7 @@ def start_session():
 
 
 @bp.get("/teach/sessions/<int:session_id>")
-@roles_required(*RUNNERS)
+@roles_required(*CLASS_STAFF)
 def board(session_id: int):
     class_session = session_for_me(session_id)
     address = external_url("classroom.start")
@@ -227,7 +224,7 @@ def board(session_id: int):
 
 
 @bp.get("/teach/sessions/<int:session_id>/live")
-@roles_required(*RUNNERS)
+@roles_required(*CLASS_STAFF)
 def live(session_id: int):
     class_session = session_for_me(session_id)
     if not is_fragment_request():
@@ -235,11 +232,11 @@ def live(session_id: int):
     context = live_context(class_session)
     if request.args.get("v") == context["version"]:
         return "", 204  # nothing changed: htmx keeps the list, screen readers stay quiet
-    return render_template("classroom/_live.html", **context)
+    return fragment("classroom/_live.html", **context)
 
 
 @bp.post("/teach/sessions/<int:session_id>/unlock/<int:pupil_id>")
-@roles_required(*RUNNERS)
+@roles_required(*CLASS_STAFF)
 def unlock(session_id: int, pupil_id: int):
     class_session = session_for_me(session_id)
     try:
@@ -247,18 +244,17 @@ def unlock(session_id: int, pupil_id: int):
     except service.SignInProblem:
         abort(404)
     db.session.commit()
-    if is_fragment_request():
-        return render_template("classroom/_live.html", **live_context(class_session))
-    flash(f"{pupil.display_name} can try their picture again.", "success")
-    return redirect(
-        url_for(
-            "classroom.board", session_id=session_id, **live_context(class_session)["progress_args"]
-        )
+    context = live_context(class_session)
+    return fragment_or_redirect(
+        "classroom/_live.html",
+        url_for("classroom.board", session_id=session_id, **context["progress_args"]),
+        f"{pupil.display_name} can try their picture again.",
+        **context,
     )
 
 
 @bp.post("/teach/sessions/<int:session_id>/end")
-@roles_required(*RUNNERS)
+@roles_required(*CLASS_STAFF)
 def end(session_id: int):
     class_session = session_for_me(session_id)
     service.end_session(class_session, utcnow())
@@ -268,20 +264,20 @@ def end(session_id: int):
 
 
 @bp.get("/teach/classes/<int:class_id>/pictures")
-@roles_required(*RUNNERS)
+@roles_required(*CLASS_STAFF)
 def class_pictures(class_id: int):
     school_class = class_for_me(class_id)
     return render_template(
         "classroom/manage_pictures.html",
         school_class=school_class,
-        pupils=service.pupils_on_roll(class_id),
+        pupils=class_roll(class_id),
         choices=picture_choices(),
         picture_named=picture_named,
     )
 
 
 @bp.post("/teach/classes/<int:class_id>/pictures")
-@roles_required(*RUNNERS)
+@roles_required(*CLASS_STAFF)
 def give_pictures(class_id: int):
     school_class, form = class_for_me(class_id), forms.GivePicturesForm()
     if not form.validate():
@@ -293,7 +289,7 @@ def give_pictures(class_id: int):
 
 
 @bp.post("/teach/classes/<int:class_id>/pictures/<int:pupil_id>")
-@roles_required(*RUNNERS)
+@roles_required(*CLASS_STAFF)
 def pupil_picture(class_id: int, pupil_id: int):
     class_for_me(class_id)
     pupil, form = db.get_or_404(Pupil, pupil_id), forms.PupilPictureForm()
@@ -311,9 +307,9 @@ def pupil_picture(class_id: int, pupil_id: int):
 
 
 @bp.get("/teach/classes/<int:class_id>/cards")
-@roles_required(*RUNNERS)
+@roles_required(*CLASS_STAFF)
 def cards(class_id: int):
-    school_class, pupils = class_for_me(class_id), service.pupils_on_roll(class_id)
+    school_class, pupils = class_for_me(class_id), class_roll(class_id)
     return render_template(
         "classroom/cards.html",
         school_class=school_class,

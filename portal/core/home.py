@@ -5,12 +5,10 @@ from datetime import date
 from portal.classroom.service import teacher_panel_context
 from portal.clock import utcnow
 from portal.people.models import Staff
-from portal.people.roles import ADMIN, ESAFETY_LEAD, GOVERNOR, HEAD_TEACHER
+from portal.people.roles import OVERSIGHT
 from portal.policies.service import review_alerts
 from portal.staff_module.reminders import outstanding_and_complete
 from portal.staff_module.status import guidelines_policy, module_status, settings, takes_module
-
-LEADERS = (ADMIN, HEAD_TEACHER, ESAFETY_LEAD, GOVERNOR)
 
 
 def home_panels(staff: Staff, today: date) -> dict:
@@ -22,7 +20,7 @@ def home_panels(staff: Staff, today: date) -> dict:
         return panels
     panels.update(teacher_panel_context(staff, utcnow()))
     everyone = {}
-    if staff.has_role(*LEADERS):
+    if staff.has_role(*OVERSIGHT):
         panels["alerts"] = review_alerts(today)
         everyone = {s.staff.id: s for s in outstanding_and_complete(today, settings())}
         panels["completion"] = {

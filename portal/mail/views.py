@@ -1,10 +1,10 @@
 """The outbox, as admins see it: what waits, what went, what failed, and a retry."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 
 from portal.auth.access import roles_required
 from portal.extensions import db
-from portal.htmx import is_fragment_request, page_or_fragment
+from portal.htmx import fragment_or_redirect
 from portal.mail import service
 from portal.mail.models import FAILED, QUEUED, SENDING, SENT, OutboxMessage
 from portal.people.roles import ADMIN
@@ -71,15 +71,12 @@ def retry(message_id: int):
         note, category = f"The message to {message.to_address} is back in the queue.", "success"
     else:
         note, category = "That message had not failed, so there was nothing to retry.", "info"
-    if not is_fragment_request():
-        flash(note, category)
-        return redirect(url_for("mail.outbox", **list_args()))
-    return page_or_fragment(
-        "mail/outbox.html",
+    return fragment_or_redirect(
         "mail/_row.html",
+        url_for("mail.outbox", **list_args()),
+        note,
+        category,
         message=message,
-        note=note,
-        category=category,
         back=list_args(),
         counts=tab_counts(),
         filters=FILTERS,

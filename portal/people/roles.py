@@ -16,3 +16,10 @@ ROLE_LABELS = {
     GOVERNOR: "Governor",
 }
 ALL_ROLES = frozenset(ROLE_LABELS)
+
+# The school's leaders: they see every class and every name.
+SCHOOL_LEADERS = (ADMIN, HEAD_TEACHER, ESAFETY_LEAD)
+# Leaders and governors follow the school's completion (governors see totals, not names).
+OVERSIGHT = (*SCHOOL_LEADERS, GOVERNOR)
+# Those who teach or lead a class: its board, its class view, its picture passwords.
+CLASS_STAFF = (TEACHER, *SCHOOL_LEADERS)

@@ -25,13 +25,6 @@ bp = Blueprint("pupil", __name__)
 QUIZ_PAGE = "pupils/quiz.html"
 
 
-@bp.after_request
-def no_store(response):
-    """A shared tablet must not keep one pupil's screens for the next (Back, caches)."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.app_template_filter("picture_name")
 def picture_name(emoji: str) -> str:
     return service.picture_name(emoji)

@@ -8,7 +8,7 @@ from flask_login import current_user
 from portal.auth.access import public, roles_required
 from portal.extensions import db
 from portal.htmx import page_or_fragment
-from portal.people.roles import ADMIN, ESAFETY_LEAD, GOVERNOR, HEAD_TEACHER, STAFF, TEACHER
+from portal.people.roles import ADMIN, HEAD_TEACHER, OVERSIGHT, SCHOOL_LEADERS, STAFF, TEACHER
 from portal.quiz.catalogue import get_quiz
 from portal.quiz.grading import InvalidAnswers
 from portal.quiz.models import QuizAttempt
@@ -17,7 +17,7 @@ from portal.staff_module.forms import AcknowledgeForm, VerifyForm
 from portal.staff_module.status import CHECK_QUIZ_ID, guideline_cards, module_status, settings
 
 bp = Blueprint("module", __name__)
-TAKERS = (ADMIN, HEAD_TEACHER, ESAFETY_LEAD, TEACHER, STAFF)
+TAKERS = (*SCHOOL_LEADERS, TEACHER, STAFF)  # governors see the totals; they do not take it
 
 
 def my_status():
@@ -193,17 +193,14 @@ def verify():
     ), status
 
 
-LEADERS = (ADMIN, HEAD_TEACHER, ESAFETY_LEAD, GOVERNOR)
-
-
 @bp.get("/module/staff")
-@roles_required(*LEADERS)
+@roles_required(*OVERSIGHT)
 def completion():
     statuses = sorted(
         reminders.outstanding_and_complete(date.today(), settings()),
         key=lambda status: (status.complete, status.due_on, status.staff.name),
     )
-    names_visible = current_user.has_role(ADMIN, HEAD_TEACHER, ESAFETY_LEAD)
+    names_visible = current_user.has_role(*SCHOOL_LEADERS)
     last = reminders.last_reminded([s.staff.id for s in statuses]) if names_visible else {}
     return render_template(
         "staff_module/completion.html",

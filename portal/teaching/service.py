@@ -11,8 +11,8 @@ from datetime import date
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.people.classes import class_roll
 from portal.people.models import Pupil, SchoolClass, Staff
-from portal.people.roles import ADMIN, ESAFETY_LEAD, HEAD_TEACHER
 from portal.policies.models import Acknowledgement, PolicyVersion
 from portal.policies.service import record_acknowledgement
 from portal.pupils.progress import (
@@ -26,7 +26,6 @@ from portal.pupils.progress import (
 from portal.quiz.catalogue import quiz_for
 from portal.quiz.content import Quiz
 
-SEES_EVERY_CLASS = (ADMIN, HEAD_TEACHER, ESAFETY_LEAD)
 # The youngest read the AUP with their teacher; Key Stage 2 pupils acknowledge it themselves.
 READ_TOGETHER_STAGES = ("EYFS", "KS1")
 
@@ -50,41 +49,6 @@ class Tally:
     def __str__(self) -> str:
         share = f" ({self.percent}%)" if self.base else ""
         return f"{self.count} of {self.base}{share}"
-
-
-# Who may see what ----------------------------------------------------------------------
-
-
-def sees_every_class(staff: Staff) -> bool:
-    return staff.has_role(*SEES_EVERY_CLASS)
-
-
-def visible_classes(staff: Staff) -> list[SchoolClass]:
-    """The classes this person may see: their own, or every class for the school's leaders."""
-    if sees_every_class(staff):
-        return list(
-            db.session.scalars(
-                select(SchoolClass).order_by(SchoolClass.year_group, SchoolClass.name)
-            )
-        )
-    return sorted(
-        staff.classes, key=lambda school_class: (school_class.year_group, school_class.name)
-    )
-
-
-def may_see(staff: Staff, school_class: SchoolClass) -> bool:
-    return sees_every_class(staff) or school_class in staff.classes
-
-
-def on_roll(classes: list[SchoolClass]) -> list[Pupil]:
-    """The pupils now in these classes (not those who have left), by name, in one query."""
-    return list(
-        db.session.scalars(
-            select(Pupil)
-            .where(Pupil.class_id.in_([c.id for c in classes]), Pupil.left_on.is_(None))
-            .order_by(Pupil.first_name, Pupil.last_name, Pupil.id)
-        )
-    )
 
 
 def pupil_on_roll(school_class: SchoolClass, pupil_id: int) -> Pupil | None:
@@ -160,7 +124,7 @@ def class_summaries(classes: list[SchoolClass], today: date) -> list[ClassOvervi
     stage_of = {school_class.id: school_class.key_stage for school_class in classes}
     versions = {stage: aup_to_show(stage, today) for stage in set(stage_of.values())}
     by_stage: dict[str, list[Pupil]] = defaultdict(list)
-    for pupil in on_roll(classes):
+    for pupil in class_roll(*(c.id for c in classes)):
         by_stage[stage_of[pupil.class_id]].append(pupil)
     rows: dict[int, list[PupilRow]] = defaultdict(list)
     for stage, pupils in by_stage.items():
@@ -207,7 +171,7 @@ class ReadTogether:
 
 def read_together(school_class: SchoolClass, today: date) -> ReadTogether:
     """The AUP to read with the class today, and who still needs to acknowledge it."""
-    pupils = on_roll([school_class])
+    pupils = class_roll(school_class.id)
     if school_class.key_stage not in READ_TOGETHER_STAGES:
         return ReadTogether(None, [], len(pupils))
     acknowledged = aup_acknowledgements(pupils, school_class.key_stage, today)
@@ -219,7 +183,7 @@ def read_together(school_class: SchoolClass, today: date) -> ReadTogether:
 
 
 def _present_pupils(school_class: SchoolClass, pupil_ids: list[int]) -> list[Pupil]:
-    roll = {pupil.id: pupil for pupil in on_roll([school_class])}
+    roll = {pupil.id: pupil for pupil in class_roll(school_class.id)}
     if set(pupil_ids) - roll.keys():
         raise TeachingProblem(
             f"Some of the pupils ticked are not on the roll of "

@@ -7,9 +7,10 @@ from flask_login import current_user
 
 from portal.auth.access import roles_required
 from portal.extensions import db
-from portal.htmx import is_fragment_request
+from portal.htmx import fragment_or_redirect
+from portal.people.classes import may_see_class, sees_every_class, visible_classes
 from portal.people.models import SchoolClass, Staff
-from portal.people.roles import ADMIN, ESAFETY_LEAD, HEAD_TEACHER, TEACHER
+from portal.people.roles import CLASS_STAFF
 from portal.people.school_year import KEY_STAGE_NAMES
 from portal.policies.markdown import aup_lines
 from portal.pupils.progress import school_year_of
@@ -18,7 +19,6 @@ from portal.teaching.stats import question_stats
 
 bp = Blueprint("teaching", __name__, url_prefix="/teach")
 
-VIEWERS = (TEACHER, ADMIN, HEAD_TEACHER, ESAFETY_LEAD)
 QUIZ_LABELS = {"not_started": "Not started", "in_progress": "In progress", "done": "Done"}
 METHOD_LABELS = {
     "online": "online",
@@ -47,7 +47,7 @@ def me() -> Staff:
 def class_or_403(class_id: int) -> SchoolClass:
     """The class, if this person teaches it or leads the school; otherwise 403."""
     school_class = db.get_or_404(SchoolClass, class_id)
-    if not service.may_see(me(), school_class):
+    if not may_see_class(me(), school_class):
         abort(403)
     return school_class
 
@@ -62,18 +62,18 @@ def recorded_note(recorded: int, due: int, ticked: int) -> tuple[str, str]:
 
 
 @bp.get("/classes/")
-@roles_required(*VIEWERS)
+@roles_required(*CLASS_STAFF)
 def classes():
     staff = me()
     return render_template(
         "teaching/classes.html",
-        every=service.sees_every_class(staff),
-        summaries=service.class_summaries(service.visible_classes(staff), date.today()),
+        every=sees_every_class(staff),
+        summaries=service.class_summaries(visible_classes(staff), date.today()),
     )
 
 
 @bp.get("/classes/<int:class_id>")
-@roles_required(*VIEWERS)
+@roles_required(*CLASS_STAFF)
 def class_view(class_id: int):
     school_class = class_or_403(class_id)
     overview = service.class_overview(school_class, date.today())
@@ -88,7 +88,7 @@ def class_view(class_id: int):
 
 
 @bp.post("/classes/<int:class_id>/pupils/<int:pupil_id>/accommodations")
-@roles_required(*VIEWERS)
+@roles_required(*CLASS_STAFF)
 def accommodations(class_id: int, pupil_id: int):
     school_class = class_or_403(class_id)
     pupil = service.pupil_on_roll(school_class, pupil_id) or abort(404)
@@ -96,23 +96,17 @@ def accommodations(class_id: int, pupil_id: int):
         pupil, "always_read_aloud" in request.form, "two_choices" in request.form
     )
     db.session.commit()
-    note = f"Saved the quiz settings for {pupil.full_name}."
-    if not is_fragment_request():
-        flash(note, "success")
-        return redirect(
-            url_for("teaching.class_view", class_id=class_id, _anchor=f"pupil-{pupil.id}")
-        )
-    response = render_template(
+    return fragment_or_redirect(
         "teaching/_pupil_row.html",
+        url_for("teaching.class_view", class_id=class_id, _anchor=f"pupil-{pupil.id}"),
+        f"Saved the quiz settings for {pupil.full_name}.",
         school_class=school_class,
         row=service.pupil_row(pupil, date.today()),
-        note=note,
     )
-    return response, 200, {"Vary": "HX-Request"}
 
 
 @bp.get("/classes/<int:class_id>/aup")
-@roles_required(*VIEWERS)
+@roles_required(*CLASS_STAFF)
 def read_aup(class_id: int):
     school_class = class_or_403(class_id)
     return render_template(
@@ -123,7 +117,7 @@ def read_aup(class_id: int):
 
 
 @bp.post("/classes/<int:class_id>/aup")
-@roles_required(*VIEWERS)
+@roles_required(*CLASS_STAFF)
 def record_aup(class_id: int):
     school_class, today = class_or_403(class_id), date.today()
     due, present = (

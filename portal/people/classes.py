@@ -1,0 +1,34 @@
+"""Who may see a class, and who is on its roll: one rule and one query for every feature."""
+
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.people.models import Pupil, SchoolClass, Staff
+from portal.people.roles import SCHOOL_LEADERS
+
+
+def sees_every_class(staff: Staff) -> bool:
+    return staff.has_role(*SCHOOL_LEADERS)
+
+
+def may_see_class(staff: Staff, school_class: SchoolClass) -> bool:
+    """Leaders see every class; a teacher only the classes they teach."""
+    return sees_every_class(staff) or any(c.id == school_class.id for c in staff.classes)
+
+
+def visible_classes(staff: Staff) -> list[SchoolClass]:
+    """The classes this person may see: their own, or every class for the school's leaders."""
+    if sees_every_class(staff):
+        query = select(SchoolClass).order_by(SchoolClass.year_group, SchoolClass.name)
+        return list(db.session.scalars(query))
+    return sorted(staff.classes, key=lambda c: (c.year_group, c.name))
+
+
+def class_roll(*class_ids: int) -> list[Pupil]:
+    """The pupils now in these classes (not those who have left), by name, in one query."""
+    query = (
+        select(Pupil)
+        .where(Pupil.class_id.in_(class_ids), Pupil.left_on.is_(None))
+        .order_by(Pupil.first_name, Pupil.last_name, Pupil.id)
+    )
+    return list(db.session.scalars(query))
