@@ -86,7 +86,8 @@ def security_headers(response):
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = "max-age=31536000"
-    if current_user.is_authenticated:
-        # Pages for signed-in people must not be kept by the browser or a shared proxy.
+    if request.endpoint != "static" and current_user.is_authenticated:
+        # Pages for signed-in people must not be kept by the browser or a shared proxy;
+        # static files are the same for everyone, and revalidate by their ETag.
         response.headers["Cache-Control"] = "no-store"
     return response
