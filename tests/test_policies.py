@@ -14,6 +14,7 @@ from portal.policies import diff, markdown, service
 from portal.policies.models import Acknowledgement, Policy, PolicyReview, PolicyVersion
 from tests.helpers.builders import make_staff
 from tests.helpers.checkers import assert_valid_html
+from tests.helpers.concurrency import a_backend_waits_on_a_lock, statement_reached, wait_until
 from tests.helpers.policies import SLUGS, TODAY, policy, publish
 from tests.helpers.queries import counting_queries
 from tests.helpers.web import body_of, post_form, signed_in
@@ -213,7 +214,7 @@ def test_acknowledging_twice_keeps_one_row():
         service.record_acknowledgement(version, 2026, method="paper")
 
 
-def test_a_racing_duplicate_from_another_request_returns_the_first_row(app):
+def test_a_racing_duplicate_from_another_request_returns_the_first_row(app, database_url):
     """Two requests record the same answer at once: one row, and both see it."""
     teacher = make_staff()
     version_id, teacher_id = policy().versions[0].id, teacher.id
@@ -237,8 +238,11 @@ def test_a_racing_duplicate_from_another_request_returns_the_first_row(app):
             seen.append(row.id)
 
     thread = threading.Thread(target=other_request)
-    thread.start()
-    thread.join(timeout=0.5)  # it waits on our uncommitted row
+    with statement_reached(thread, "INSERT INTO acknowledgement") as inserting:
+        thread.start()
+        assert inserting.wait(timeout=30), "the other request never wrote"
+    if database_url.startswith("postgresql"):
+        wait_until(a_backend_waits_on_a_lock)  # it waits on our uncommitted row
     db.session.commit()
     thread.join(timeout=30)
     assert seen == [first.id] and count(Acknowledgement) == 1
