@@ -34,17 +34,15 @@ def statement_reached(thread: threading.Thread, prefix: str):
         event.remove(db.engine, "before_cursor_execute", listener)
 
 
+LOCK_WAITS = text(
+    "SELECT count(*) FROM pg_stat_activity "
+    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+)
+
+
 def a_backend_waits_on_a_lock() -> bool:
     """PostgreSQL: some session of this database is blocked by another's lock.
 
     Asked on a fresh connection each time: a transaction sees one snapshot of the activity."""
     with db.engine.connect() as watcher:
-        return (
-            watcher.scalar(
-                text(
-                    "SELECT count(*) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-                )
-            )
-            > 0
-        )
+        return watcher.scalar(LOCK_WAITS) > 0
