@@ -7,10 +7,28 @@ from sqlalchemy import create_engine, text
 
 from portal import create_app
 from portal.extensions import db
+from tests.helpers.checkers import validator_missing
 from tests.helpers.web import IsolatedClient, settings_for_tests
 
 POSTGRES_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
 DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+def pytest_collection_modifyitems(items):
+    """CI sets PORTAL_REQUIRE_*: what it requires must be there, never quietly skipped."""
+    if os.environ.get("PORTAL_REQUIRE_POSTGRES") and not POSTGRES_URL:
+        raise pytest.UsageError(
+            "PORTAL_REQUIRE_POSTGRES is set but PORTAL_TEST_DATABASE_URL is not: "
+            "every PostgreSQL case would vanish"
+        )
+    checks = [item for item in items if item.get_closest_marker("html_validator")]
+    missing = validator_missing() if checks else None
+    if missing is None:
+        return
+    if os.environ.get("PORTAL_REQUIRE_VALIDATOR"):
+        raise pytest.UsageError(f"PORTAL_REQUIRE_VALIDATOR is set but {missing}")
+    for item in checks:
+        item.add_marker(pytest.mark.skip(reason=missing))
 
 
 @pytest.fixture(scope="session")

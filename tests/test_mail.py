@@ -5,7 +5,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -13,16 +12,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
-from portal import create_app
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.mail.models import FAILED, QUEUED, SENDING, SENT, OutboxMessage
 from portal.mail.sender import BACKOFF_MINUTES, claim, deliver_pending
 from portal.mail.service import queue_email
 from tests.helpers.builders import make_staff
+from tests.helpers.concurrency import wait_until
 from tests.helpers.queries import counting_queries
 from tests.helpers.smtp import SmtpServer
-from tests.helpers.web import TEST_SECRET, IsolatedClient, post_form, settings_for_tests, sign_in
+from tests.helpers.web import TEST_SECRET, post_form, sign_in
 
 ROOT = Path(__file__).resolve().parent.parent
 FLASK = str(Path(sys.executable).parent / "flask")
@@ -38,17 +37,10 @@ def smtp_server():
 
 
 @pytest.fixture
-def app(database_url, tmp_path, monkeypatch, smtp_server):
-    """conftest's app, with its SMTP settings pointed at the test's server."""
-    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app(settings_for_tests(database_url, SMTP_PORT=smtp_server.port))
-    app.test_client_class = IsolatedClient
-    with app.app_context():
-        if database_url.startswith("sqlite"):
-            db.create_all()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+def app(app, smtp_server):
+    """conftest's app, sending to the test's SMTP server."""
+    app.config["SMTP_PORT"] = smtp_server.port
+    return app
 
 
 def queue(count=1, to="parent@example.org") -> list[int]:
@@ -77,13 +69,6 @@ def later(**delta) -> datetime:
 
 def counts(sent=0, retrying=0, failed=0) -> dict:
     return {"sent": sent, "retrying": retrying, "failed": failed}
-
-
-def wait_until(condition, timeout=30.0, every=0.05):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out waiting"
-        time.sleep(every)
 
 
 # Writing and sending
@@ -213,7 +198,7 @@ def test_a_stale_claim_is_failed_for_a_person_to_check_and_not_resent(app, smtp_
 
 def test_two_workers_at_once_send_each_message_exactly_once(app, smtp_server):
     queue(30)
-    smtp_server.handler.delay = 0.005  # long enough for the workers to overlap
+    smtp_server.handler.meet = 2  # neither worker's first message goes until both are sending
     start, results, errors = threading.Barrier(2), [], []
 
     def worker():
@@ -232,6 +217,7 @@ def test_two_workers_at_once_send_each_message_exactly_once(app, smtp_server):
     for thread in threads:
         thread.join(timeout=60)
     assert errors == []
+    assert sorted(result["sent"] > 0 for result in results) == [True, True]
     assert sum(result["sent"] for result in results) == 30
     assert_each_sent_once(smtp_server, 30)
 

@@ -4,7 +4,14 @@ import pytest
 
 from portal import create_app
 from portal.auth.access import declared_audience
-from tests.helpers.builders import make_staff
+from tests.helpers.builders import (
+    install_content,
+    make_class,
+    make_pupil,
+    make_staff,
+    open_class_session,
+    seat_pupil,
+)
 from tests.helpers.web import TEST_SECRET, post_form, settings_for_tests, sign_in
 
 
@@ -64,13 +71,97 @@ def test_htmx_post_with_token_in_header_is_accepted(client):
     assert response.status_code == 302
 
 
-def test_security_headers_on_every_page(client):
-    response = client.get("/sign-in")
-    csp = response.headers["Content-Security-Policy"]
-    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
-    assert "unsafe-inline" not in csp
-    assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["Referrer-Policy"] == "same-origin"
+# Every kind of response carries the same security headers, spelled out here in full.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def headers_of(response) -> dict:
+    return {name: response.headers.get(name) for name in SECURITY_HEADERS}
+
+
+def a_staff_page(client):
+    sign_in(client, make_staff().email)
+    return client.get("/")
+
+
+def a_pupil_page(client):
+    install_content()
+    oak = make_class("Oak", 1)
+    class_session = open_class_session(oak, make_staff(classes=[oak]))
+    seat_pupil(client, class_session, make_pupil(oak))
+    return client.get("/me/aup")
+
+
+def an_htmx_fragment(client):
+    oak = make_class("Oak", 1)
+    teacher = make_staff(classes=[oak])
+    class_session = open_class_session(oak, teacher)
+    sign_in(client, teacher.email)
+    response = client.get(
+        f"/teach/sessions/{class_session.id}/live", headers={"HX-Request": "true"}
+    )
+    assert "<html" not in response.get_data(as_text=True)
+    return response
+
+
+def an_error_page(client):
+    return client.get("/no-such-page")
+
+
+def a_redirect(client):
+    return client.get("/admin/staff/")
+
+
+def a_static_file_for_a_signed_in_teacher(client):
+    sign_in(client, make_staff().email)
+    return client.get("/static/css/portal.css")
+
+
+@pytest.mark.parametrize(
+    "visit, status, cache_control",
+    [
+        (a_staff_page, 200, "no-store"),
+        (a_pupil_page, 200, "no-store"),
+        (an_htmx_fragment, 200, "no-store"),
+        (an_error_page, 404, "no-store"),
+        (a_redirect, 302, "no-store"),
+        # Public and unchanging: the browser may keep it, asking again with its ETag.
+        (a_static_file_for_a_signed_in_teacher, 200, "no-cache"),
+    ],
+    ids=lambda value: value.__name__ if callable(value) else None,
+)
+def test_every_kind_of_response_carries_the_security_headers(client, visit, status, cache_control):
+    response = visit(client)
+    assert response.status_code == status
+    assert headers_of(response) == SECURITY_HEADERS
+    assert response.headers.get("Cache-Control") == cache_control
+    # Every page may also be answered as an htmx fragment: caches must keep them apart.
+    assert ("HX-Request" in response.vary) == (cache_control == "no-store")
+    assert "Strict-Transport-Security" not in response.headers  # plain http: it would be ignored
+
+
+@pytest.mark.parametrize("url, status", [("/sign-in", 200), ("/no-such-page", 404)])
+def test_https_behind_the_proxy_adds_hsts(database_url, tmp_path, monkeypatch, url, status):
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
+    app = create_app(settings_for_tests(database_url, TRUSTED_PROXIES=1))
+    client = app.test_client()
+    secure = client.get(url, headers={"X-Forwarded-Proto": "https"})
+    assert secure.status_code == status
+    assert headers_of(secure) == SECURITY_HEADERS
+    assert secure.headers["Strict-Transport-Security"] == "max-age=31536000"
+    plain = client.get(url, headers={"X-Forwarded-Proto": "http"})
+    assert "Strict-Transport-Security" not in plain.headers
 
 
 def test_session_cookie_is_httponly_and_lax(client):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
@@ -31,6 +32,11 @@ from portal.people.roster import (
     parse_roster,
 )
 from portal.people.school_year import YEAR_GROUPS
+
+CHANGED_MEANWHILE = (
+    "someone else changed the same people while this file was being imported, "
+    "so the database refused it; upload the file again to see the changes as they are now"
+)
 
 
 @dataclass
@@ -60,14 +66,19 @@ def import_roster(roster: Roster, today: date, full: bool = True) -> ImportSumma
     if problems:
         raise RosterProblems(problems)
     summary = ImportSummary()
-    with db.session.no_autoflush:
-        sync_classes(roster, existing, summary)
-        sync_pupils(roster, existing, summary)
-        if full:
-            mark_left(roster, existing, today, summary)
-        sync_guardians(roster, existing, summary)
-        sync_staff(roster, existing, summary)
-    db.session.flush()
+    try:
+        with db.session.no_autoflush:
+            sync_classes(roster, existing, summary)
+            sync_pupils(roster, existing, summary)
+            if full:
+                mark_left(roster, existing, today, summary)
+            sync_guardians(roster, existing, summary)
+            sync_staff(roster, existing, summary)
+        db.session.flush()
+    except IntegrityError as error:
+        # Another request changed the same people after the checks above: the database
+        # refused a row, and the caller's rollback undoes the rows already written.
+        raise RosterProblems([Problem(1, CHANGED_MEANWHILE)]) from error
     return summary
 
 

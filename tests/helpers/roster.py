@@ -42,3 +42,19 @@ def snapshot() -> dict[str, list[tuple]]:
 
 def counts() -> dict[str, int]:
     return {name: len(rows) for name, rows in snapshot().items()}
+
+
+def example_school(copies: int = 1) -> str:
+    """The example file, or a school ``copies`` times its size: each person again, renumbered."""
+    header, *rows = EXAMPLE.read_text(encoding="utf-8").splitlines()
+    bigger = list(rows)
+    for copy in range(1, copies):
+        for row in rows:
+            kind, mis_id, first, last, year, school_class, email, roles, pupils = row.split(",")
+            twin = f"{mis_id[0]}{copy}{mis_id[1:]}"
+            email = email and f"copy{copy}.{email}"
+            pupils = ";".join(f"P{copy}{pupil[1:]}" for pupil in pupils.split(";") if pupil)
+            bigger.append(
+                ",".join([kind, twin, first, last, year, school_class, email, roles, pupils])
+            )
+    return "\n".join([header, *bigger]) + "\n"

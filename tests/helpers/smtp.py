@@ -25,7 +25,11 @@ class Collector:
         self.envelopes: list[tuple[str, list[str]]] = []
         self.rcpt_reply: str | None = None
         self.data_reply: str | None = None
-        self.delay = 0.0  # seconds to think before accepting, as a real server does
+        # Hold every message until this many connections have each sent one: with 2,
+        # two workers are provably in the middle of sending at the same time.
+        self.meet = 0
+        self.senders: set[tuple] = set()
+        self.all_here: asyncio.Event | None = None
         self.lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -35,8 +39,8 @@ class Collector:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        if self.delay:
-            await asyncio.sleep(self.delay)
+        if self.meet:
+            await self.wait_for_the_others(session.peer)
         if self.data_reply:
             return self.data_reply
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
@@ -44,6 +48,14 @@ class Collector:
             self.received.append(message)
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 Message accepted for delivery"
+
+    async def wait_for_the_others(self, peer: tuple) -> None:
+        if self.all_here is None:
+            self.all_here = asyncio.Event()  # made in the server's own event loop
+        self.senders.add(peer)
+        if len(self.senders) >= self.meet:
+            self.all_here.set()
+        await asyncio.wait_for(self.all_here.wait(), timeout=30)
 
 
 class SmtpServer:

@@ -87,3 +87,9 @@ def with_classroom(app):
         app.add_url_rule("/test-only/whoami", "test_whoami", pupil_required(whoami))
     app.config["SCHOOL_DAY_ENDS"] = ""  # the tests run at any hour; the rule has its own tests
     return app
+
+
+def body_of(response, status: int = 200) -> str:
+    """The page a response carries, once it is known to be the one expected (not an error)."""
+    assert response.status_code == status, (response.status_code, response.location)
+    return response.get_data(as_text=True)
