@@ -7,6 +7,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config as settings
+from portal import routing
 from portal.extensions import csrf, db, login_manager, migrate
 from portal.extensions import htmx as htmx_extension
 
@@ -22,6 +23,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     configure(app, overrides or {})
+    routing.init_app(app)  # before any blueprint: every route's ids and text go through it
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

@@ -1,9 +1,10 @@
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from portal.forms import PortalForm
 
-class SignInForm(FlaskForm):
+
+class SignInForm(PortalForm):
     email = EmailField(
         "Email address",
         validators=[DataRequired("Enter your email address.")],
@@ -17,7 +18,7 @@ class SignInForm(FlaskForm):
     next = HiddenField()
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(PortalForm):
     password = PasswordField(
         "New password",
         validators=[DataRequired("Choose a password."), Length(max=200)],

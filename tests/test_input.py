@@ -1,0 +1,156 @@
+"""Bad input gets a clear answer (404, a form error, 413), never a 500, and is never stored."""
+
+import re
+from types import SimpleNamespace
+
+import pytest
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from portal.classroom.views import CLASS_KEY
+from portal.extensions import db
+from portal.forms import PortalForm
+from portal.policies.models import Policy
+from tests.helpers.builders import (
+    install_content,
+    make_class,
+    make_pupil,
+    make_staff,
+    open_class_session,
+    seat_pupil,
+)
+from tests.helpers.web import csrf_token, sign_in
+
+BIGGEST_ADDRESS_ID = "999999999"  # nine digits: fits an INTEGER column on both databases
+# One past PostgreSQL's INTEGER (the id columns); past SQLite's 64-bit integer; and past
+# the digits Python's int() will read.
+TOO_BIG_IDS = [str(2**31), "99999999999999999999", "9" * 5000]
+INT_ARGUMENT = re.compile(r"<int:\w+>")
+OTHER_ARGUMENT = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def addresses_with_int_ids(app, number: str, values: dict) -> list[tuple[str, str]]:
+    """(method, address) for every route with an <int:...> argument, each id set to number."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        if not INT_ARGUMENT.search(rule.rule):
+            continue
+        address = INT_ARGUMENT.sub(number, rule.rule)
+        address = OTHER_ARGUMENT.sub(lambda m: values[m.group(1)], address)
+        found += [(method, address) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+    return found
+
+
+@pytest.fixture
+def school(app):
+    """The shipped policies and a Year 1 class, Oak, taught by an admin."""
+    install_content()
+    oak = make_class("Oak", 1)
+    admin = make_staff(roles=("admin", "teacher"), classes=[oak])
+    slug = db.session.scalars(select(Policy.slug)).first()
+    return SimpleNamespace(oak=oak, admin=admin, slug=slug, pupil=make_pupil(oak))
+
+
+@pytest.fixture
+def everyone_signed_in(client, school):
+    """One client that may open every page: the admin, on a tablet with Oak's session open."""
+    sign_in(client, school.admin.email)
+    class_session = open_class_session(school.oak, school.admin)
+    with client.session_transaction() as session:
+        session[CLASS_KEY] = class_session.id
+    return client
+
+
+def statuses_with_every_id_set_to(app, client, number: str) -> dict[str, int]:
+    """Request every route with an id as ``number``: GET, and POST with a CSRF token."""
+    slug = db.session.scalars(select(Policy.slug)).first()
+    addresses = addresses_with_int_ids(app, number, {"slug": slug})
+    assert len(addresses) >= 20  # the walk found the routes, not nothing
+    token = csrf_token(client, "/")
+    return {
+        f"{method} {address}": client.open(
+            address, method=method, data={"csrf_token": token}
+        ).status_code
+        for method, address in addresses
+    }
+
+
+@pytest.mark.parametrize("number", TOO_BIG_IDS)
+def test_every_route_answers_404_for_an_id_too_big_for_the_database(
+    app, everyone_signed_in, number
+):
+    statuses = statuses_with_every_id_set_to(app, everyone_signed_in, number)
+    refused = [f"{request} {status}" for request, status in statuses.items() if status != 404]
+    assert refused == [], "\n".join(refused)
+
+
+def test_the_biggest_id_an_address_may_hold_reaches_the_views_and_finds_nothing(
+    app, everyone_signed_in
+):
+    statuses = statuses_with_every_id_set_to(app, everyone_signed_in, BIGGEST_ADDRESS_ID)
+    failed = [f"{request} {status}" for request, status in statuses.items() if status >= 500]
+    assert failed == [], "\n".join(failed)
+    assert statuses[f"GET /teach/classes/{BIGGEST_ADDRESS_ID}"] == 404
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/policies/%00/versions/1",
+        "/policies/online-safety%0A/compare",
+        "/set-password/abc%00def",
+        "/policies/%1B%5B2J",
+    ],
+)
+def test_a_control_character_in_an_address_is_not_found(everyone_signed_in, address):
+    assert everyone_signed_in.get(address).status_code == 404
+
+
+# Ids sent in forms and query strings rather than in the address.
+IDS_IN_FORMS = [
+    ("POST", "/teach/sessions", {"class_id": "{n}"}, 400),
+    ("POST", "/teach/classes/{oak}/aup", {"pupil": "{n}"}, 302),
+    ("GET", "/admin/outbox/?page={n}", {}, 200),  # like page=abc: the first page
+    ("GET", "/policies/{slug}/compare?from={n}", {}, 400),
+    ("POST", "/module/acknowledge", {"version_id": "{n}", "typed_name": "Sam"}, 422),
+    (
+        "POST",
+        "/admin/staff/new",
+        {"name": "Sam Carer", "email": "sam@example.org", "roles": "teacher", "classes": "{n}"},
+        422,
+    ),
+]
+
+
+@pytest.mark.parametrize("number", TOO_BIG_IDS)
+@pytest.mark.parametrize("method, address, data, status", IDS_IN_FORMS)
+def test_an_id_too_big_for_the_database_in_a_form_or_query_is_refused_plainly(
+    everyone_signed_in, school, number, method, address, data, status
+):
+    values = {"n": number, "oak": school.oak.id, "slug": school.slug}
+    form = {name: value.format(**values) for name, value in data.items()}
+    token = csrf_token(everyone_signed_in, "/")
+    response = everyone_signed_in.open(
+        address.format(**values), method=method, data={"csrf_token": token, **form}
+    )
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize("number", TOO_BIG_IDS)
+def test_a_pupil_agreeing_to_an_aup_version_too_big_for_the_database_is_refused(
+    app, client, school, number
+):
+    seat_pupil(client, open_class_session(school.oak, school.admin), school.pupil)
+    token = csrf_token(client, "/me/aup")
+    response = client.post("/me/aup", data={"csrf_token": token, "version_id": number})
+    assert response.status_code == 400
+
+
+def all_subclasses(cls) -> set[type]:
+    return {sub for child in cls.__subclasses__() for sub in {child, *all_subclasses(child)}}
+
+
+def test_every_form_in_the_portal_derives_from_the_portal_form(app):
+    forms = {form for form in all_subclasses(FlaskForm) if form.__module__.startswith("portal.")}
+    assert len(forms) >= 12  # the views were imported, so their forms were found
+    assert {form.__qualname__ for form in forms if not issubclass(form, PortalForm)} == set()
