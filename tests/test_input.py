@@ -12,6 +12,7 @@ from portal.extensions import db
 from portal.forms import PortalForm
 from portal.policies.models import Policy
 from tests.helpers.builders import (
+    PASSWORD,
     install_content,
     make_class,
     make_pupil,
@@ -19,7 +20,7 @@ from tests.helpers.builders import (
     open_class_session,
     seat_pupil,
 )
-from tests.helpers.web import csrf_token, sign_in
+from tests.helpers.web import csrf_token, hidden_value, post_form, sign_in
 
 BIGGEST_ADDRESS_ID = "999999999"  # nine digits: fits an INTEGER column on both databases
 # One past PostgreSQL's INTEGER (the id columns); past SQLite's 64-bit integer; and past
@@ -154,3 +155,28 @@ def test_every_form_in_the_portal_derives_from_the_portal_form(app):
     forms = {form for form in all_subclasses(FlaskForm) if form.__module__.startswith("portal.")}
     assert len(forms) >= 12  # the views were imported, so their forms were found
     assert {form.__qualname__ for form in forms if not issubclass(form, PortalForm)} == set()
+
+
+@pytest.mark.parametrize(
+    "next_page",
+    [
+        "/policies/\r\nSet-Cookie: planted=1",
+        "/admin/staff/\n",
+        "/\x00",
+        "/module/\x1b[2J",
+        "/\t/evil.example",  # a browser drops the tab: //evil.example
+    ],
+)
+def test_signing_in_with_a_next_page_holding_control_characters_lands_on_home(client, next_page):
+    staff = make_staff()
+    page = client.get("/sign-in", query_string={"next": next_page})
+    assert page.status_code == 200
+    sent_back = hidden_value(page.get_data(as_text=True), "next")
+    assert sent_back == ""
+    for sent in (sent_back, next_page):  # as the browser sends it back, and as crafted
+        client.post("/sign-out", data={"csrf_token": csrf_token(client, "/sign-in")})
+        response = post_form(
+            client, "/sign-in", {"email": staff.email, "password": PASSWORD, "next": sent}
+        )
+        assert response.status_code == 302 and response.location == "/"
+        assert "planted" not in response.headers.get("Set-Cookie", "")

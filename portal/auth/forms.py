@@ -2,6 +2,7 @@ from wtforms import EmailField, HiddenField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from portal.forms import PortalForm
+from portal.urls import local_path_or_blank
 
 
 class SignInForm(PortalForm):
@@ -15,7 +16,8 @@ class SignInForm(PortalForm):
         validators=[DataRequired("Enter your password.")],
         render_kw={"autocomplete": "current-password"},
     )
-    next = HiddenField()
+    # Whatever a link put here, only a path on this site is kept and sent back.
+    next = HiddenField(filters=[local_path_or_blank])
 
 
 class NewPasswordForm(PortalForm):
