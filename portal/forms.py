@@ -42,7 +42,7 @@ class PlainText:
 
     def __init__(self, max: int, multiline: bool = False, message: str | None = None):
         self.max, self.multiline = max, multiline
-        self.message = message or f"Use at most {max:,} characters."
+        self.message = message or f"Use at most {max:,} characters (the rest has been cut off)."
         self.field_flags = {"maxlength": max}
 
     def __call__(self, form, field) -> None:

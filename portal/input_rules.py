@@ -12,7 +12,8 @@ import re
 SMALLEST_INT, BIGGEST_INT = -(2**31), 2**31 - 1
 MAX_EMAIL_LENGTH = 254  # the longest address SMTP carries (RFC 5321)
 CONTROL_CHARACTER_MESSAGE = (
-    "Remove the invisible control character (it may have come with something pasted)."
+    "This held an invisible control character (perhaps pasted in), now taken out: "
+    "check it and send it again."
 )
 # C0 controls, DEL and C1 controls; multi-line text may hold tabs and line breaks.
 CONTROL_CHARACTER_CLASS = r"\x00-\x1f\x7f-\x9f"

@@ -62,6 +62,9 @@ def login():
         db.session.commit()
         start_session(staff)
         return redirect(safe_next(form.next.data))
+    if form.refused_input:
+        service.record_refused_sign_in(request.remote_addr or "unknown")
+        db.session.commit()
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
 
 
