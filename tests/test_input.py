@@ -11,6 +11,7 @@ from portal.auth.models import LoginFailure
 from portal.classroom.views import CLASS_KEY
 from portal.extensions import db
 from portal.forms import PortalForm
+from portal.people.roster import RosterProblems, parse_roster
 from portal.policies.models import Policy
 from tests.helpers.builders import (
     PASSWORD,
@@ -21,7 +22,7 @@ from tests.helpers.builders import (
     open_class_session,
     seat_pupil,
 )
-from tests.helpers.roster import SMALL, counts, csv_text, upload
+from tests.helpers.roster import HEADER, SMALL, counts, csv_text, snapshot, upload, write_csv
 from tests.helpers.web import csrf_token, hidden_value, post_form, sign_in, signed_in
 
 BIGGEST_ADDRESS_ID = "999999999"  # nine digits: fits an INTEGER column on both databases
@@ -230,3 +231,60 @@ def test_a_previewed_roster_bigger_than_a_form_may_be_still_applies(client):
         page="/admin/roster/",
     )
     assert applied.status_code == 302 and counts()["pupil"] == 3
+
+
+# The roster: a cell the portal cannot take is a problem named with its line, like any other.
+
+HUGE_CELL = "x" * (200 * 1024)  # beyond the csv module's own limit for a field
+
+
+def roster_problems(text: str) -> list[str]:
+    with pytest.raises(RosterProblems) as raised:
+        parse_roster(text)
+    return [str(problem) for problem in raised.value.problems]
+
+
+@pytest.mark.parametrize(
+    "row, problem",
+    [
+        (f"pupil,P9,{HUGE_CELL},Okoye,Year 1,Oak,,,", "a cell is longer than 1,000 characters"),
+        (f"pupil,P9,Amara,Okoye,Year 1,{'Oak' * 400},,,", "class is longer than 1,000 characters"),
+        (f"hamster{'!' * 2000},H1,A,B,,,,,", "type is longer than 1,000 characters"),
+        ("pupil,P9,Am\x00ara,Okoye,Year 1,Oak,,,", "first name holds an invisible control"),
+        ("pupil,P9,Amara,\x1b[2JOkoye,Year 1,Oak,,,", "last name holds an invisible control"),
+        ('pupil,P9,"Amara\nJane",Okoye,Year 1,Oak,,,', "first name holds an invisible control"),
+        ("guardian,G9,Sam,Okoye,,,sam@example.org\t,,P1", "email holds an invisible control"),
+    ],
+)
+def test_a_roster_cell_too_long_or_with_a_control_character_is_named_with_its_line(row, problem):
+    text = csv_text("pupil,P1,Amara,Okoye,Year 1,Oak,,,", "pupil,P2,Leo,Nowak,Year 1,Oak,,,", row)
+    found = roster_problems(text)
+    assert len(found) == 1 and found[0].startswith(f"line 4: {problem}"), found
+    assert len(found[0]) < 200  # the cell itself is not echoed back
+
+
+def test_a_control_character_in_a_column_the_portal_ignores_is_no_problem():
+    text = csv_text("pupil,P1,Amara,Okoye,Year 1,Oak,,,,note\x07", header=HEADER + ",notes")
+    assert [row.first_name for row in parse_roster(text).pupils] == ["Amara"]
+
+
+def test_an_upload_with_a_huge_or_control_cell_lists_the_line_and_changes_nothing(client):
+    signed_in(client, "admin")
+    before = snapshot()
+    text = csv_text(*SMALL, f"pupil,P9,{HUGE_CELL},Okoye,Year 1,Oak,,,")
+    huge = upload(client, text.encode())
+    assert huge.status_code == 422
+    assert "Line 8: a cell is longer than 1,000 characters" in huge.get_data(as_text=True)
+    nul = upload(client, csv_text(*SMALL, "pupil,P9,Am\x00ara,Okoye,Year 1,Oak,,,").encode())
+    assert nul.status_code == 422
+    assert "Line 8: first name holds an invisible control" in nul.get_data(as_text=True)
+    assert snapshot() == before
+
+
+def test_the_import_command_names_the_huge_cell_and_changes_nothing(runner, tmp_path):
+    before = snapshot()
+    path = write_csv(tmp_path, *SMALL, f"staff,S9,A,{HUGE_CELL}")
+    result = runner.invoke(args=["portal", "import-roster", str(path)])
+    assert result.exit_code == 1
+    assert "line 8: a cell is longer than 1,000 characters" in result.stderr
+    assert "1 problem in" in result.stderr and snapshot() == before
