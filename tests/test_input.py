@@ -5,13 +5,18 @@ from types import SimpleNamespace
 
 import pytest
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
+from wtforms import StringField
 
 from portal.auth.models import LoginFailure
 from portal.classroom.views import CLASS_KEY
 from portal.extensions import db
 from portal.forms import PortalForm
+from portal.input_rules import CONTROL_CHARACTER_MESSAGE, has_control_characters
+from portal.people.models import Staff
 from portal.people.roster import RosterProblems, parse_roster
+from portal.policies.forms import ReviewForm
 from portal.policies.models import Policy
 from tests.helpers.builders import (
     PASSWORD,
@@ -288,3 +293,79 @@ def test_the_import_command_names_the_huge_cell_and_changes_nothing(runner, tmp_
     assert result.exit_code == 1
     assert "line 8: a cell is longer than 1,000 characters" in result.stderr
     assert "1 problem in" in result.stderr and snapshot() == before
+
+
+# Control characters: refused in every text field, with a message that says what is wrong.
+
+CONTROL_TEXT = "Sam\x00 Car\x1ber\x85"
+
+
+def portal_forms() -> list[type]:
+    return sorted(
+        (form for form in all_subclasses(PortalForm) if form.__module__.startswith("portal.")),
+        key=lambda form: form.__qualname__,
+    )
+
+
+def test_every_text_field_of_every_form_refuses_control_characters(app):
+    checked = 0
+    for form_class in portal_forms():
+        with app.test_request_context(method="POST"):
+            blank = form_class(meta={"csrf": False})
+            names = [f.name for f in blank if isinstance(f, StringField)]
+            form = form_class(
+                formdata=MultiDict({name: CONTROL_TEXT for name in names}), meta={"csrf": False}
+            )
+            # A filter may have dropped the text already (the sign-in's next page).
+            sent = [name for name in names if has_control_characters(form[name].data or "")]
+            form.validate()
+        for name in sent:
+            assert CONTROL_CHARACTER_MESSAGE in form[name].errors, (form_class, name)
+            assert "\x00" not in form[name]._value()  # never shown again as sent
+        checked += len(sent)
+    assert checked >= 12
+
+
+def test_multi_line_text_may_hold_tabs_and_line_breaks_but_no_other_control_character(app):
+    with app.test_request_context(method="POST"):
+        notes = ReviewForm(formdata=MultiDict({"notes": "Who:\tSam\r\nWhat: all"}))
+        notes.validate()
+        assert notes.notes.errors == []
+        bell = ReviewForm(formdata=MultiDict({"notes": "Who:\tSam\x07"}))
+        bell.validate()
+        assert bell.notes.errors == [CONTROL_CHARACTER_MESSAGE]
+
+
+def staff_count() -> int:
+    db.session.rollback()
+    return db.session.scalar(select(func.count()).select_from(Staff))
+
+
+def test_a_control_character_in_a_staff_name_is_refused_clearly_and_nothing_is_stored(client):
+    admin = signed_in(client, "admin")
+    before = staff_count()
+    form = {"name": CONTROL_TEXT, "email": "sam@example.org", "roles": "teacher"}
+    added = post_form(client, "/admin/staff/new", form)
+    assert added.status_code == 422
+    html = added.get_data(as_text=True)
+    assert "invisible control character" in html and "\x00" not in html
+    assert staff_count() == before
+    edited = post_form(client, f"/admin/staff/{admin.id}/edit", {**form, "roles": "admin"})
+    assert edited.status_code == 422
+    db.session.expire_all()
+    assert db.session.get(Staff, admin.id).name == admin.name
+
+
+def test_a_control_character_from_a_pupils_tablet_is_refused_plainly(client, school):
+    open_class_session(school.oak, school.admin, code="4821")
+    code = post_form(client, "/class", {"code": "48\x0021"}, page="/class")
+    assert code.status_code == 422 and "\x00" not in code.get_data(as_text=True)
+    seat_pupil(client, open_class_session(school.oak, school.admin, code="5932"), school.pupil)
+    aup = client.get("/me/aup").get_data(as_text=True)
+    token = csrf_token(client, "/me/aup")
+    client.post(
+        "/me/aup", data={"csrf_token": token, "version_id": hidden_value(aup, "version_id")}
+    )
+    assert client.post("/me/start", data={"csrf_token": token}).location == "/me/quiz"
+    answer = client.post("/me/quiz/q1", data={"csrf_token": token, "choice": "a\x00"})
+    assert answer.status_code == 422

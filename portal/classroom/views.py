@@ -24,6 +24,7 @@ from portal.classroom.pupil_auth import sign_in_pupil, sign_out_pupil
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.htmx import is_fragment_request
+from portal.input_rules import without_control_characters
 from portal.people.models import Pupil, SchoolClass
 from portal.people.names import short_names
 from portal.people.roles import ADMIN, ESAFETY_LEAD, HEAD_TEACHER, TEACHER
@@ -78,7 +79,7 @@ def start():
             db.session.commit()
         return pupil_page(
             "classroom/code.html",
-            code=code.strip()[:4],
+            code=without_control_characters(code.strip())[:4],
             status=422,
             error=WRONG_CODE if code.strip() else NO_CODE,
         )
