@@ -24,8 +24,8 @@ _CONTROL_EXCEPT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 def database_int(text: str) -> int:
     """``text`` as a whole number an integer column can hold, else ValueError (``type=``)."""
     number = int(text)
-    if not SMALLEST_INT <= number <= BIGGEST_INT:
-        raise ValueError(f"{text!r} does not fit a database integer")
+    if not fits_database_int(number):
+        raise ValueError("the number does not fit a database integer")
     return number
 
 

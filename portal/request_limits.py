@@ -38,9 +38,13 @@ class PortalRequest(Request):
     @property
     def max_form_memory_size(self) -> int | None:
         view = current_app.view_functions.get(self.endpoint or "")
-        if getattr(view, "carries_a_file", False):
+        if self._max_form_memory_size is None and getattr(view, "carries_a_file", False):
             return self.max_content_length
         return super().max_form_memory_size
+
+    @max_form_memory_size.setter
+    def max_form_memory_size(self, value: int | None) -> None:
+        self._max_form_memory_size = value  # as Flask allows: one request's own limit
 
 
 def carries_a_file(view):
