@@ -7,8 +7,10 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config as settings
+from portal import routing
 from portal.extensions import csrf, db, login_manager, migrate
 from portal.extensions import htmx as htmx_extension
+from portal.request_limits import PortalRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,7 +23,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    app.request_class = PortalRequest  # caps the text of every form, not only uploads
     configure(app, overrides or {})
+    routing.init_app(app)  # before any blueprint: every route's ids and text go through it
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

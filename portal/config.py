@@ -49,6 +49,10 @@ DEFAULTS = {
     "REMINDER_INTERVAL_DAYS": 7,
     # Biggest request body accepted (roster uploads included), in bytes.
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    # Biggest text a form may send (all its fields; each field of a multipart form), in bytes,
+    # and most fields in one form. A bigger form is refused with 413 before anything reads it.
+    "MAX_FORM_MEMORY_SIZE": 500_000,
+    "MAX_FORM_PARTS": 1000,
 }
 
 INT_SETTINGS = {
@@ -59,6 +63,8 @@ INT_SETTINGS = {
     "LOGIN_MAX_FAILURES_PER_ADDRESS",
     "LOGIN_THROTTLE_MINUTES",
     "MAX_CONTENT_LENGTH",
+    "MAX_FORM_MEMORY_SIZE",
+    "MAX_FORM_PARTS",
     "TRUSTED_PROXIES",
     "STAFF_MODULE_NEW_STAFF_DAYS",
     "REMINDER_INTERVAL_DAYS",

@@ -26,7 +26,7 @@ ERROR_TEXT = {
     ),
     404: ("Page not found", "The address may be mistyped, or the page has moved."),
     405: ("That did not work", "This page cannot be used that way."),
-    413: ("That file is too big", "Upload a smaller file (at most 2 MB)."),
+    413: ("That was too big to send", "Upload a smaller file (at most 2 MB)."),
     429: ("Too many requests", "Please wait a moment and try again."),
     500: ("Something went wrong", "The problem has been logged. Please try again in a minute."),
 }

@@ -20,6 +20,7 @@ from tests.helpers.roster import (
     csv_text,
     example_school,
     snapshot,
+    upload,
     write_csv,
 )
 from tests.helpers.web import hidden_value, post_form, sign_in
@@ -314,11 +315,6 @@ def admin(client):
     return client
 
 
-def upload(client, data: bytes, full: bool = True, name: str = "roster.csv"):
-    form = {"file": (io.BytesIO(data), name), **({"full": "y"} if full else {})}
-    return post_form(client, "/admin/roster/preview", form, page="/admin/roster/")
-
-
 def test_the_upload_page_previews_without_writing_and_apply_writes(admin):
     page = admin.get("/admin/roster/").get_data(as_text=True)
     assert "Preview the changes" in page and "checked" in page
@@ -392,7 +388,8 @@ def test_a_post_without_a_csrf_token_is_refused(admin):
 def test_an_upload_over_2_mb_gets_a_friendly_error(admin):
     response = upload(admin, b"x" * (2 * 1024 * 1024 + 1))
     assert response.status_code == 413
-    assert "That file is too big" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "too big to send" in html and "at most 2 MB" in html
 
 
 def test_applying_when_the_database_refuses_a_new_row_keeps_nothing(admin, monkeypatch):

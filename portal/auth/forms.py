@@ -1,9 +1,11 @@
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from portal.forms import PortalForm
+from portal.urls import local_path_or_blank
 
-class SignInForm(FlaskForm):
+
+class SignInForm(PortalForm):
     email = EmailField(
         "Email address",
         validators=[DataRequired("Enter your email address.")],
@@ -14,10 +16,11 @@ class SignInForm(FlaskForm):
         validators=[DataRequired("Enter your password.")],
         render_kw={"autocomplete": "current-password"},
     )
-    next = HiddenField()
+    # Whatever a link put here, only a path on this site is kept and sent back.
+    next = HiddenField(filters=[local_path_or_blank])
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(PortalForm):
     password = PasswordField(
         "New password",
         validators=[DataRequired("Choose a password."), Length(max=200)],

@@ -10,6 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from portal.auth.models import LoginFailure
 from portal.clock import utcnow
 from portal.extensions import db
+from portal.input_rules import MAX_EMAIL_LENGTH
 from portal.people.models import Staff
 
 MIN_PASSWORD_LENGTH = 10
@@ -59,6 +60,12 @@ def record_failure(key: str, now: datetime | None = None) -> None:
     db.session.add(LoginFailure(key=key, at=now or utcnow()))
 
 
+def record_refused_sign_in(address: str, now: datetime | None = None) -> None:
+    """A sign-in form refused for its shape (an overlong email, a control character):
+    it counts against the address only, and its email is not stored at all."""
+    record_failure(f"address:{address}", now)
+
+
 def _recent_failures(key: str, since: datetime) -> int:
     query = select(func.count()).where(LoginFailure.key == key, LoginFailure.at >= since)
     return db.session.scalar(query)
@@ -75,7 +82,7 @@ def authenticate(
     now = now or utcnow()
     email = normalise_email(email)
     window_start = now - timedelta(minutes=limits["minutes"])
-    account_key, address_key = f"account:{email}", f"address:{address}"
+    account_key, address_key = f"account:{email[:MAX_EMAIL_LENGTH]}", f"address:{address}"
     if (
         _recent_failures(account_key, window_start) >= limits["per_account"]
         or _recent_failures(address_key, window_start) >= limits["per_address"]

@@ -1,7 +1,5 @@
 """Staff sign-in, sign-out, password change and set-password links."""
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     current_app,
@@ -19,23 +17,14 @@ from portal.auth import service
 from portal.auth.access import public, staff_required
 from portal.auth.forms import ChangePasswordForm, NewPasswordForm, SignInForm
 from portal.extensions import db
+from portal.urls import is_local_path
 
 bp = Blueprint("auth", __name__)
 
 
 def safe_next(target: str | None) -> str:
     """Only a path on this site: never an open redirect to somebody else's."""
-    parts = urlsplit(target or "")
-    if (
-        target
-        and not parts.scheme
-        and not parts.netloc
-        and target.startswith("/")
-        and not target.startswith("//")
-        and "\\" not in target
-    ):
-        return target
-    return url_for("core.home")
+    return target if is_local_path(target) else url_for("core.home")
 
 
 def throttle_limits() -> dict:
@@ -73,6 +62,9 @@ def login():
         db.session.commit()
         start_session(staff)
         return redirect(safe_next(form.next.data))
+    if form.refused_input:
+        service.record_refused_sign_in(request.remote_addr or "unknown")
+        db.session.commit()
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
 
 

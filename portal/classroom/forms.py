@@ -3,12 +3,12 @@
 from datetime import time
 from zoneinfo import ZoneInfo
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from portal.classroom.pictures import picture_choices
+from portal.forms import PortalForm
 
 RANDOM = "random"
 
@@ -17,17 +17,17 @@ def _choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-class PictureForm(FlaskForm):
+class PictureForm(PortalForm):
     """A pupil's tap on one of the nine pictures (each picture is its own submit button)."""
 
     picture = SelectField(choices=_choices(picture_choices()), validators=[InputRequired()])
 
 
-class StartSessionForm(FlaskForm):
+class StartSessionForm(PortalForm):
     class_id = IntegerField(validators=[InputRequired()])
 
 
-class PupilPictureForm(FlaskForm):
+class PupilPictureForm(PortalForm):
     """The teacher sets one pupil's picture, or asks for a new one at random."""
 
     picture = SelectField(
@@ -37,7 +37,7 @@ class PupilPictureForm(FlaskForm):
     )
 
 
-class GivePicturesForm(FlaskForm):
+class GivePicturesForm(PortalForm):
     which = SelectField(
         validators=[InputRequired()],
         choices=_choices([("missing", "Pupils without a picture"), ("everyone", "Everyone")]),

@@ -23,6 +23,7 @@ from portal.classroom.pupil_auth import sign_in_pupil, sign_out_pupil
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.htmx import fragment, fragment_or_redirect, is_fragment_request
+from portal.input_rules import without_control_characters
 from portal.people.classes import class_roll, may_see_class
 from portal.people.models import Pupil, SchoolClass
 from portal.people.names import short_names
@@ -75,7 +76,7 @@ def start():
             db.session.commit()
         return pupil_page(
             "classroom/code.html",
-            code=code.strip()[:4],
+            code=without_control_characters(code.strip())[:4],
             status=422,
             error=WRONG_CODE if code.strip() else NO_CODE,
         )

@@ -5,6 +5,7 @@ from flask import Blueprint, render_template, request, url_for
 from portal.auth.access import roles_required
 from portal.extensions import db
 from portal.htmx import fragment_or_redirect
+from portal.input_rules import database_int
 from portal.mail import service
 from portal.mail.models import FAILED, QUEUED, SENDING, SENT, OutboxMessage
 from portal.people.roles import ADMIN
@@ -34,7 +35,7 @@ def chosen_status() -> str:
 
 def list_args() -> dict:
     """The tab and page the admin is on, to keep in links and to come back to."""
-    args = {"status": chosen_status(), "page": request.args.get("page", type=int)}
+    args = {"status": chosen_status(), "page": request.args.get("page", type=database_int)}
     return {name: value for name, value in args.items() if value}
 
 
@@ -54,7 +55,7 @@ def outbox():
     status, counts = chosen_status(), tab_counts()
     query = service.outbox_query(FILTERS[status][1])
     page = db.paginate(
-        query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, count=False
+        query, page=request.args.get("page", 1, type=database_int), per_page=PER_PAGE, count=False
     )
     page.total = counts[status]  # already counted, in the GROUP BY query
     return render_template(

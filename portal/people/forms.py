@@ -1,9 +1,9 @@
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.forms import PortalForm
 from portal.people.roles import ROLE_LABELS
 
 
@@ -12,7 +12,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class StaffForm(FlaskForm):
+class StaffForm(PortalForm):
     name = StringField(
         "Full name",
         validators=[DataRequired("Enter their name."), Length(max=120)],

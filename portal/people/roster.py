@@ -1,13 +1,17 @@
 """Read a MIS roster export (CSV) into checked rows, or every problem with its line. Pure."""
 
-import csv
-import io
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 
 from portal.people.roles import ALL_ROLES, STAFF
+from portal.people.roster_csv import (  # noqa: F401  (decode_roster: part of this module's API)
+    Problem,
+    RosterProblems,
+    cell_problem,
+    decode_roster,
+    read_records,
+)
 from portal.people.school_year import YEAR_GROUPS, parse_year_group
 
 BASE_COLUMNS = ("type", "mis_id", "first_name", "last_name")
@@ -18,26 +22,11 @@ COLUMNS_BY_TYPE = {
     "staff": ("email", "roles", "class"),
 }
 NAME_COLUMNS = ("mis_id", "first_name", "last_name")
+# Every column the portal reads; others are ignored, whatever they hold.
+READ_COLUMNS = tuple(dict.fromkeys(BASE_COLUMNS + sum(COLUMNS_BY_TYPE.values(), ())))
 MAX_LENGTHS = {"mis_id": 40, "first_name": 80, "last_name": 80, "email": 254}
 MAX_CLASS_NAME = 80
 MAX_STAFF_NAME = 120  # first and last name with a space between
-
-
-@dataclass(frozen=True)
-class Problem:
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
-
-
-class RosterProblems(Exception):
-    """The file cannot be imported; ``problems`` lists every reason, in line order."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems, key=lambda problem: problem.line)
-        super().__init__("; ".join(str(problem) for problem in self.problems))
 
 
 @dataclass(frozen=True)
@@ -89,21 +78,6 @@ class Roster:
     staff: tuple[StaffRow, ...]
 
 
-def decode_roster(data: bytes) -> str:
-    """The text of an uploaded file: UTF-8, with or without a byte-order mark."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise RosterProblems(
-            [
-                Problem(
-                    line, 'the file is not UTF-8 text: save it from the spreadsheet as "CSV UTF-8"'
-                )
-            ]
-        ) from None
-
-
 def parse_roster(
     text: str,
     known_pupil_ids: frozenset[str] = frozenset(),
@@ -131,16 +105,6 @@ def parse_roster(
         )
     checker = RowChecker(known_pupil_ids, known_class_names)
     return checker.check(rows)
-
-
-def read_records(text: str) -> Iterator[tuple[int, list[str]]]:
-    """Non-blank CSV records with the line each starts on (the header is line 1)."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    start = 1
-    for values in reader:
-        if any(value.strip() for value in values):
-            yield start, values
-        start = reader.line_num + 1
 
 
 def missing_columns(columns: list[str], rows: list[tuple[int, dict]]) -> list[str]:
@@ -177,6 +141,8 @@ class RowChecker:
         by_kind = {kind: [] for kind in COLUMNS_BY_TYPE}
         for line, row in rows:
             kind = cell(row, "type").lower()
+            if not self.readable(line, row):
+                continue  # its other checks would quote the very cell that is wrong
             if kind in by_kind:
                 by_kind[kind].append((line, row))
             else:
@@ -194,6 +160,13 @@ class RowChecker:
             key=lambda row: (row.year_group, row.name),
         )
         return Roster(tuple(classes), tuple(pupils), tuple(guardians), tuple(staff))
+
+    def readable(self, line: int, row: dict) -> bool:
+        """No cell the portal reads is too long or holds a control character."""
+        problems = [cell_problem(column, row.get(column) or "") for column in READ_COLUMNS]
+        for problem in filter(None, problems):
+            self.report(line, problem)
+        return not any(problems)
 
     def report(self, line: int, message: str) -> None:
         self.problems.append(Problem(line, message))

@@ -1,14 +1,16 @@
 """The shape of the roster upload and apply forms; the rules live in roster.py and importer.py."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, HiddenField
 from wtforms.validators import DataRequired
 
+from portal.forms import PlainText, PortalForm
+
+ROSTER_MAX_CHARACTERS = 2 * 1024 * 1024  # no more than the upload's bytes
 FULL_IMPORT_LABEL = "Full import: pupils not in the file are marked as left"
 
 
-class RosterUploadForm(FlaskForm):
+class RosterUploadForm(PortalForm):
     file = FileField(
         "Roster file (CSV)",
         validators=[
@@ -25,10 +27,16 @@ class RosterUploadForm(FlaskForm):
     )
 
 
-class RosterApplyForm(FlaskForm):
+class RosterApplyForm(PortalForm):
     """Carries the previewed file back, so applying re-checks exactly what was previewed."""
 
-    roster = HiddenField(validators=[DataRequired("The previewed file was missing.")])
+    roster = HiddenField(
+        validators=[
+            # The whole file, lines and all; the roster checks then name any bad cell's line.
+            PlainText(ROSTER_MAX_CHARACTERS, multiline=True),
+            DataRequired("The previewed file was missing."),
+        ]
+    )
     full = HiddenField()
 
     @property

@@ -10,6 +10,7 @@ from portal.people.importer import import_roster, read_roster
 from portal.people.roles import ADMIN
 from portal.people.roster import RosterProblems
 from portal.people.roster_forms import RosterApplyForm, RosterUploadForm
+from portal.request_limits import carries_a_file
 
 bp = Blueprint("roster", __name__, url_prefix="/admin/roster")
 
@@ -47,6 +48,7 @@ def preview():
 
 @bp.post("/apply")
 @roles_required(ADMIN)
+@carries_a_file
 def apply():
     form = RosterApplyForm()
     if not form.validate_on_submit():

@@ -1,10 +1,10 @@
 """The shape of the publish and review forms; the rules live in service.py."""
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from portal.forms import PortalForm
 from portal.policies.models import MATERIAL, MINOR, REVIEW_OUTCOMES
 
 CHANGE_KINDS = {
@@ -34,7 +34,7 @@ def day_field(label: str, missing: str, description: str = "") -> DayField:
     )
 
 
-class PublishForm(FlaskForm):
+class PublishForm(PortalForm):
     body = TextAreaField(
         "The policy text",
         validators=[DataRequired("Write the policy text.")],
@@ -57,7 +57,7 @@ class PublishForm(FlaskForm):
     )
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(PortalForm):
     reviewed_on = day_field("Reviewed on", "Enter the date of the review.")
     outcome = RadioField(
         "Outcome",

@@ -10,6 +10,7 @@ from portal.errors import render_error
 from portal.extensions import db
 from portal.formatting import long_date
 from portal.htmx import page_or_fragment
+from portal.input_rules import database_int
 from portal.people.models import Staff
 from portal.people.roles import ADMIN, HEAD_TEACHER
 from portal.policies import diff, markdown, service
@@ -95,10 +96,12 @@ def version(slug: str, number: int):
 
 
 def compared_number(policy: Policy, name: str, default: int) -> int:
-    raw = request.args.get(name, "").strip()
-    if raw and not raw.isdigit():
+    if not request.args.get(name, "").strip():
+        return default
+    number = request.args.get(name, type=database_int)
+    if number is None or number < 1:
         abort(render_error(400, "Choose two versions from the lists to compare them."))
-    return int(raw) if raw else default
+    return number
 
 
 @bp.get("/<slug>/compare")

@@ -1,10 +1,11 @@
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import HiddenInput
 
+from portal.forms import PortalForm
 
-class AcknowledgeForm(FlaskForm):
+
+class AcknowledgeForm(PortalForm):
     version_id = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
     typed_name = StringField(
         "Type your full name",
@@ -13,7 +14,7 @@ class AcknowledgeForm(FlaskForm):
     )
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(PortalForm):
     class Meta:
         csrf = False  # a GET search anyone may make; it changes nothing
 

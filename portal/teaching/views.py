@@ -8,6 +8,7 @@ from flask_login import current_user
 from portal.auth.access import roles_required
 from portal.extensions import db
 from portal.htmx import fragment_or_redirect
+from portal.input_rules import database_int
 from portal.people.classes import may_see_class, sees_every_class, visible_classes
 from portal.people.models import SchoolClass, Staff
 from portal.people.roles import CLASS_STAFF
@@ -122,7 +123,7 @@ def record_aup(class_id: int):
     school_class, today = class_or_403(class_id), date.today()
     due, present = (
         service.read_together(school_class, today).due,
-        request.form.getlist("pupil", type=int),
+        request.form.getlist("pupil", type=database_int),
     )
     try:
         recorded = service.record_class_acknowledgement(school_class, present, me(), today)

@@ -1,10 +1,12 @@
 """Roster import tests' material: small CSV files and a snapshot of every table."""
 
+import io
 from pathlib import Path
 
 from sqlalchemy import select
 
 from portal.extensions import db
+from tests.helpers.web import post_form
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "roster.csv"
 HEADER = "type,mis_id,first_name,last_name,year_group,class,email,roles,pupils"
@@ -27,6 +29,12 @@ def write_csv(tmp_path, *rows: str, name: str = "roster.csv") -> Path:
     path = tmp_path / name
     path.write_text(csv_text(*rows), encoding="utf-8")
     return path
+
+
+def upload(client, data: bytes, full: bool = True, name: str = "roster.csv"):
+    """Send a file to the roster preview, as the upload page does."""
+    form = {"file": (io.BytesIO(data), name), **({"full": "y"} if full else {})}
+    return post_form(client, "/admin/roster/preview", form, page="/admin/roster/")
 
 
 def snapshot() -> dict[str, list[tuple]]:
