@@ -1,19 +1,19 @@
-"""Failed sign-ins, kept in the database so every worker process sees the same count."""
+"""Sign-in state kept in the database, so every worker process sees the same."""
 
 from datetime import datetime
 
-from sqlalchemy import Index, String
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.clock import utcnow
 from portal.extensions import db
 
 
-class LoginFailure(db.Model):
-    __tablename__ = "login_failure"
-    __table_args__ = (Index("ix_login_failure_key_at", "key", "at"),)
+class Throttle(db.Model):
+    """Attempts counted against one key (an account, an address) in its current window."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    # "account:<email>" or "address:<ip>"
-    key: Mapped[str] = mapped_column(String(300))
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    __tablename__ = "throttle"
+
+    # "<kind>:<sha256 of what is counted>": bounded, whatever was typed.
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    attempts: Mapped[int]
+    window_started_at: Mapped[datetime]

@@ -13,7 +13,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_user, logout_user
-from werkzeug.security import check_password_hash
 
 from portal.auth import service
 from portal.auth.access import public, staff_required
@@ -38,15 +37,6 @@ def safe_next(target: str | None) -> str:
     return url_for("core.home")
 
 
-def throttle_limits() -> dict:
-    config = current_app.config
-    return {
-        "minutes": config["LOGIN_THROTTLE_MINUTES"],
-        "per_account": config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
-        "per_address": config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
-    }
-
-
 def start_session(staff) -> None:
     """A fresh session at every sign-in, so a planted session id is worthless."""
     session.clear()
@@ -64,10 +54,10 @@ def login():
                 form.email.data,
                 form.password.data,
                 request.remote_addr or "unknown",
-                throttle_limits(),
+                service.sign_in_limits(current_app.config),
             )
         except service.SignInRefused as refused:
-            db.session.commit()  # the failure is counted whatever happens next
+            db.session.commit()  # unused tickets given back, long-over windows forgotten
             status = 429 if isinstance(refused, service.Throttled) else 422
             return render_template("auth/login.html", form=form, error=str(refused)), status
         db.session.commit()
@@ -91,13 +81,16 @@ def change_password():
     form = ChangePasswordForm()
     staff = current_user._get_current_object()
     if form.validate_on_submit():
-        problem = service.password_problem(form.password.data, staff.email)
-        if not check_password_hash(staff.password_hash or "", form.current.data):
-            form.current.errors.append("That is not your current password.")
-        elif problem:
-            form.password.errors.append(problem)
+        limits = service.sign_in_limits(current_app.config)
+        try:
+            service.change_password(staff, form.current.data, form.password.data, limits)
+        except service.Throttled as throttled:
+            page = render_template("auth/change_password.html", form=form, error=str(throttled))
+            return page, 429
+        except service.PasswordRefused as refused:
+            db.session.commit()  # a right current password clears the wrong tries before it
+            form[refused.field].errors.append(str(refused))
         else:
-            service.set_password(staff, form.password.data)
             db.session.commit()
             start_session(staff)
             flash("Your password has been changed. Other devices have been signed out.", "success")

@@ -1,0 +1,92 @@
+"""Throttles: a counted attempt and its limit are decided together, even under a burst."""
+
+from collections import Counter
+
+from werkzeug.security import check_password_hash
+
+from portal.extensions import db
+from portal.people.models import Staff
+from tests.helpers.builders import PASSWORD, make_class, make_staff, open_class_session
+from tests.helpers.concurrency import Browser, all_at_once, serving
+from tests.helpers.web import post_form, sign_in
+
+
+def test_36_wrong_passwords_at_once_are_checked_only_10_times(app):
+    email = make_staff("teacher1@wilkinson.example.org").email
+    with serving(app) as base:
+        browsers = [Browser(base).open("/sign-in") for _ in range(36)]
+        statuses = all_at_once(
+            browsers,
+            lambda browser: (
+                browser.post("/sign-in", {"email": email, "password": "a wrong guess"}).status_code
+            ),
+        )
+    # 422 is a password that was checked and did not match; 429 was turned away unchecked.
+    assert Counter(statuses) == {422: 10, 429: 26}
+
+
+def test_80_wrong_class_codes_at_once_are_checked_only_50_times(app):
+    oak = make_class("Oak", 1)
+    open_class_session(oak, make_staff(classes=[oak]), code="4821")
+    with serving(app) as base:
+        browsers = [Browser(base).open("/class") for _ in range(80)]
+        statuses = all_at_once(
+            browsers,
+            lambda browser: browser.post("/class", {"code": "1234"}).status_code,
+        )
+    assert Counter(statuses) == {422: 50, 429: 30}
+
+
+def test_guessing_the_current_password_is_stopped_before_the_right_one_works(app, client):
+    staff = make_staff()
+    sign_in(client, staff.email)
+    for _ in range(25):
+        change_password(client, current="a wrong guess")
+    response = change_password(client, current=PASSWORD)
+    assert response.status_code == 429
+    assert "Too many wrong tries of your current password" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert check_password_hash(db.session.get(Staff, staff.id).password_hash, PASSWORD)
+
+
+def test_a_right_current_password_within_the_limit_clears_the_wrong_tries(client):
+    staff = make_staff()
+    sign_in(client, staff.email)
+    for _ in range(9):
+        assert change_password(client, current="a wrong guess").status_code == 422
+    assert change_password(client, current=PASSWORD, new="short").status_code == 422
+    for _ in range(9):
+        assert change_password(client, current="a wrong guess").status_code == 422
+    assert change_password(client, current=PASSWORD).status_code == 302
+
+
+def test_a_school_signing_in_from_one_address_keeps_its_allowance_for_slips(app):
+    people = [make_staff() for _ in range(60)]
+    for person in people:
+        assert sign_in(app.test_client(), person.email).status_code == 302
+    for person in people[:49]:
+        assert sign_in(app.test_client(), person.email, "a slip").status_code == 422
+    assert sign_in(app.test_client(), people[-1].email).status_code == 302
+
+
+def test_a_class_joining_from_one_address_keeps_its_allowance_for_wrong_codes(app):
+    oak = make_class("Oak", 1)
+    open_class_session(oak, make_staff(classes=[oak]), code="4821")
+    for _ in range(60):
+        assert join(app.test_client(), "4821").status_code == 302
+    for _ in range(49):
+        assert join(app.test_client(), "1234").status_code == 422
+    assert join(app.test_client(), "4821").status_code == 302
+
+
+def change_password(client, current, new="purple tractor sunrise"):
+    return post_form(
+        client,
+        "/account/password",
+        {"current": current, "password": new, "confirm": new},
+        page="/account/password",
+    )
+
+
+def join(client, code):
+    return post_form(client, "/class", {"code": code}, page="/class")
