@@ -1,6 +1,7 @@
 """Throttles: a counted attempt and its limit are decided together, even under a burst."""
 
 from collections import Counter
+from html import unescape
 
 from werkzeug.security import check_password_hash
 
@@ -88,5 +89,72 @@ def change_password(client, current, new="purple tractor sunrise"):
     )
 
 
+def text(response) -> str:
+    return unescape(response.get_data(as_text=True))
+
+
 def join(client, code):
     return post_form(client, "/class", {"code": code}, page="/class")
+
+
+# Being locked out: someone can let you back in.
+
+STOPPED = "Tablets at this school's address were stopped after too many wrong codes"
+
+
+def test_the_teacher_sees_tablets_stopped_and_lets_them_try_again(app):
+    oak = make_class("Oak", 1)
+    teacher = make_staff(classes=[oak])
+    board = f"/teach/sessions/{open_class_session(oak, teacher, code='4821').id}"
+    teacher_client, tablet = app.test_client(), app.test_client()
+    sign_in(teacher_client, teacher.email)
+    assert STOPPED not in text(teacher_client.get(board))
+    for code in range(1000, 1050):
+        join(tablet, str(code))
+    assert join(tablet, "4821").status_code == 429
+    live = teacher_client.get(f"{board}/live", headers={"HX-Request": "true"})
+    assert STOPPED in text(live)  # the polled list shows it as it happens
+    page = text(teacher_client.get(board))
+    assert STOPPED in page and "Let tablets try again" in page
+    response = post_form(teacher_client, f"{board}/let-tablets-try-again", page=board)
+    assert response.status_code == 302
+    assert STOPPED not in text(teacher_client.get(board))
+    assert join(tablet, "4821").status_code == 302
+
+
+def test_only_a_teacher_who_may_run_the_session_lets_tablets_try_again(app):
+    oak, ash = make_class("Oak", 1), make_class("Ash", 2)
+    board = f"/teach/sessions/{open_class_session(oak, make_staff(classes=[oak])).id}"
+    other_teacher = app.test_client()
+    sign_in(other_teacher, make_staff(classes=[ash]).email)
+    tablet = app.test_client()
+    for code in range(1000, 1050):
+        join(tablet, str(code))
+    response = post_form(other_teacher, f"{board}/let-tablets-try-again", page="/")
+    assert response.status_code == 403
+    assert join(tablet, "4821").status_code == 429
+
+
+def test_an_admin_sees_a_locked_account_and_unlocks_it(app):
+    locked = make_staff("locked@wilkinson.example.org", name="Ruth Okafor")
+    admin = app.test_client()
+    sign_in(admin, make_staff(roles=("admin",)).email)
+    assert "Locked by failed sign-ins" not in admin.get("/admin/staff/").get_data(as_text=True)
+    for _ in range(10):
+        sign_in(app.test_client(), locked.email, "a wrong guess")
+    assert sign_in(app.test_client(), locked.email).status_code == 429
+    listing = admin.get("/admin/staff/").get_data(as_text=True)
+    assert "Locked by failed sign-ins" in listing and "Unlock" in listing
+    unlocked = post_form(admin, f"/admin/staff/{locked.id}/unlock", page="/admin/staff/")
+    assert unlocked.status_code == 302
+    assert "Ruth Okafor can sign in again" in admin.get("/admin/staff/").get_data(as_text=True)
+    assert sign_in(app.test_client(), locked.email).status_code == 302
+
+
+def test_only_an_admin_unlocks_an_account(app, client):
+    locked = make_staff()
+    for _ in range(10):
+        sign_in(app.test_client(), locked.email, "a wrong guess")
+    sign_in(client, make_staff(roles=("teacher",)).email)
+    assert post_form(client, f"/admin/staff/{locked.id}/unlock", page="/").status_code == 403
+    assert sign_in(app.test_client(), locked.email).status_code == 429

@@ -42,6 +42,10 @@ def stopped(address: str, now: datetime) -> bool:
     return bool(throttle.stopped([key], GUESSES_ALLOWED, WINDOW_MINUTES, now))
 
 
-def let_try_again(address: str) -> None:
-    """A teacher vouches for the tablets at this address: their wrong codes are forgotten."""
+def let_try_again(class_session: ClassSession, address: str, now: datetime) -> bool:
+    """The teacher of an open session vouches for the tablets at this address: their wrong
+    codes are forgotten. False (and nothing changed) once the session has ended."""
+    if not class_session.is_open(now):
+        return False
     throttle.clear(guesser_key(address))
+    return True

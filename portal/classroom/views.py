@@ -255,6 +255,22 @@ def unlock(session_id: int, pupil_id: int):
     )
 
 
+@bp.post("/teach/sessions/<int:session_id>/let-tablets-try-again")
+@roles_required(*RUNNERS)
+def let_tablets_try_again(session_id: int):
+    class_session = session_for_me(session_id)
+    if code_guesses.let_try_again(class_session, address(), utcnow()):
+        db.session.commit()
+        message = ("Tablets here can try the class code again.", "success")
+    else:
+        message = ("This class session has ended: start a new one for the tablets.", "error")
+    context = live_context(class_session)
+    if is_fragment_request():
+        return render_template("classroom/_live.html", **context)
+    flash(*message)
+    return redirect(url_for("classroom.board", session_id=session_id, **context["progress_args"]))
+
+
 @bp.post("/teach/sessions/<int:session_id>/end")
 @roles_required(*RUNNERS)
 def end(session_id: int):
