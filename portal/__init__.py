@@ -1,6 +1,7 @@
 """The Online-Safety Portal: create_app() builds one configured application."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -61,6 +62,8 @@ def configure(app: Flask, overrides: dict) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=secure_cookies,
         SESSION_COOKIE_NAME="portal_session",
+        # Flask's signed cookie is refused once older than a staff session (not 31 days).
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=values["STAFF_SESSION_HOURS"]),
         REMEMBER_COOKIE_SECURE=secure_cookies,
         REMEMBER_COOKIE_HTTPONLY=True,
         WTF_CSRF_TIME_LIMIT=None,

@@ -37,6 +37,8 @@ DEFAULTS = {
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 10,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 50,
     "LOGIN_THROTTLE_MINUTES": 15,
+    # A staff session ends after this many hours unused (a working day); using it renews it.
+    "STAFF_SESSION_HOURS": 10,
     # How many reverse proxies (nginx, Caddy) stand in front: their X-Forwarded-* are trusted.
     "TRUSTED_PROXIES": 0,
     # Class sessions for pupils' sign-in end at this time of the school day (HH:MM, school clock;
@@ -58,6 +60,7 @@ INT_SETTINGS = {
     "LOGIN_MAX_FAILURES_PER_ACCOUNT",
     "LOGIN_MAX_FAILURES_PER_ADDRESS",
     "LOGIN_THROTTLE_MINUTES",
+    "STAFF_SESSION_HOURS",
     "MAX_CONTENT_LENGTH",
     "TRUSTED_PROXIES",
     "STAFF_MODULE_NEW_STAFF_DAYS",

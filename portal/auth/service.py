@@ -7,7 +7,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from portal.auth import throttle
+from portal.auth import sessions, throttle
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.people.models import Staff
@@ -51,9 +51,10 @@ def password_problem(password: str, email: str = "") -> str | None:
 
 
 def set_password(staff: Staff, password: str) -> None:
-    """Store a new password and sign the person out of every other session."""
+    """Store a new password and sign the person out of every session."""
     staff.password_hash = generate_password_hash(password)
     staff.session_version += 1
+    sessions.end_all_sessions(staff)
 
 
 def sign_in_limits(config) -> dict:

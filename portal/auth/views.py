@@ -14,9 +14,10 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
-from portal.auth import service
+from portal.auth import service, sessions
 from portal.auth.access import public, staff_required
 from portal.auth.forms import ChangePasswordForm, NewPasswordForm, SignInForm
+from portal.clock import utcnow
 from portal.extensions import db
 
 bp = Blueprint("auth", __name__)
@@ -38,8 +39,13 @@ def safe_next(target: str | None) -> str:
 
 
 def start_session(staff) -> None:
-    """A fresh session at every sign-in, so a planted session id is worthless."""
+    """A fresh session at every sign-in, so a planted session id is worthless.
+
+    Opens the staff session on the server too: commit after calling this.
+    """
     session.clear()
+    hours = current_app.config["STAFF_SESSION_HOURS"]
+    staff.session_token = sessions.open_session(staff, utcnow(), hours)
     login_user(staff)
     session.permanent = False
 
@@ -60,8 +66,8 @@ def login():
             db.session.commit()  # unused tickets given back, long-over windows forgotten
             status = 429 if isinstance(refused, service.Throttled) else 422
             return render_template("auth/login.html", form=form, error=str(refused)), status
-        db.session.commit()
         start_session(staff)
+        db.session.commit()
         return redirect(safe_next(form.next.data))
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
 
@@ -69,6 +75,8 @@ def login():
 @bp.post("/sign-out")
 @staff_required
 def logout():
+    sessions.end_session(current_user.session_token)
+    db.session.commit()
     logout_user()
     session.clear()
     flash("You have signed out.", "success")
@@ -91,8 +99,8 @@ def change_password():
             db.session.commit()  # a right current password clears the wrong tries before it
             form[refused.field].errors.append(str(refused))
         else:
-            db.session.commit()
             start_session(staff)
+            db.session.commit()
             flash("Your password has been changed. Other devices have been signed out.", "success")
             return redirect(url_for("core.home"))
     return render_template("auth/change_password.html", form=form), 422 if form.errors else 200
@@ -114,8 +122,8 @@ def set_password(token: str):
             form.password.errors.append(problem)
         else:
             service.set_password(staff, form.password.data)
-            db.session.commit()
             start_session(staff)
+            db.session.commit()
             flash("Your password is set. Welcome to the portal.", "success")
             return redirect(url_for("core.home"))
     return render_template(
