@@ -49,8 +49,9 @@ def configure(app: Flask, overrides: dict) -> None:
     values = settings.settings_from_environment()
     values.update(overrides)
     if not values["DATABASE_URL"]:
-        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-        values["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'portal.sqlite3'}"
+        instance = settings.private_folder(app.instance_path)
+        values["DATABASE_URL"] = f"sqlite:///{instance / 'portal.sqlite3'}"
+    settings.private_sqlite_file(values["DATABASE_URL"])
     if not values["SECRET_KEY"]:
         values["SECRET_KEY"] = settings.instance_secret_key(app.instance_path)
     secure_cookies = str(values["BASE_URL"]).startswith("https://")
