@@ -33,8 +33,11 @@ DEFAULTS = {
     "SMTP_USER": "",
     "SMTP_PASSWORD": "",
     "MAIL_SENDER": "Online-Safety Portal <portal@wilkinson.example.org>",
-    # Seconds an SMTP conversation may take before it counts as failed.
+    # Seconds to connect and sign in to the SMTP server before it counts as down.
     "SMTP_TIMEOUT": 20,
+    # Seconds to wait for the server to take a message (RFC 5321 allows 10 minutes for its
+    # answer): giving up sooner risks sending again a message it kept.
+    "SMTP_DATA_TIMEOUT": 600,
     # Set-password links in invitations stay valid this long.
     "INVITATION_MAX_AGE_DAYS": 7,
     # Failed sign-ins allowed per account and per network address in the window.
@@ -60,6 +63,7 @@ DEFAULTS = {
 INT_SETTINGS = {
     "SMTP_PORT",
     "SMTP_TIMEOUT",
+    "SMTP_DATA_TIMEOUT",
     "INVITATION_MAX_AGE_DAYS",
     "LOGIN_MAX_FAILURES_PER_ACCOUNT",
     "LOGIN_MAX_FAILURES_PER_ADDRESS",

@@ -26,6 +26,8 @@ class Collector:
         self.rcpt_reply: str | None = None
         self.data_reply: str | None = None
         self.delay = 0.0  # seconds to think before accepting, as a real server does
+        self.reply_delay = 0.0  # seconds between keeping a message and saying so (a slow scanner)
+        self.quit_delay = 0.0  # seconds to hang before answering QUIT
         self.lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -43,7 +45,14 @@ class Collector:
         with self.lock:
             self.received.append(message)
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        if self.reply_delay:
+            await asyncio.sleep(self.reply_delay)
         return "250 Message accepted for delivery"
+
+    async def handle_QUIT(self, server, session, envelope):
+        if self.quit_delay:
+            await asyncio.sleep(self.quit_delay)
+        return "221 Bye"
 
 
 class SmtpServer:
