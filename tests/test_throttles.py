@@ -1,15 +1,43 @@
 """Throttles: a counted attempt and its limit are decided together, even under a burst."""
 
 from collections import Counter
+from datetime import timedelta
 from html import unescape
 
+import pytest
+from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
+from portal.auth.models import Throttle
+from portal.auth.service import SignInRefused, Throttled, authenticate
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.people.models import Staff
 from tests.helpers.builders import PASSWORD, make_class, make_staff, open_class_session
 from tests.helpers.concurrency import Browser, all_at_once, serving
 from tests.helpers.web import post_form, sign_in
+
+LIMITS = {"minutes": 15, "per_account": 10, "per_address": 50}
+
+
+def change_password(client, current, new="purple tractor sunrise"):
+    return post_form(
+        client,
+        "/account/password",
+        {"current": current, "password": new, "confirm": new},
+        page="/account/password",
+    )
+
+
+def text(response) -> str:
+    return unescape(response.get_data(as_text=True))
+
+
+def join(client, code):
+    return post_form(client, "/class", {"code": code}, page="/class")
+
+
+# Bursts: at most the limit is ever checked.
 
 
 def test_36_wrong_passwords_at_once_are_checked_only_10_times(app):
@@ -61,6 +89,24 @@ def test_a_right_current_password_within_the_limit_clears_the_wrong_tries(client
     assert change_password(client, current=PASSWORD).status_code == 302
 
 
+def test_a_window_that_is_over_counts_afresh(app):
+    staff = make_staff()
+    long_ago = utcnow() - timedelta(minutes=16)
+    for _ in range(10):
+        with pytest.raises(SignInRefused):
+            authenticate(staff.email, "a wrong guess", "10.0.0.1", LIMITS, now=long_ago)
+    with pytest.raises(Throttled):
+        authenticate(staff.email, PASSWORD, "10.0.0.1", LIMITS, now=long_ago)
+    assert authenticate(staff.email, PASSWORD, "10.0.0.1", LIMITS).id == staff.id
+
+
+def test_whatever_is_typed_the_counted_key_stays_short(client):
+    response = sign_in(client, "x" * 5000 + "@wilkinson.example.org", "a wrong guess")
+    assert response.status_code == 422
+    keys = db.session.scalars(select(Throttle.key)).all()
+    assert len(keys) == 2 and max(len(key) for key in keys) <= 100
+
+
 def test_a_school_signing_in_from_one_address_keeps_its_allowance_for_slips(app):
     people = [make_staff() for _ in range(60)]
     for person in people:
@@ -78,23 +124,6 @@ def test_a_class_joining_from_one_address_keeps_its_allowance_for_wrong_codes(ap
     for _ in range(49):
         assert join(app.test_client(), "1234").status_code == 422
     assert join(app.test_client(), "4821").status_code == 302
-
-
-def change_password(client, current, new="purple tractor sunrise"):
-    return post_form(
-        client,
-        "/account/password",
-        {"current": current, "password": new, "confirm": new},
-        page="/account/password",
-    )
-
-
-def text(response) -> str:
-    return unescape(response.get_data(as_text=True))
-
-
-def join(client, code):
-    return post_form(client, "/class", {"code": code}, page="/class")
 
 
 # Being locked out: someone can let you back in.
