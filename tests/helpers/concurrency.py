@@ -1,6 +1,5 @@
 """Real concurrent requests: the portal served from a thread, many browsers released at once."""
 
-import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -8,9 +7,7 @@ from contextlib import contextmanager
 import requests
 from werkzeug.serving import make_server
 
-CSRF_FIELD = re.compile(
-    r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"'
-)
+from tests.helpers.web import CSRF_FIELD
 
 
 @contextmanager
