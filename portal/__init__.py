@@ -1,6 +1,7 @@
 """The Online-Safety Portal: create_app() builds one configured application."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -52,8 +53,9 @@ def configure(app: Flask, overrides: dict) -> None:
     values = settings.settings_from_environment()
     values.update(overrides)
     if not values["DATABASE_URL"]:
-        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-        values["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'portal.sqlite3'}"
+        instance = settings.private_folder(app.instance_path)
+        values["DATABASE_URL"] = f"sqlite:///{instance / 'portal.sqlite3'}"
+    settings.private_sqlite_file(values["DATABASE_URL"])
     if not values["SECRET_KEY"]:
         values["SECRET_KEY"] = settings.instance_secret_key(app.instance_path)
     secure_cookies = str(values["BASE_URL"]).startswith("https://")
@@ -65,6 +67,8 @@ def configure(app: Flask, overrides: dict) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=secure_cookies,
         SESSION_COOKIE_NAME="portal_session",
+        # Flask's signed cookie is refused once older than a staff session (not 31 days).
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=values["STAFF_SESSION_HOURS"]),
         REMEMBER_COOKIE_SECURE=secure_cookies,
         REMEMBER_COOKIE_HTTPONLY=True,
         WTF_CSRF_TIME_LIMIT=None,

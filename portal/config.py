@@ -4,9 +4,13 @@ Defaults suit a laptop; each one can be overridden by an environment variable
 with the ``PORTAL_`` prefix (``PORTAL_SCHOOL_NAME``, ``PORTAL_SMTP_HOST``, ...).
 """
 
+import logging
 import os
 import secrets
+import stat
 from pathlib import Path
+
+from sqlalchemy.engine import make_url
 
 DEFAULTS = {
     # "development" or "production": production refuses insecure settings.
@@ -29,14 +33,19 @@ DEFAULTS = {
     "SMTP_USER": "",
     "SMTP_PASSWORD": "",
     "MAIL_SENDER": "Online-Safety Portal <portal@wilkinson.example.org>",
-    # Seconds an SMTP conversation may take before it counts as failed.
+    # Seconds to connect and sign in to the SMTP server before it counts as down.
     "SMTP_TIMEOUT": 20,
+    # Seconds to wait for the server to take a message (RFC 5321 allows 10 minutes for its
+    # answer): giving up sooner risks sending again a message it kept.
+    "SMTP_DATA_TIMEOUT": 600,
     # Set-password links in invitations stay valid this long.
     "INVITATION_MAX_AGE_DAYS": 7,
     # Failed sign-ins allowed per account and per network address in the window.
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 10,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 50,
     "LOGIN_THROTTLE_MINUTES": 15,
+    # A staff session ends after this many hours unused (a working day); using it renews it.
+    "STAFF_SESSION_HOURS": 10,
     # How many reverse proxies (nginx, Caddy) stand in front: their X-Forwarded-* are trusted.
     "TRUSTED_PROXIES": 0,
     # Class sessions for pupils' sign-in end at this time of the school day (HH:MM, school clock;
@@ -58,10 +67,12 @@ DEFAULTS = {
 INT_SETTINGS = {
     "SMTP_PORT",
     "SMTP_TIMEOUT",
+    "SMTP_DATA_TIMEOUT",
     "INVITATION_MAX_AGE_DAYS",
     "LOGIN_MAX_FAILURES_PER_ACCOUNT",
     "LOGIN_MAX_FAILURES_PER_ADDRESS",
     "LOGIN_THROTTLE_MINUTES",
+    "STAFF_SESSION_HOURS",
     "MAX_CONTENT_LENGTH",
     "MAX_FORM_MEMORY_SIZE",
     "MAX_FORM_PARTS",
@@ -81,11 +92,42 @@ def settings_from_environment(environ=os.environ) -> dict:
     return settings
 
 
+def private_folder(path: str) -> Path:
+    """The folder at ``path``, made if missing; either way only its owner may enter it."""
+    folder = Path(path)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _owner_only(folder)
+    return folder
+
+
+def private_sqlite_file(database_url: str) -> None:
+    """Create a SQLite database file readable by its owner alone, before SQLite does.
+
+    SQLite gives its -wal and -shm files the database file's permissions.
+    """
+    url = make_url(database_url)
+    if not url.drivername.startswith("sqlite") or url.database in (None, "", ":memory:"):
+        return
+    path = Path(url.database)
+    if path.parent.is_dir():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        _owner_only(path)
+
+
+def _owner_only(path: Path) -> None:
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        try:
+            path.chmod(mode & 0o700)
+        except PermissionError:  # not ours to change: say so rather than refuse to start
+            logging.getLogger(__name__).warning("%s is readable by other users", path)
+
+
 def instance_secret_key(instance_path: str) -> str:
     """The key kept in instance/secret_key, written there on first use."""
     path = Path(instance_path) / "secret_key"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(instance_path)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(48))

@@ -26,6 +26,12 @@ def insert_if_absent(model, **values) -> None:
     """
     from portal.extensions import db
 
+    db.session.execute(dialect_insert(model).values(**values).on_conflict_do_nothing())
+
+
+def dialect_insert(model):
+    """An INSERT with this database's ON CONFLICT clauses (SQLite and PostgreSQL share them)."""
+    from portal.extensions import db
+
     dialect = db.session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    db.session.execute(insert(model).values(**values).on_conflict_do_nothing())
+    return (postgresql_insert if dialect == "postgresql" else sqlite_insert)(model)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from portal import ROOT
 from portal.auth.service import set_password
 from portal.classroom.service import reset_pictures
+from portal.config import private_folder
 from portal.extensions import db
 from portal.people.importer import import_roster
 from portal.people.models import SchoolClass, Staff
@@ -74,7 +75,7 @@ def seed_demo_command(password: str | None, if_empty: bool) -> None:
     password = password or "-".join(secrets.choice(WORDS) for _ in range(3))
     seed_demo(password, date.today())
     db.session.commit()
-    saved.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(str(saved.parent))
     saved.write_text(password)
     saved.chmod(0o600)
     print_sign_ins(password)

@@ -1,6 +1,6 @@
 """Every model, imported in one place so the metadata (and Alembic) sees all tables."""
 
-from portal.auth.models import LoginFailure
+from portal.auth.models import StaffSession, Throttle
 from portal.classroom.models import ClassSession, SessionPupil
 from portal.mail.models import OutboxMessage
 from portal.people.models import Guardian, Pupil, SchoolClass, Staff, StaffRole
@@ -13,7 +13,6 @@ __all__ = [
     "Certificate",
     "ClassSession",
     "Guardian",
-    "LoginFailure",
     "ModuleProgress",
     "OutboxMessage",
     "Policy",
@@ -27,4 +26,6 @@ __all__ = [
     "SessionPupil",
     "Staff",
     "StaffRole",
+    "StaffSession",
+    "Throttle",
 ]

@@ -2,13 +2,15 @@
 
 from datetime import date
 
-from flask import Flask, request
+from flask import Flask, current_app, g, request, session
+from flask_login import current_user
 
 from portal import database, errors  # noqa: F401  (database: registers the SQLite settings)
+from portal.auth import sessions
 from portal.auth.access import enforce_access
+from portal.clock import utcnow
 from portal.extensions import db, login_manager
 from portal.formatting import long_date, school_time
-from portal.people.models import Staff
 from portal.people.roles import ROLE_LABELS
 from portal.policies import markdown
 from portal.staff_module.status import STEP_LABELS
@@ -52,6 +54,7 @@ def init_app(app: Flask) -> None:
         pupil_bp,
     ):
         app.register_blueprint(blueprint)
+    app.before_request(keep_staff_session_alive)
     app.before_request(enforce_access)
     app.after_request(security_headers)
     errors.init_app(app)
@@ -65,15 +68,25 @@ def init_app(app: Flask) -> None:
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    """Session ids look like "staff:<id>:<version>"; a changed version signs out."""
-    kind, _, rest = user_id.partition(":")
-    staff_id, _, version = rest.partition(":")
-    if kind != "staff" or not staff_id.isdigit() or not version.isdigit():
+    """Session ids look like "session:<token>"; the staff session must be open on the server."""
+    kind, _, token = user_id.partition(":")
+    if kind != "session" or not token:
         return None
-    staff = db.session.get(Staff, int(staff_id))
-    if staff is None or not staff.active or staff.session_version != int(version):
+    found = sessions.find_session(token, utcnow())
+    if found is None:
         return None
+    staff, g.staff_session = found
+    staff.session_token = token
     return staff
+
+
+def keep_staff_session_alive():
+    """before_request: a staff session in use lasts another working day from now."""
+    if not current_user.is_authenticated:
+        return
+    if sessions.renew(g.staff_session, utcnow(), current_app.config["STAFF_SESSION_HOURS"]):
+        db.session.commit()
+        session.modified = True  # the cookie's signature is renewed with it
 
 
 def security_headers(response):

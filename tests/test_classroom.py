@@ -620,10 +620,10 @@ def test_the_board_shows_each_pupils_progress_only_when_the_teacher_asks(app, ro
 
 
 def test_guessing_class_codes_from_one_address_is_stopped(app, room):
-    from portal.classroom import views
+    from portal.classroom import code_guesses
 
     guesser = app.test_client()
-    for code in range(1000, 1000 + views.CODE_GUESSES_ALLOWED):
+    for code in range(1000, 1000 + code_guesses.GUESSES_ALLOWED):
         assert join(guesser, f"{code}").status_code == 422
     stopped = join(guesser, "4821")  # even the right code, once the limit is reached
     assert stopped.status_code == 429 and "Too many wrong codes" in stopped.get_data(as_text=True)

@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -191,6 +192,31 @@ def test_a_stale_claim_is_failed_for_a_person_to_check_and_not_resent(app, smtp_
     assert "check before retrying" in stored(stale).last_error
     assert stored(in_flight).status == SENDING  # another worker may be sending it now
     assert smtp_server.received == []
+
+
+# A server that answers late
+
+
+def test_a_message_the_server_kept_is_not_sent_again_when_its_answer_is_slow(app, smtp_server):
+    app.config["SMTP_TIMEOUT"] = 1  # for connecting and greeting, not for the message itself
+    smtp_server.handler.reply_delay = 2.5  # keeps the message, then scans it before saying so
+    [message_id] = queue()
+    assert deliver(app) == counts(sent=1)
+    assert deliver(app, now=later(days=1)) == counts()
+    assert stored(message_id).status == SENT
+    assert len(smtp_server.received) == 1
+
+
+def test_a_server_that_hangs_after_accepting_is_not_sent_the_message_again(app, smtp_server):
+    app.config["SMTP_TIMEOUT"] = 1
+    smtp_server.handler.quit_delay = 5  # the 250 for the message came; then nothing
+    [message_id] = queue()
+    started = time.monotonic()
+    assert deliver(app) == counts(sent=1)
+    assert time.monotonic() - started < 4  # the worker gave up on the goodbye, not the message
+    assert deliver(app, now=later(days=1)) == counts()
+    assert stored(message_id).status == SENT
+    assert len(smtp_server.received) == 1
 
 
 # Two workers at once

@@ -1,16 +1,15 @@
 """Staff sign-in rules: passwords, throttling and set-password links."""
 
 import hashlib
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from portal.auth.models import LoginFailure
+from portal.auth import sessions, throttle
 from portal.clock import utcnow
 from portal.extensions import db
-from portal.input_rules import MAX_EMAIL_LENGTH
 from portal.people.models import Staff
 
 MIN_PASSWORD_LENGTH = 10
@@ -24,6 +23,14 @@ class SignInRefused(Exception):
 
 class Throttled(SignInRefused):
     pass
+
+
+class PasswordRefused(Exception):
+    """A password change that cannot be made; ``field`` is the form field to blame."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
 
 
 class InvalidLink(Exception):
@@ -44,31 +51,37 @@ def password_problem(password: str, email: str = "") -> str | None:
 
 
 def set_password(staff: Staff, password: str) -> None:
-    """Store a new password and sign the person out of every other session."""
+    """Store a new password and sign the person out of every session."""
     staff.password_hash = generate_password_hash(password)
     staff.session_version += 1
+    sessions.end_all_sessions(staff)
 
 
-def throttled(key: str, limit: int, minutes: int, now: datetime | None = None) -> bool:
-    """True when ``key`` has failed ``limit`` times in the last ``minutes``."""
-    now = now or utcnow()
-    return _recent_failures(key, now - timedelta(minutes=minutes)) >= limit
+def sign_in_limits(config) -> dict:
+    """The sign-in throttle's settings, as authenticate() and the staff list read them."""
+    return {
+        "minutes": config["LOGIN_THROTTLE_MINUTES"],
+        "per_account": config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
+        "per_address": config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+    }
 
 
-def record_failure(key: str, now: datetime | None = None) -> None:
-    """Count one failure against ``key`` (an account, an address, a class-code guesser)."""
-    db.session.add(LoginFailure(key=key, at=now or utcnow()))
+def account_key(email: str) -> str:
+    """What wrong passwords for this account are counted against, wherever they are typed."""
+    return throttle.throttle_key("account", normalise_email(email))
 
 
-def record_refused_sign_in(address: str, now: datetime | None = None) -> None:
+def address_key(address: str) -> str:
+    """What sign-ins from one network address are counted against."""
+    return throttle.throttle_key("sign-in-address", address)
+
+
+def record_refused_sign_in(address: str, limits: dict, now: datetime | None = None) -> None:
     """A sign-in form refused for its shape (an overlong email, a control character):
     it counts against the address only, and its email is not stored at all."""
-    record_failure(f"address:{address}", now)
-
-
-def _recent_failures(key: str, since: datetime) -> int:
-    query = select(func.count()).where(LoginFailure.key == key, LoginFailure.at >= since)
-    return db.session.scalar(query)
+    throttle.take_ticket(
+        address_key(address), limits["per_address"], limits["minutes"], now or utcnow()
+    )
 
 
 def authenticate(
@@ -76,30 +89,77 @@ def authenticate(
 ) -> Staff:
     """The active member of staff these credentials belong to, or SignInRefused.
 
-    Failures are counted per account and per network address in the database,
-    so the limit holds across every worker process.
+    Attempts are counted per account and per network address in the database before
+    the password is checked, so the limit holds across every worker process and burst.
     """
     now = now or utcnow()
     email = normalise_email(email)
-    window_start = now - timedelta(minutes=limits["minutes"])
-    account_key, address_key = f"account:{email[:MAX_EMAIL_LENGTH]}", f"address:{address}"
-    if (
-        _recent_failures(account_key, window_start) >= limits["per_account"]
-        or _recent_failures(address_key, window_start) >= limits["per_address"]
-    ):
+    try:
+        account, address_ticket = throttle.admit(
+            {
+                account_key(email): limits["per_account"],
+                address_key(address): limits["per_address"],
+            },
+            limits["minutes"],
+            now,
+        )
+    except throttle.TooMany as too_many:
         raise Throttled(
             f"Too many attempts to sign in. Please wait {limits['minutes']} minutes and try "
             "again, or ask the school office to reset your password."
-        )
+        ) from too_many
     staff = db.session.scalar(select(Staff).where(Staff.email == email))
     stored_hash = staff.password_hash if staff and staff.password_hash else _UNUSABLE_HASH
     matches = check_password_hash(stored_hash, password)
     if matches and staff is not None and staff.active and staff.password_hash:
-        db.session.execute(delete(LoginFailure).where(LoginFailure.key == account_key))
+        throttle.clear(account.key)
+        throttle.give_back(address_ticket)
         return staff
-    db.session.execute(delete(LoginFailure).where(LoginFailure.at < window_start))
-    db.session.add_all([LoginFailure(key=key, at=now) for key in (account_key, address_key)])
+    throttle.forget_old(now)
     raise SignInRefused("That email and password do not match an active account.")
+
+
+def check_current_password(
+    staff: Staff, password: str, limits: dict, now: datetime | None = None
+) -> bool:
+    """Whether ``password`` is the person's own; counted against the account like a sign-in."""
+    try:
+        [ticket] = throttle.admit(
+            {account_key(staff.email): limits["per_account"]}, limits["minutes"], now or utcnow()
+        )
+    except throttle.TooMany as too_many:
+        raise Throttled(
+            "Too many wrong tries of your current password. Please wait "
+            f"{limits['minutes']} minutes and try again."
+        ) from too_many
+    if check_password_hash(staff.password_hash or "", password):
+        throttle.clear(ticket.key)
+        return True
+    return False
+
+
+def change_password(staff: Staff, current: str, new: str, limits: dict) -> None:
+    """Set a new password for someone who knows their current one (PasswordRefused if not)."""
+    if not check_current_password(staff, current, limits):
+        raise PasswordRefused("current", "That is not your current password.")
+    problem = password_problem(new, staff.email)
+    if problem:
+        raise PasswordRefused("password", problem)
+    set_password(staff, new)
+
+
+def unlock_account(staff: Staff) -> None:
+    """Let someone whom failed sign-ins have locked out try again at once."""
+    throttle.clear(account_key(staff.email))
+
+
+def locked_accounts(people: list[Staff], limits: dict, now: datetime | None = None) -> set[int]:
+    """The ids of those of ``people`` whom failed sign-ins have locked out for now."""
+    keys = {account_key(person.email): person.id for person in people}
+    stopped = throttle.stopped(
+        list(keys), limits["per_account"], limits["minutes"], now or utcnow()
+    )
+    return {keys[key] for key in stopped}
 
 
 def _link_serializer(secret_key: str) -> URLSafeTimedSerializer:

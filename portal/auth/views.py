@@ -11,11 +11,11 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_user, logout_user
-from werkzeug.security import check_password_hash
 
-from portal.auth import service
+from portal.auth import service, sessions
 from portal.auth.access import public, staff_required
 from portal.auth.forms import ChangePasswordForm, NewPasswordForm, SignInForm
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.urls import is_local_path
 
@@ -27,18 +27,14 @@ def safe_next(target: str | None) -> str:
     return target if is_local_path(target) else url_for("core.home")
 
 
-def throttle_limits() -> dict:
-    config = current_app.config
-    return {
-        "minutes": config["LOGIN_THROTTLE_MINUTES"],
-        "per_account": config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
-        "per_address": config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
-    }
-
-
 def start_session(staff) -> None:
-    """A fresh session at every sign-in, so a planted session id is worthless."""
+    """A fresh session at every sign-in, so a planted session id is worthless.
+
+    Opens the staff session on the server too: commit after calling this.
+    """
     session.clear()
+    hours = current_app.config["STAFF_SESSION_HOURS"]
+    staff.session_token = sessions.open_session(staff, utcnow(), hours)
     login_user(staff)
     session.permanent = False
 
@@ -53,17 +49,19 @@ def login():
                 form.email.data,
                 form.password.data,
                 request.remote_addr or "unknown",
-                throttle_limits(),
+                service.sign_in_limits(current_app.config),
             )
         except service.SignInRefused as refused:
-            db.session.commit()  # the failure is counted whatever happens next
+            db.session.commit()  # unused tickets given back, long-over windows forgotten
             status = 429 if isinstance(refused, service.Throttled) else 422
             return render_template("auth/login.html", form=form, error=str(refused)), status
-        db.session.commit()
         start_session(staff)
+        db.session.commit()
         return redirect(safe_next(form.next.data))
     if form.refused_input:
-        service.record_refused_sign_in(request.remote_addr or "unknown")
+        service.record_refused_sign_in(
+            request.remote_addr or "unknown", service.sign_in_limits(current_app.config)
+        )
         db.session.commit()
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
 
@@ -71,6 +69,8 @@ def login():
 @bp.post("/sign-out")
 @staff_required
 def logout():
+    sessions.end_session(current_user.session_token)
+    db.session.commit()
     logout_user()
     session.clear()
     flash("You have signed out.", "success")
@@ -83,15 +83,18 @@ def change_password():
     form = ChangePasswordForm()
     staff = current_user._get_current_object()
     if form.validate_on_submit():
-        problem = service.password_problem(form.password.data, staff.email)
-        if not check_password_hash(staff.password_hash or "", form.current.data):
-            form.current.errors.append("That is not your current password.")
-        elif problem:
-            form.password.errors.append(problem)
+        limits = service.sign_in_limits(current_app.config)
+        try:
+            service.change_password(staff, form.current.data, form.password.data, limits)
+        except service.Throttled as throttled:
+            page = render_template("auth/change_password.html", form=form, error=str(throttled))
+            return page, 429
+        except service.PasswordRefused as refused:
+            db.session.commit()  # a right current password clears the wrong tries before it
+            form[refused.field].errors.append(str(refused))
         else:
-            service.set_password(staff, form.password.data)
-            db.session.commit()
             start_session(staff)
+            db.session.commit()
             flash("Your password has been changed. Other devices have been signed out.", "success")
             return redirect(url_for("core.home"))
     return render_template("auth/change_password.html", form=form), 422 if form.errors else 200
@@ -113,8 +116,8 @@ def set_password(token: str):
             form.password.errors.append(problem)
         else:
             service.set_password(staff, form.password.data)
-            db.session.commit()
             start_session(staff)
+            db.session.commit()
             flash("Your password is set. Welcome to the portal.", "success")
             return redirect(url_for("core.home"))
     return render_template(

@@ -6,7 +6,7 @@ import segno
 from flask import request
 from markupsafe import Markup
 
-from portal.classroom import service
+from portal.classroom import code_guesses, service
 from portal.classroom.models import ClassSession
 from portal.clock import utcnow
 from portal.formatting import school_time
@@ -22,7 +22,10 @@ def live_context(class_session: ClassSession) -> dict:
     rows = service.live_view(class_session, school_time(now).date())
     is_open = class_session.is_open(now)
     progress = show_progress()
-    version = blake2s(repr((rows, is_open, progress)).encode(), digest_size=8).hexdigest()
+    # The board is in the same building as the tablets, so it shares their address.
+    codes_stopped = is_open and code_guesses.stopped(request.remote_addr or "unknown", now)
+    state = (rows, is_open, progress, codes_stopped)
+    version = blake2s(repr(state).encode(), digest_size=8).hexdigest()
     return {
         "class_session": class_session,
         "rows": rows,
@@ -31,6 +34,7 @@ def live_context(class_session: ClassSession) -> dict:
         "signed_in": sum(r.signed_in for r in rows),
         "locked": sum(r.locked for r in rows),
         "show_progress": progress,
+        "codes_stopped": codes_stopped,
         "progress_args": {"progress": "1"} if progress else {},
     }
 

@@ -14,8 +14,7 @@ from flask import (
 from flask_login import current_user
 
 from portal.auth.access import public, roles_required
-from portal.auth.service import record_failure, throttled
-from portal.classroom import forms, service
+from portal.classroom import code_guesses, forms, service
 from portal.classroom.board import live_context, qr_svg
 from portal.classroom.models import ClassSession
 from portal.classroom.pictures import PICTURES, picture_choices, picture_named
@@ -34,9 +33,7 @@ bp = Blueprint("classroom", __name__)
 CLASS_KEY = "class_session"  # the open class session this tablet signs pupils into
 WRONG_CODE = "That code isn't open. Check the board, or ask your teacher."
 NO_CODE = "Type the four numbers from the board."
-TOO_MANY_CODES = "Too many wrong codes from here. Ask your teacher to help."
-# A whole class may share one address, so allow plenty of slips before stopping guesses.
-CODE_GUESSES_ALLOWED = 50
+TOO_MANY_CODES = "Too many wrong codes from here. Ask your teacher to let the tablets try again."
 STATUS = {service.WRONG: 422, service.LOCKED: 423, service.NO_PICTURE: 409}
 
 
@@ -48,6 +45,10 @@ def pupil_page(
 ):
     stage = class_session.school_class.key_stage if class_session else None
     return render_template(template, stage=stage, **context), status
+
+
+def address() -> str:
+    return request.remote_addr or "unknown"
 
 
 def tablet_session() -> ClassSession | None:
@@ -66,19 +67,19 @@ def start():
     code = request.form.get("code") if request.method == "POST" else request.args.get("code")
     if code is None:
         return pupil_page("classroom/code.html", code="")
-    guesser = f"class-code:{request.remote_addr}"
-    if throttled(guesser, CODE_GUESSES_ALLOWED, 15):
+    if not code.strip():
+        return pupil_page("classroom/code.html", code="", status=422, error=NO_CODE)
+    try:
+        class_session = code_guesses.session_for_code(code, address(), utcnow())
+    except code_guesses.TooManyGuesses:
         return pupil_page("classroom/code.html", code="", status=429, error=TOO_MANY_CODES)
-    class_session = service.open_session_for_code(code, utcnow())
+    db.session.commit()
     if class_session is None:
-        if code.strip():
-            record_failure(guesser)  # a code guessed from outside would show the names grid
-            db.session.commit()
         return pupil_page(
             "classroom/code.html",
             code=without_control_characters(code.strip())[:4],
             status=422,
-            error=WRONG_CODE if code.strip() else NO_CODE,
+            error=WRONG_CODE,
         )
     session[CLASS_KEY] = class_session.id
     return redirect(url_for("classroom.names"))
@@ -250,6 +251,25 @@ def unlock(session_id: int, pupil_id: int):
         "classroom/_live.html",
         url_for("classroom.board", session_id=session_id, **context["progress_args"]),
         f"{pupil.display_name} can try their picture again.",
+        **context,
+    )
+
+
+@bp.post("/teach/sessions/<int:session_id>/let-tablets-try-again")
+@roles_required(*CLASS_STAFF)
+def let_tablets_try_again(session_id: int):
+    class_session = session_for_me(session_id)
+    if code_guesses.let_try_again(class_session, address(), utcnow()):
+        db.session.commit()
+        note, category = "Tablets here can try the class code again.", "success"
+    else:
+        note, category = "This class session has ended: start a new one for the tablets.", "error"
+    context = live_context(class_session)
+    return fragment_or_redirect(
+        "classroom/_live.html",
+        url_for("classroom.board", session_id=session_id, **context["progress_args"]),
+        note,
+        category,
         **context,
     )
 

@@ -84,7 +84,11 @@ class Mailer:
                 self.unreachable = True
                 raise
         try:
+            # Once the message is sent, the server may scan it before answering; a timeout
+            # then cannot tell "kept" from "lost", so wait as long as RFC 5321 asks.
+            self.smtp.sock.settimeout(self.config["SMTP_DATA_TIMEOUT"])
             self.smtp.send_message(email)
+            self.smtp.sock.settimeout(self.config["SMTP_TIMEOUT"])
         except SMTP_ERRORS:
             self.close()
             raise

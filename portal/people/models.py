@@ -114,7 +114,7 @@ class Staff(UserMixin, db.Model):
     mis_id: Mapped[str | None] = mapped_column(String(40), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
-    # Changing it signs the person out everywhere (password change, deactivation).
+    # Changing it (password change, deactivation) voids set-password links already sent.
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     invited_at: Mapped[datetime | None]
@@ -133,8 +133,15 @@ class Staff(UserMixin, db.Model):
     def has_role(self, *roles: str) -> bool:
         return not self.roles.isdisjoint(roles)
 
+    # The token of the staff session this request belongs to (portal/auth/sessions.py); not stored.
+    session_token = None
+
     def get_id(self) -> str:
-        return f"staff:{self.id}:{self.session_version}"
+        """What Flask-Login keeps in the browser's session: the staff session's token.
+
+        Without one (no staff session opened) it signs in nobody beyond this request.
+        """
+        return f"session:{self.session_token or ''}"
 
     @property
     def is_active(self) -> bool:

@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal.auth.service import normalise_email, set_password_token
+from portal.auth.sessions import end_all_sessions
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.mail.service import queue_email
@@ -76,6 +77,7 @@ def set_active(staff: Staff, acting: Staff, active: bool) -> None:
     if staff.active != active:
         staff.active = active
         staff.session_version += 1
+        end_all_sessions(staff)
 
 
 def invite(staff: Staff, secret_key: str, school_name: str, max_age_days: int):

@@ -5,6 +5,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from portal.auth.access import roles_required
+from portal.auth.service import locked_accounts, sign_in_limits, unlock_account
 from portal.extensions import db
 from portal.people import service
 from portal.people.forms import StaffForm
@@ -36,7 +37,11 @@ def send_invitation(staff: Staff):
 @bp.get("/")
 @roles_required(ADMIN)
 def staff_list():
-    return render_template("people/staff_list.html", staff=service.staff_directory())
+    staff = service.staff_directory()
+    limits = sign_in_limits(current_app.config)
+    return render_template(
+        "people/staff_list.html", staff=staff, locked=locked_accounts(staff, limits)
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -127,6 +132,17 @@ def staff_reactivate(staff_id: int):
         staff,
         lambda: service.set_active(staff, current_user, True),
         f"{staff.name} can sign in again.",
+    )
+
+
+@bp.post("/<int:staff_id>/unlock")
+@roles_required(ADMIN)
+def staff_unlock(staff_id: int):
+    staff = staff_or_404(staff_id)
+    return _apply(
+        staff,
+        lambda: unlock_account(staff),
+        f"{staff.name} can sign in again: their failed sign-ins are forgotten.",
     )
 
 

@@ -1,12 +1,11 @@
 """Browser journeys: the portal served from a thread, driven by Playwright in Debian's Chromium."""
 
 import os
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests.helpers.checkers import CHROMIUM
+from tests.helpers.concurrency import serving
 
 
 def pytest_collection_modifyitems(items):
@@ -38,9 +37,5 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with serving(app) as base:
+        yield base

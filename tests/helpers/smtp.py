@@ -30,6 +30,8 @@ class Collector:
         self.meet = 0
         self.senders: set[tuple] = set()
         self.all_here: asyncio.Event | None = None
+        self.reply_delay = 0.0  # seconds between keeping a message and saying so (a slow scanner)
+        self.quit_delay = 0.0  # seconds to hang before answering QUIT
         self.lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -47,6 +49,8 @@ class Collector:
         with self.lock:
             self.received.append(message)
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        if self.reply_delay:
+            await asyncio.sleep(self.reply_delay)
         return "250 Message accepted for delivery"
 
     async def wait_for_the_others(self, peer: tuple) -> None:
@@ -56,6 +60,11 @@ class Collector:
         if len(self.senders) >= self.meet:
             self.all_here.set()
         await asyncio.wait_for(self.all_here.wait(), timeout=30)
+
+    async def handle_QUIT(self, server, session, envelope):
+        if self.quit_delay:
+            await asyncio.sleep(self.quit_delay)
+        return "221 Bye"
 
 
 class SmtpServer:
