@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 
 from portal.classroom.models import ClassSession, SessionPupil
 from portal.classroom.pictures import BY_KEY, PICTURES
@@ -176,35 +176,48 @@ def pupil_at_the_door(class_session: ClassSession, pupil_id: int) -> Pupil:
 def choose_picture(
     class_session: ClassSession, pupil_id: int, picture: str, now: datetime
 ) -> SessionPupil:
-    """The pupil's seat if ``picture`` is theirs; otherwise count the try and explain."""
+    """The pupil's seat, signed in, if ``picture`` is theirs; otherwise count the try and explain.
+
+    Both outcomes are one conditional UPDATE of the seat, so taps on several tablets at once
+    are decided one after another by the database: none gets past the lock.
+    """
     if not class_session.is_open(now):
         raise SignInProblem("This class session has ended.", CLOSED)
     pupil = pupil_at_the_door(class_session, pupil_id)
     insert_if_absent(
         SessionPupil, session_id=class_session.id, pupil_id=pupil.id, wrong_pictures=0, locked=False
     )
-    seat = seat_of(class_session, pupil.id)
     if picture != pupil.picture:
-        _count_wrong_picture(seat)
-    seat.wrong_pictures = 0
-    seat.last_seen_at = now
-    db.session.flush()
+        _count_wrong_picture(class_session, pupil)
+    seat = db.session.scalar(
+        update(SessionPupil)
+        .where(_seat_is(class_session, pupil), SessionPupil.locked.is_(False))
+        .values(wrong_pictures=0, signed_in_at=now, last_seen_at=now)
+        .returning(SessionPupil),
+        execution_options={"populate_existing": True},
+    )
+    if seat is None:  # locked by other taps since the door let the pupil through
+        raise SignInProblem("Ask your teacher to help you sign in.", LOCKED)
     return seat
 
 
-def _count_wrong_picture(seat: SessionPupil) -> None:
-    """One more wrong try, counted in the database so parallel taps cannot skip the lock."""
+def _seat_is(class_session: ClassSession, pupil: Pupil):
+    return (SessionPupil.session_id == class_session.id) & (SessionPupil.pupil_id == pupil.id)
+
+
+def _count_wrong_picture(class_session: ClassSession, pupil: Pupil) -> None:
+    """One more wrong try, unless already locked; the third locks. The row's answer decides."""
     tries = SessionPupil.wrong_pictures + 1
-    db.session.execute(
+    counted = db.session.execute(
         update(SessionPupil)
-        .where(SessionPupil.id == seat.id)
-        .values(wrong_pictures=tries, locked=or_(SessionPupil.locked, tries >= MAX_WRONG_PICTURES))
-        .execution_options(synchronize_session=False)
-    )
-    db.session.refresh(seat)
-    if seat.locked:
+        .where(_seat_is(class_session, pupil), SessionPupil.locked.is_(False))
+        .values(wrong_pictures=tries, locked=tries >= MAX_WRONG_PICTURES)
+        .returning(SessionPupil.wrong_pictures, SessionPupil.locked),
+        execution_options={"synchronize_session": False},
+    ).one_or_none()
+    if counted is None or counted.locked:
         raise SignInProblem("Ask your teacher to help you sign in.", LOCKED)
-    left = MAX_WRONG_PICTURES - seat.wrong_pictures
+    left = MAX_WRONG_PICTURES - counted.wrong_pictures
     raise SignInProblem(
         f"Not that one. You have {left} more {'try' if left == 1 else 'tries'}.",
         WRONG,

@@ -1,10 +1,8 @@
 """Browser journeys: the portal served from a thread, driven by Playwright in Debian's Chromium."""
 
 import os
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests.helpers.checkers import CHROMIUM
 
@@ -34,13 +32,3 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
-
-
-@pytest.fixture
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
