@@ -22,6 +22,8 @@ from portal.pupils import progress
 from portal.quiz.catalogue import quiz_for
 
 SESSION_LENGTH = timedelta(hours=2)
+# A new session's code can be taken by another class's new session in the same instant.
+CODE_TRIES = 5
 MAX_WRONG_PICTURES = 3
 # May run a session for any class; a teacher only for the classes they teach.
 ANY_CLASS_ROLES = (ADMIN, HEAD_TEACHER, ESAFETY_LEAD)
@@ -78,7 +80,11 @@ def open_session_of_class(school_class: SchoolClass, now: datetime) -> ClassSess
 def start_session(
     school_class: SchoolClass, teacher: Staff, now: datetime, day_ends_at: time | None
 ) -> ClassSession:
-    """The class's open session, or a new one lasting two hours or to the end of the day."""
+    """The class's open session, or a new one lasting two hours or to the end of the day.
+
+    Several starts at once open one session: the database keeps one open session per class
+    (and each code on one open session), and every start gets the session that is open.
+    """
     existing = open_session_of_class(school_class, now)
     if existing is not None:
         return existing
@@ -86,21 +92,37 @@ def start_session(
     day_end = school_day_end(now, day_ends_at)
     if day_end is not None and day_end <= now:
         raise SessionProblem("The school day has ended, so pupils cannot sign in until tomorrow.")
-    class_session = ClassSession(
-        class_id=school_class.id,
-        started_by_id=teacher.id,
-        code=_free_code(now),
-        started_at=now,
-        expires_at=min(expires_at, day_end or expires_at),
+    end_expired_sessions(now)
+    for _ in range(CODE_TRIES):
+        insert_if_absent(
+            ClassSession,
+            class_id=school_class.id,
+            started_by_id=teacher.id,
+            code=_free_code(),
+            started_at=now,
+            expires_at=min(expires_at, day_end or expires_at),
+        )
+        started = open_session_of_class(school_class, now)
+        if started is not None:
+            return started  # ours, or the one another start opened a moment before
+    raise SessionProblem("Too many class sessions are open. End one and try again.")
+
+
+def end_expired_sessions(now: datetime) -> None:
+    """Mark sessions that ran out of time as ended then, so they hold neither class nor code."""
+    db.session.execute(
+        update(ClassSession)
+        .where(ClassSession.ended_at.is_(None), ClassSession.expires_at <= now)
+        .values(ended_at=ClassSession.expires_at),
+        execution_options={"synchronize_session": False},
     )
-    db.session.add(class_session)
-    db.session.flush()
-    return class_session
 
 
-def _free_code(now: datetime) -> str:
-    """Four random digits that no open session is using."""
-    taken = set(db.session.scalars(select(ClassSession.code).where(*_is_open(now))))
+def _free_code() -> str:
+    """Four random digits that no session still open (not ended) is using."""
+    taken = set(
+        db.session.scalars(select(ClassSession.code).where(ClassSession.ended_at.is_(None)))
+    )
     for _ in range(200):
         code = f"{secrets.randbelow(10_000):04d}"
         if code not in taken:
