@@ -8,6 +8,7 @@ threads that a Barrier releases at the same moment, and joins every thread befor
 import re
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import requests
 
@@ -52,8 +53,8 @@ class Browser:
         return self
 
 
-def at_once(actions: list[Callable[[], requests.Response]]) -> list[requests.Response]:
-    """Each request in its own thread, all released together; the responses, in order."""
+def at_once(actions: list[Callable[[], Any]]) -> list:
+    """Each action (a request) in its own thread, all released together; results, in order."""
     start = threading.Barrier(len(actions))
     results: list = [None] * len(actions)
     errors: list[BaseException] = []
