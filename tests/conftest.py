@@ -1,9 +1,11 @@
 """A fresh portal per test, on SQLite and, when PORTAL_TEST_DATABASE_URL is set, on PostgreSQL."""
 
 import os
+import threading
 
 import pytest
 from sqlalchemy import create_engine, text
+from werkzeug.serving import make_server
 
 from portal import create_app
 from portal.extensions import db
@@ -82,3 +84,14 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def live_server(app):
+    """The portal served from a thread, one thread per request, as browsers and races need."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from flask import render_template
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from portal.classroom import service
 from portal.classroom.models import ClassSession, SessionPupil
@@ -629,3 +630,32 @@ def test_guessing_class_codes_from_one_address_is_stopped(app, room):
     assert stopped.status_code == 429 and "Too many wrong codes" in stopped.get_data(as_text=True)
     with guesser.session_transaction() as session:
         assert CLASS_KEY not in session
+
+
+def test_a_new_session_ends_the_expired_one_and_may_reuse_its_code(app, room, monkeypatch):
+    expired = room["session"]
+    later = expired.expires_at + timedelta(minutes=1)
+    monkeypatch.setattr(service.secrets, "randbelow", lambda _n: 4821)
+    started = service.start_session(room["class"], room["teacher"], later, None)
+    db.session.commit()
+    assert started.id != expired.id and started.code == "4821"
+    db.session.refresh(expired)
+    assert expired.ended_at == expired.expires_at  # it ended when its time ran out
+    assert service.open_session_for_code("4821", later) == started
+
+
+@pytest.mark.parametrize("clash", ["same_class", "same_code"])
+def test_the_database_refuses_a_second_open_session_for_a_class_or_a_code(app, room, clash):
+    elm = make_class("Elm", 2)
+    class_id, code = (room["class"].id, "1111") if clash == "same_class" else (elm.id, "4821")
+    db.session.add(
+        ClassSession(
+            class_id=class_id,
+            started_by_id=room["teacher"].id,
+            code=code,
+            expires_at=utcnow() + timedelta(hours=1),
+        )
+    )
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()

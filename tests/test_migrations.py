@@ -1,10 +1,33 @@
 """The migrations build the same schema as the models, on SQLite and PostgreSQL."""
 
+from datetime import timedelta
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import current_app
 from flask_migrate import downgrade, upgrade
+from sqlalchemy import DateTime, column, select, table
 
+from portal.classroom.models import ClassSession
+from portal.clock import utcnow
 from portal.extensions import db
+from portal.quiz.models import QuizAttempt
+from tests.helpers.builders import make_class, make_pupil, make_staff
+
+HOUR = timedelta(hours=1)
+# The columns as they were before the migration (the models may have grown since).
+CLASS_SESSION = table(
+    "class_session",
+    *(column(name) for name in ("class_id", "started_by_id", "code")),
+    *(column(name, DateTime()) for name in ("started_at", "expires_at")),
+)
+QUIZ_ATTEMPT = table(
+    "quiz_attempt",
+    *(column(name) for name in ("pupil_id", "quiz_id", "quiz_revision", "academic_year", "total")),
+    column("started_at", DateTime()),
+)
+KS1_ATTEMPT = {"quiz_id": "ks1", "quiz_revision": "r1", "academic_year": 2026, "total": 8}
 
 
 def drop_everything():
@@ -24,6 +47,48 @@ def test_migrations_upgrade_an_empty_database_to_the_models_without_drift(app):
     assert drift == []
     downgrade(revision="base")
     upgrade()
+    # Leave the schema as the next test on a shared PostgreSQL database expects it.
+    drop_everything()
+    db.create_all()
+
+
+def before(revision: str) -> str:
+    """The revision a migration upgrades from."""
+    config = current_app.extensions["migrate"].migrate.get_config()
+    return ScriptDirectory.from_config(config).get_revision(revision).down_revision
+
+
+def test_upgrading_ends_clashing_open_sessions_and_removes_duplicate_unfinished_attempts(app):
+    """Rows that double submits made before the database kept one open session and attempt."""
+    drop_everything()
+    upgrade()
+    oak = make_class("Oak")
+    oak_id, teacher_id, amara_id = oak.id, make_staff(classes=[oak]).id, make_pupil(oak).id
+    db.session.close()  # PostgreSQL: no read locks held while the migrations change tables
+    downgrade(revision=before("84a9e94dfb58"))
+    now = utcnow()
+    expires = {"1111": now - timedelta(hours=1), "2222": now + HOUR, "3333": now + HOUR}
+    with db.engine.begin() as connection:
+        for code, expires_at in expires.items():
+            connection.execute(
+                CLASS_SESSION.insert().values(
+                    class_id=oak_id,
+                    started_by_id=teacher_id,
+                    code=code,
+                    started_at=now - HOUR,
+                    expires_at=expires_at,
+                )
+            )
+        for _ in range(3):
+            connection.execute(
+                QUIZ_ATTEMPT.insert().values(pupil_id=amara_id, started_at=now, **KS1_ATTEMPT)
+            )
+    upgrade()
+    ended = dict(db.session.execute(select(ClassSession.code, ClassSession.ended_at)).all())
+    assert ended["1111"] == expires["1111"]  # ended when its time ran out
+    assert ended["2222"] is not None and ended["3333"] is None  # the newest stays open
+    assert db.session.scalars(select(QuizAttempt.id)).all() == [3]
+    db.session.close()
     # Leave the schema as the next test on a shared PostgreSQL database expects it.
     drop_everything()
     db.create_all()

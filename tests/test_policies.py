@@ -10,11 +10,17 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
+from portal.people.models import Staff
 from portal.policies import diff, markdown, service
 from portal.policies.models import Acknowledgement, Policy, PolicyReview, PolicyVersion
 from tests.helpers.builders import make_staff
 from tests.helpers.checkers import assert_valid_html
-from tests.helpers.concurrency import a_backend_waits_on_a_lock, statement_reached, wait_until
+from tests.helpers.concurrency import (
+    a_backend_waits_on_a_lock,
+    at_once,
+    statement_reached,
+    wait_until,
+)
 from tests.helpers.policies import SLUGS, TODAY, policy, publish
 from tests.helpers.queries import counting_queries
 from tests.helpers.web import body_of, post_form, signed_in
@@ -246,6 +252,25 @@ def test_a_racing_duplicate_from_another_request_returns_the_first_row(app, data
     db.session.commit()
     thread.join(timeout=30)
     assert seen == [first.id] and count(Acknowledgement) == 1
+
+
+def test_racing_duplicates_from_other_requests_all_return_the_first_row(app):
+    """Six requests record the same answer at the same moment: one row, and all of them see it."""
+    version_id, teacher_id = policy().versions[0].id, make_staff().id
+
+    def one_request():
+        with app.app_context():  # its own database session, as a request has
+            row = service.record_acknowledgement(
+                db.session.get(PolicyVersion, version_id),
+                2026,
+                staff=db.session.get(Staff, teacher_id),
+                method="online",
+            )
+            db.session.commit()
+            return row.id
+
+    seen = at_once([one_request] * 6)
+    assert len(set(seen)) == 1 and count(Acknowledgement) == 1
 
 
 def test_the_database_refuses_an_acknowledgement_naming_nobody():

@@ -1,5 +1,6 @@
 """A pupil's own screens: their Key Stage's AUP, then the quiz, one question at a time."""
 
+import dataclasses
 import re
 import shutil
 from datetime import date
@@ -30,6 +31,7 @@ from tests.helpers.builders import (
     seat_pupil,
 )
 from tests.helpers.checkers import assert_valid_html
+from tests.helpers.queries import counting_queries
 from tests.helpers.web import IsolatedClient, body_of, csrf_token, settings_for_tests
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -353,6 +355,26 @@ def test_answering_the_last_question_twice_finishes_the_attempt_once(client):
     assert len(answer_rows()) == len(quiz.questions)
 
 
+def test_an_answer_costs_seven_statements_and_reads_nothing_again_after_its_commit(client):
+    """Sign-in (seat, session, pupil, class), the attempt, the answer, the answers so far; the
+    last answer also finishes the attempt. The feedback is built from what is in hand."""
+    pupil = seated(client, 1)
+    quiz = started(client, pupil)
+    headers = {"HX-Request": "true", "X-CSRFToken": csrf_token(client)}
+    for number, question in enumerate(quiz.questions, start=1):
+        with counting_queries() as statements:
+            response = client.post(
+                f"/me/quiz/{question.id}",
+                data={"choice": question.correct_choice_id},
+                headers=headers,
+            )
+        last = number == len(quiz.questions)
+        assert len(statements) == (8 if last else 7), statements
+        assert "Good thinking!" in page(response) and f"Question {number} of" in page(response)
+        assert ("See my stars" in page(response)) is last
+        assert page(response).count("dot dot-done") == number
+
+
 def test_play_again_starts_a_new_attempt_and_keeps_the_first(client):
     pupil = seated(client, 1)
     quiz = started(client, pupil)
@@ -430,6 +452,22 @@ def test_editing_the_quiz_file_starts_a_new_attempt_and_leaves_the_old_one_true(
         db.engine.dispose()
     with before.app_context():
         db.engine.dispose()
+
+
+def test_a_quiz_file_put_back_as_it_was_resumes_the_attempt_begun_on_it(client):
+    pupil = seated(client, 1)
+    quiz = started(client, pupil)
+    first = quiz.questions[0]
+    post(client, f"/me/quiz/{first.id}", {"choice": first.correct_choice_id})
+    edited = dataclasses.replace(quiz, revision="edited-since")
+    service.open_attempt(pupil, edited, date.today())  # started on the edited file
+    db.session.commit()
+    # The edit is undone: the file, and so its revision, is as it was.
+    state, attempt = service.quiz_state(pupil, quiz, date.today())
+    assert state == service.RESUME and list(service.answers_of(attempt)) == [first.id]
+    assert service.open_attempt(pupil, quiz, date.today()) == attempt
+    assert service.current_attempt(pupil, quiz, date.today()) == attempt
+    assert "Question 2 of" in page(client.get("/me/quiz"))
 
 
 def test_two_choices_only_offers_the_right_answer_and_one_other(client):

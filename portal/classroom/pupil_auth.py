@@ -15,10 +15,12 @@ SESSION_KEY = "pupil"
 
 
 def sign_in_pupil(seat: SessionPupil) -> None:
-    """Start a fresh browser session for this pupil (the tablet's last user is signed out)."""
+    """Start a fresh browser session for this pupil (the tablet's last user is signed out).
+
+    The seat's sign-in time was set by the picture check that let the pupil in.
+    """
     session.clear()
     session[SESSION_KEY] = [seat.session_id, seat.pupil_id]
-    seat.signed_in_at = seat.last_seen_at = utcnow()
 
 
 def sign_out_pupil() -> None:

@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 
 from portal.classroom.models import ClassSession, SessionPupil
 from portal.classroom.pictures import BY_KEY, PICTURES
@@ -22,6 +22,8 @@ from portal.pupils import progress
 from portal.quiz.catalogue import quiz_for
 
 SESSION_LENGTH = timedelta(hours=2)
+# A new session's code can be taken by another class's new session in the same instant.
+CODE_TRIES = 5
 MAX_WRONG_PICTURES = 3
 NOT_IN_CLASS, NO_PICTURE, LOCKED, WRONG, CLOSED = (
     "not_in_class",
@@ -71,7 +73,11 @@ def open_session_of_class(school_class: SchoolClass, now: datetime) -> ClassSess
 def start_session(
     school_class: SchoolClass, teacher: Staff, now: datetime, day_ends_at: time | None
 ) -> ClassSession:
-    """The class's open session, or a new one lasting two hours or to the end of the day."""
+    """The class's open session, or a new one lasting two hours or to the end of the day.
+
+    Several starts at once open one session: the database keeps one open session per class
+    (and each code on one open session), and every start gets the session that is open.
+    """
     existing = open_session_of_class(school_class, now)
     if existing is not None:
         return existing
@@ -79,21 +85,37 @@ def start_session(
     day_end = school_day_end(now, day_ends_at)
     if day_end is not None and day_end <= now:
         raise SessionProblem("The school day has ended, so pupils cannot sign in until tomorrow.")
-    class_session = ClassSession(
-        class_id=school_class.id,
-        started_by_id=teacher.id,
-        code=_free_code(now),
-        started_at=now,
-        expires_at=min(expires_at, day_end or expires_at),
+    end_expired_sessions(now)
+    for _ in range(CODE_TRIES):
+        insert_if_absent(
+            ClassSession,
+            class_id=school_class.id,
+            started_by_id=teacher.id,
+            code=_free_code(),
+            started_at=now,
+            expires_at=min(expires_at, day_end or expires_at),
+        )
+        started = open_session_of_class(school_class, now)
+        if started is not None:
+            return started  # ours, or the one another start opened a moment before
+    raise SessionProblem("Too many class sessions are open. End one and try again.")
+
+
+def end_expired_sessions(now: datetime) -> None:
+    """Mark sessions that ran out of time as ended then, so they hold neither class nor code."""
+    db.session.execute(
+        update(ClassSession)
+        .where(ClassSession.ended_at.is_(None), ClassSession.expires_at <= now)
+        .values(ended_at=ClassSession.expires_at),
+        execution_options={"synchronize_session": False},
     )
-    db.session.add(class_session)
-    db.session.flush()
-    return class_session
 
 
-def _free_code(now: datetime) -> str:
-    """Four random digits that no open session is using."""
-    taken = set(db.session.scalars(select(ClassSession.code).where(*_is_open(now))))
+def _free_code() -> str:
+    """Four random digits that no session still open (not ended) is using."""
+    taken = set(
+        db.session.scalars(select(ClassSession.code).where(ClassSession.ended_at.is_(None)))
+    )
     for _ in range(200):
         code = f"{secrets.randbelow(10_000):04d}"
         if code not in taken:
@@ -153,35 +175,48 @@ def pupil_at_the_door(class_session: ClassSession, pupil_id: int) -> Pupil:
 def choose_picture(
     class_session: ClassSession, pupil_id: int, picture: str, now: datetime
 ) -> SessionPupil:
-    """The pupil's seat if ``picture`` is theirs; otherwise count the try and explain."""
+    """The pupil's seat, signed in, if ``picture`` is theirs; otherwise count the try and explain.
+
+    Both outcomes are one conditional UPDATE of the seat, so taps on several tablets at once
+    are decided one after another by the database: none gets past the lock.
+    """
     if not class_session.is_open(now):
         raise SignInProblem("This class session has ended.", CLOSED)
     pupil = pupil_at_the_door(class_session, pupil_id)
     insert_if_absent(
         SessionPupil, session_id=class_session.id, pupil_id=pupil.id, wrong_pictures=0, locked=False
     )
-    seat = seat_of(class_session, pupil.id)
     if picture != pupil.picture:
-        _count_wrong_picture(seat)
-    seat.wrong_pictures = 0
-    seat.last_seen_at = now
-    db.session.flush()
+        _count_wrong_picture(class_session, pupil)
+    seat = db.session.scalar(
+        update(SessionPupil)
+        .where(_seat_is(class_session, pupil), SessionPupil.locked.is_(False))
+        .values(wrong_pictures=0, signed_in_at=now, last_seen_at=now)
+        .returning(SessionPupil),
+        execution_options={"populate_existing": True},
+    )
+    if seat is None:  # locked by other taps since the door let the pupil through
+        raise SignInProblem("Ask your teacher to help you sign in.", LOCKED)
     return seat
 
 
-def _count_wrong_picture(seat: SessionPupil) -> None:
-    """One more wrong try, counted in the database so parallel taps cannot skip the lock."""
+def _seat_is(class_session: ClassSession, pupil: Pupil):
+    return (SessionPupil.session_id == class_session.id) & (SessionPupil.pupil_id == pupil.id)
+
+
+def _count_wrong_picture(class_session: ClassSession, pupil: Pupil) -> None:
+    """One more wrong try, unless already locked; the third locks. The row's answer decides."""
     tries = SessionPupil.wrong_pictures + 1
-    db.session.execute(
+    counted = db.session.execute(
         update(SessionPupil)
-        .where(SessionPupil.id == seat.id)
-        .values(wrong_pictures=tries, locked=or_(SessionPupil.locked, tries >= MAX_WRONG_PICTURES))
-        .execution_options(synchronize_session=False)
-    )
-    db.session.refresh(seat)
-    if seat.locked:
+        .where(_seat_is(class_session, pupil), SessionPupil.locked.is_(False))
+        .values(wrong_pictures=tries, locked=tries >= MAX_WRONG_PICTURES)
+        .returning(SessionPupil.wrong_pictures, SessionPupil.locked),
+        execution_options={"synchronize_session": False},
+    ).one_or_none()
+    if counted is None or counted.locked:
         raise SignInProblem("Ask your teacher to help you sign in.", LOCKED)
-    left = MAX_WRONG_PICTURES - seat.wrong_pictures
+    left = MAX_WRONG_PICTURES - counted.wrong_pictures
     raise SignInProblem(
         f"Not that one. You have {left} more {'try' if left == 1 else 'tries'}.",
         WRONG,

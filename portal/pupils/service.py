@@ -9,10 +9,9 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from portal.clock import utcnow
-from portal.database import insert_if_absent
 from portal.extensions import db
 from portal.people.models import Pupil
 from portal.people.school_year import academic_year
@@ -20,6 +19,7 @@ from portal.policies.markdown import aup_lines
 from portal.policies.models import Acknowledgement, PolicyVersion
 from portal.policies.service import acknowledgement_is_current, record_acknowledgement
 from portal.pupils.progress import aup_policy
+from portal.quiz import attempts
 from portal.quiz.catalogue import quiz_for
 from portal.quiz.content import Choice, Question, Quiz
 from portal.quiz.grading import InvalidAnswers, two_choices
@@ -86,30 +86,36 @@ def latest_attempt(pupil: Pupil, quiz: Quiz, today: date) -> QuizAttempt | None:
     Last year's attempts are history: a Year 2 pupil takes the KS1 quiz afresh.
     """
     return db.session.scalar(
-        select(QuizAttempt)
-        .where(
-            QuizAttempt.pupil_id == pupil.id,
-            QuizAttempt.quiz_id == quiz.id,
-            QuizAttempt.academic_year == academic_year(today).start_year,
-        )
+        _attempts_this_year(pupil, quiz, today).order_by(QuizAttempt.id.desc()).limit(1)
+    )
+
+
+def current_attempt(pupil: Pupil, quiz: Quiz, today: date) -> QuizAttempt | None:
+    """The pupil's latest attempt at the quiz file as it is now (finished or not), or None."""
+    return db.session.scalar(
+        _attempts_this_year(pupil, quiz, today)
+        .where(QuizAttempt.quiz_revision == quiz.revision)
         .order_by(QuizAttempt.id.desc())
         .limit(1)
     )
 
 
-def current_attempt(pupil: Pupil, quiz: Quiz, today: date) -> QuizAttempt | None:
-    """The most recent attempt if it was taken on the quiz file as it is now, else None."""
-    attempt = latest_attempt(pupil, quiz, today)
-    return attempt if attempt is not None and attempt.quiz_revision == quiz.revision else None
+def _attempts_this_year(pupil: Pupil, quiz: Quiz, today: date):
+    return select(QuizAttempt).where(
+        QuizAttempt.pupil_id == pupil.id,
+        QuizAttempt.quiz_id == quiz.id,
+        QuizAttempt.academic_year == academic_year(today).start_year,
+    )
 
 
 def quiz_state(pupil: Pupil, quiz: Quiz, today: date) -> tuple[str, QuizAttempt | None]:
-    """START (nothing to carry on), RESUME (an unfinished attempt) or DONE, with the attempt."""
-    attempt = latest_attempt(pupil, quiz, today)
-    if attempt is not None and attempt.finished_at is not None:
-        return DONE, attempt
-    if attempt is not None and attempt.quiz_revision == quiz.revision:
+    """RESUME (an unfinished attempt at the quiz as it is now), DONE or START, with the attempt."""
+    attempt = attempts.unfinished(pupil, quiz, academic_year(today).start_year)
+    if attempt is not None:
         return RESUME, attempt
+    latest = latest_attempt(pupil, quiz, today)
+    if latest is not None and latest.finished_at is not None:
+        return DONE, latest
     return START, None
 
 
@@ -119,25 +125,12 @@ def open_attempt(pupil: Pupil, quiz: Quiz, today: date) -> QuizAttempt:
     An attempt begun before the quiz file changed is left as it was (its revision and answers
     stay true) and a new attempt starts.
     """
-    attempt = current_attempt(pupil, quiz, today)
-    if attempt is not None and attempt.finished_at is None:
-        return attempt
-    attempt = QuizAttempt(
-        quiz_id=quiz.id,
-        quiz_revision=quiz.revision,
-        pupil_id=pupil.id,
-        academic_year=academic_year(today).start_year,
-        total=len(quiz.questions),
-    )
-    db.session.add(attempt)
-    db.session.flush()
-    return attempt
+    return attempts.start(pupil, quiz, academic_year(today).start_year, utcnow())
 
 
 def answers_of(attempt: QuizAttempt) -> dict[str, QuizAnswer]:
     """The attempt's stored answers by question id."""
-    rows = db.session.scalars(select(QuizAnswer).where(QuizAnswer.attempt_id == attempt.id))
-    return {row.question_id: row for row in rows}
+    return attempts.answers_of(attempt)
 
 
 def next_question(attempt: QuizAttempt, quiz: Quiz) -> Question | None:
@@ -165,9 +158,22 @@ def _check_quiz(attempt: QuizAttempt, quiz: Quiz, pupil: Pupil) -> None:
         raise QuizRefused("That attempt is not this pupil's attempt at this quiz as it is now.")
 
 
+@dataclass(frozen=True)
+class Answered:
+    """An answer as stored (the first one, after a double tap) and where the attempt stands.
+
+    Plain values, built before the commit, so the screen that follows reads nothing again.
+    """
+
+    question_id: str
+    choice_id: str
+    answered: frozenset[str]  # the ids of the questions with an answer
+    finished: bool
+
+
 def answer(
     attempt: QuizAttempt, quiz: Quiz, question_id: str, choice_id: str, pupil: Pupil
-) -> QuizAnswer:
+) -> Answered:
     """Store the pupil's answer to one question, once; a second answer gets the first back.
 
     Raises QuizRefused for a question or quiz that is not theirs, InvalidAnswers for a choice
@@ -180,32 +186,11 @@ def answer(
     choice = next((c for c in offered_choices(question, attempt, pupil) if c.id == choice_id), None)
     if choice is None:
         raise InvalidAnswers(f"'{choice_id}' is not one of the answers to '{question.id}'.")
-    insert_if_absent(
-        QuizAnswer,
-        attempt_id=attempt.id,
-        question_id=question.id,
-        choice_id=choice.id,
-        correct=choice.correct,
-        answered_at=utcnow(),
-    )
-    stored = answers_of(attempt)
-    _finish_if_complete(attempt, quiz, stored)
-    return stored[question.id]
-
-
-def _finish_if_complete(attempt: QuizAttempt, quiz: Quiz, stored: dict[str, QuizAnswer]) -> None:
-    """Mark the attempt finished with its score, once (compare-and-set on finished_at)."""
-    if any(question.id not in stored for question in quiz.questions):
-        return
-    score = sum(stored[question.id].correct for question in quiz.questions)
-    db.session.execute(
-        update(QuizAttempt)
-        .where(QuizAttempt.id == attempt.id, QuizAttempt.finished_at.is_(None))
-        .values(finished_at=utcnow(), score=score),
-        execution_options={"synchronize_session": False},
-    )
-    db.session.flush()
-    db.session.refresh(attempt)
+    now = utcnow()
+    stored = attempts.answer(attempt, question, choice, now)
+    finished = attempts.finish_if_complete(attempt, quiz, stored, now)
+    first = stored[question.id]
+    return Answered(first.question_id, first.choice_id, frozenset(stored), finished)
 
 
 CHEERS = {
@@ -245,7 +230,7 @@ def kind_words(choice: Choice) -> str:
     return text if text.startswith(opening) else f"{opening} {text}"
 
 
-def feedback_for(quiz: Quiz, stored: QuizAnswer) -> Feedback | None:
+def feedback_for(quiz: Quiz, stored: QuizAnswer | Answered) -> Feedback | None:
     """The feedback for a stored answer, or None if the quiz no longer has that choice."""
     question = quiz.question(stored.question_id)
     chosen = question.choice(stored.choice_id) if question else None

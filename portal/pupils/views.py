@@ -34,15 +34,28 @@ def me() -> Pupil:
     return current_seat().pupil
 
 
-def screen(page: str, fragment: str | None = None, http_status: int = 200, **context):
-    """Render a pupil's screen (or, for htmx, its fragment) in their Key Stage's layout."""
+def screen_context() -> dict:
+    """What every pupil screen shows of the pupil."""
     pupil = me()
-    context.update(
-        stage=service.key_stage_of(pupil),
-        pupil=pupil,
-        read_aloud_always=pupil.always_read_aloud,
-        region=fragment,
-    )
+    return {
+        "stage": service.key_stage_of(pupil),
+        "pupil": pupil,
+        "read_aloud_always": pupil.always_read_aloud,
+    }
+
+
+def screen(
+    page: str,
+    fragment: str | None = None,
+    http_status: int = 200,
+    shown: dict | None = None,
+    **context,
+):
+    """Render a pupil's screen (or, for htmx, its fragment) in their Key Stage's layout.
+
+    ``shown`` is screen_context() read before a commit, which would make it a query again.
+    """
+    context.update(shown or screen_context(), region=fragment)
     return page_or_fragment(page, fragment or page, http_status, **context)
 
 
@@ -159,18 +172,19 @@ def question():
     return question_screen(attempt, quiz, question)
 
 
-def feedback_screen(attempt, quiz, stored):
+def feedback_screen(quiz, stored, answered, finished: bool, shown: dict | None = None):
     feedback = service.feedback_for(quiz, stored)
     if feedback is None:
         return go("pupil.question")
     return screen(
         QUIZ_PAGE,
         "pupils/_feedback.html",
+        shown=shown,
         quiz=quiz,
         feedback=feedback,
         number=quiz.questions.index(feedback.question) + 1,
-        answered=service.answers_of(attempt),
-        finished=attempt.finished_at is not None,
+        answered=answered,
+        finished=finished,
     )
 
 
@@ -189,15 +203,16 @@ def answer(question_id: str):
         return problem(404, "That question is not in your quiz.")
     except InvalidAnswers:
         return problem(422, "That answer is not one of the answers on the screen.")
+    shown = screen_context()
     db.session.commit()
-    return answered(attempt, quiz, stored)
+    return answered(quiz, stored, shown)
 
 
-def answered(attempt, quiz, stored):
+def answered(quiz, stored: service.Answered, shown: dict):
     """htmx: the feedback fragment, the address staying /me/quiz, so a reload at any point
     resumes at the next unanswered question; without htmx: redirect-after-post."""
     if is_htmx_request():
-        return feedback_screen(attempt, quiz, stored)
+        return feedback_screen(quiz, stored, stored.answered, stored.finished, shown)
     return redirect(url_for("pupil.feedback", question_id=stored.question_id), 303)
 
 
@@ -209,10 +224,10 @@ def feedback(question_id: str):
         return go("pupil.home")
     if quiz.question(question_id) is None:
         return problem(404, "That question is not in your quiz.")
-    stored = service.answers_of(attempt).get(question_id)
-    if stored is None:
+    answers = service.answers_of(attempt)
+    if question_id not in answers:
         return go("pupil.question")
-    return feedback_screen(attempt, quiz, stored)
+    return feedback_screen(quiz, answers[question_id], answers, attempt.finished_at is not None)
 
 
 @bp.get("/me/quiz/done")

@@ -5,11 +5,19 @@ An attempt names the quiz file's id and revision, so editing a quiz never change
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.clock import utcnow
 from portal.extensions import db
+
+UNFINISHED = text("finished_at IS NULL")
+
+
+def _one_unfinished_per(name: str, taker: str) -> Index:
+    """One unfinished attempt per taker, quiz file revision and school year."""
+    columns = (taker, "quiz_id", "quiz_revision", "academic_year")
+    return Index(name, *columns, unique=True, sqlite_where=UNFINISHED, postgresql_where=UNFINISHED)
 
 
 class QuizAttempt(db.Model):
@@ -22,6 +30,9 @@ class QuizAttempt(db.Model):
         ),
         Index("ix_quiz_attempt_staff_year", "staff_id", "academic_year"),
         Index("ix_quiz_attempt_pupil_quiz", "pupil_id", "quiz_id"),
+        # Staff rows have no pupil_id (and pupils' no staff_id): NULLs never clash.
+        _one_unfinished_per("uq_quiz_attempt_unfinished_pupil", "pupil_id"),
+        _one_unfinished_per("uq_quiz_attempt_unfinished_staff", "staff_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -3,16 +3,18 @@
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 
 from portal.clock import utcnow
+from portal.database import insert_if_absent
 from portal.extensions import db
 from portal.people.models import Staff
 from portal.policies.models import PolicyVersion
 from portal.policies.service import record_acknowledgement
+from portal.quiz import attempts
 from portal.quiz.content import Quiz
 from portal.quiz.grading import Result, grade
-from portal.quiz.models import QuizAnswer, QuizAttempt
+from portal.quiz.models import QuizAttempt
 from portal.staff_module.models import Certificate, ModuleProgress
 from portal.staff_module.status import ModuleStatus
 
@@ -23,60 +25,51 @@ class ModuleProblem(Exception):
     """A step that cannot be taken now; the message says why, plainly."""
 
 
-def mark_card_read(status: ModuleStatus, card: int) -> ModuleProgress:
-    """Remember the furthest card read; reading the last one completes the step."""
+def mark_card_read(status: ModuleStatus, card: int) -> None:
+    """Remember the furthest card read; reading the last one completes the step.
+
+    One row per person and year, inserted if absent and then moved on by UPDATEs that read
+    the row they change, so marks sent at the same moment neither clash nor go backwards.
+    """
     if not 1 <= card <= status.cards_total:
         raise ModuleProblem("There is no such card.")
-    progress = db.session.scalar(
-        select(ModuleProgress).where(
-            ModuleProgress.staff_id == status.staff.id,
-            ModuleProgress.academic_year == status.year.start_year,
-        )
+    staff_id, year = status.staff.id, status.year.start_year
+    insert_if_absent(
+        ModuleProgress,
+        staff_id=staff_id,
+        academic_year=year,
+        policy_version_id=status.version.id,
+        cards_read=0,
     )
-    if progress is None:
-        progress = ModuleProgress(
-            staff_id=status.staff.id,
-            academic_year=status.year.start_year,
+    mine = (ModuleProgress.staff_id == staff_id) & (ModuleProgress.academic_year == year)
+    if status.progress is None:  # any reading was before a material change: start again
+        _update(
+            mine & (ModuleProgress.policy_version_id != status.version.id),
             policy_version_id=status.version.id,
             cards_read=0,
+            read_at=None,
         )
-        db.session.add(progress)
-    elif status.progress is None:  # read before a material change: start again on the new text
-        progress.policy_version_id, progress.cards_read = status.version.id, 0
-        progress.read_at = None
-    progress.cards_read = max(progress.cards_read, card)
-    if progress.cards_read == status.cards_total and progress.read_at is None:
-        progress.read_at = utcnow()
-    db.session.flush()
-    return progress
+    furthest = case((ModuleProgress.cards_read < card, card), else_=ModuleProgress.cards_read)
+    finished_now = ModuleProgress.read_at.is_(None) & (furthest == status.cards_total)
+    _update(
+        mine,
+        cards_read=furthest,
+        read_at=case((finished_now, utcnow()), else_=ModuleProgress.read_at),
+    )
+
+
+def _update(where, **values) -> None:
+    db.session.execute(
+        update(ModuleProgress).where(where).values(**values),
+        execution_options={"synchronize_session": False},
+    )
 
 
 def open_attempt(status: ModuleStatus, quiz: Quiz) -> QuizAttempt:
     """The member of staff's unfinished attempt at the check, or a new one."""
     if not status.read:
         raise ModuleProblem("Read the guidelines first: the check asks about them.")
-    attempt = db.session.scalar(
-        select(QuizAttempt).where(
-            QuizAttempt.staff_id == status.staff.id,
-            QuizAttempt.quiz_id == quiz.id,
-            QuizAttempt.academic_year == status.year.start_year,
-            QuizAttempt.finished_at.is_(None),
-        )
-    )
-    if attempt is not None and attempt.quiz_revision != quiz.revision:
-        db.session.delete(attempt)  # the questions changed since it was opened: start afresh
-        attempt = None
-    if attempt is None:
-        attempt = QuizAttempt(
-            quiz_id=quiz.id,
-            quiz_revision=quiz.revision,
-            staff_id=status.staff.id,
-            academic_year=status.year.start_year,
-            total=len(quiz.questions),
-        )
-        db.session.add(attempt)
-        db.session.flush()
-    return attempt
+    return attempts.start(status.staff, quiz, status.year.start_year, utcnow())
 
 
 def submit_attempt(
@@ -89,25 +82,7 @@ def submit_attempt(
     if attempt.quiz_revision != quiz.revision:
         raise ModuleProblem("The check was updated after you opened it. Please answer it again.")
     result = grade(quiz, answers)
-    finished = db.session.execute(
-        update(QuizAttempt)
-        .where(QuizAttempt.id == attempt.id, QuizAttempt.finished_at.is_(None))
-        .values(finished_at=now or utcnow(), score=result.score, passed=result.passed)
-    )
-    if finished.rowcount == 1:
-        db.session.add_all(
-            [
-                QuizAnswer(
-                    attempt_id=attempt.id,
-                    question_id=item.question.id,
-                    choice_id=item.chosen.id,
-                    correct=item.correct,
-                )
-                for item in result.questions
-            ]
-        )
-    db.session.flush()
-    db.session.refresh(attempt)
+    attempts.record_result(attempt, result, now or utcnow())
     return result
 
 

@@ -5,7 +5,6 @@ import os
 import pytest
 
 from tests.helpers.checkers import CHROMIUM
-from tests.helpers.concurrency import serving
 
 
 def pytest_collection_modifyitems(items):
@@ -33,9 +32,3 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
-
-
-@pytest.fixture
-def live_server(app):
-    with serving(app) as base:
-        yield base

@@ -1,73 +1,80 @@
-"""Real concurrency in tests: the portal served from a thread, many browsers released at once,
-and waiting for what another thread or request really does, never for a guessed time."""
+"""Real concurrency in tests: browsers with their own cookies released together by a Barrier,
+and waiting for what another thread or request really does, never for a guessed time.
+
+The portal is served from a thread (the `live_server` fixture); each `Browser` is one
+requests.Session with its own cookie and CSRF token. `at_once` runs prepared requests in
+threads that a Barrier releases at the same moment, and joins every thread before returning.
+"""
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import contextmanager
+from typing import Any
 
 import requests
 from sqlalchemy import event, text
-from werkzeug.serving import make_server
 
 from portal.extensions import db
+from tests.helpers.builders import PASSWORD
 from tests.helpers.web import CSRF_FIELD
 
-
-@contextmanager
-def serving(app) -> Iterator[str]:
-    """The app on a threaded server at 127.0.0.1; yields its base address."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
+WAIT = 60  # seconds: a request, or the whole race, that takes longer has hung
 
 
 class Browser:
-    """One browser: its own cookies and its own CSRF token, read from a page like a person's."""
+    """One browser: its own cookies; redirects are not followed, so each answer is seen as sent."""
 
-    def __init__(self, base: str):
-        self.base, self.http = base, requests.Session()
-        self.token = ""
+    def __init__(self, base_url: str):
+        self.base_url, self.http = base_url, requests.Session()
 
-    def open(self, page: str) -> "Browser":
-        html = self.http.get(self.base + page, timeout=30).text
-        match = CSRF_FIELD.search(html)
-        assert match, f"no CSRF token on {page}"
-        self.token = match.group(1) or match.group(2)
+    def get(self, path: str) -> requests.Response:
+        return self.http.get(self.base_url + path, allow_redirects=False, timeout=WAIT)
+
+    def token(self, page: str) -> str:
+        """The CSRF token of this browser's session, read from a page's form."""
+        response = self.get(page)
+        match = CSRF_FIELD.search(response.text)
+        assert match, f"no CSRF token on {page} ({response.status_code})"
+        return match.group(1) or match.group(2)
+
+    def post(self, path: str, data: dict | None = None, page: str | None = None):
+        return self.poster(path, data, page)()
+
+    def poster(self, path: str, data: dict | None = None, page: str | None = None):
+        """A POST ready to send: the token is fetched now, so only the POST itself races."""
+        form = {"csrf_token": self.token(page or path), **(data or {})}
+        return lambda: self.http.post(
+            self.base_url + path, data=form, allow_redirects=False, timeout=WAIT
+        )
+
+    def sign_in(self, email: str, password: str = PASSWORD) -> "Browser":
+        response = self.post("/sign-in", {"email": email, "password": password})
+        assert response.status_code == 302, response.text
         return self
 
-    def post(self, path: str, data: dict) -> requests.Response:
-        form = {"csrf_token": self.token, **data}
-        return self.http.post(self.base + path, data=form, allow_redirects=False, timeout=60)
 
+def at_once(actions: list[Callable[[], Any]]) -> list:
+    """Each action (a request) in its own thread, all released together; results, in order."""
+    start = threading.Barrier(len(actions))
+    results: list = [None] * len(actions)
+    errors: list[BaseException] = []
 
-def all_at_once(browsers: list[Browser], act: Callable[[Browser], int]) -> list:
-    """Run ``act`` for every browser at the same moment (a barrier releases them together)."""
-    barrier, results, errors = threading.Barrier(len(browsers)), [], []
-    lock = threading.Lock()
-
-    def run(browser: Browser):
+    def run(index: int) -> None:
         try:
-            barrier.wait(timeout=60)
-            outcome = act(browser)
-        except Exception as error:  # reported in the test's own thread
-            with lock:
-                errors.append(error)
-        else:
-            with lock:
-                results.append(outcome)
+            start.wait(timeout=WAIT)
+            results[index] = actions[index]()
+        except BaseException as error:  # reported in the test's own thread, below
+            errors.append(error)
 
-    threads = [threading.Thread(target=run, args=(browser,)) for browser in browsers]
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(actions))]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=120)
-    assert errors == [], errors[:3]
+        thread.join(timeout=WAIT)
+    assert not any(thread.is_alive() for thread in threads), "a request hung"
+    if errors:
+        raise errors[0]
     return results
 
 

@@ -1,0 +1,126 @@
+"""Quiz attempts, for pupils and staff alike: started once, each answer stored once, finished once.
+
+"Once" is the database's decision, so a double tap, a retried request or two tablets at the
+same moment find the first request's rows: one unfinished attempt per taker, quiz revision
+and school year (a partial unique index), one answer per question (a unique constraint),
+and finishing is a compare-and-set on ``finished_at``. Verb functions flush, never commit.
+"""
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from portal.database import insert_if_absent
+from portal.extensions import db
+from portal.people.models import Pupil, Staff
+from portal.quiz.content import Choice, Question, Quiz
+from portal.quiz.grading import Result
+from portal.quiz.models import QuizAnswer, QuizAttempt
+
+Taker = Pupil | Staff
+
+
+def _taken_by(taker: Taker):
+    column = QuizAttempt.pupil_id if isinstance(taker, Pupil) else QuizAttempt.staff_id
+    return column == taker.id
+
+
+def _unfinished(taker: Taker, quiz: Quiz, year: int):
+    return select(QuizAttempt).where(
+        _taken_by(taker),
+        QuizAttempt.quiz_id == quiz.id,
+        QuizAttempt.quiz_revision == quiz.revision,
+        QuizAttempt.academic_year == year,
+        QuizAttempt.finished_at.is_(None),
+    )
+
+
+def unfinished(taker: Taker, quiz: Quiz, year: int) -> QuizAttempt | None:
+    """The taker's unfinished attempt at the quiz file as it is now, this school year."""
+    return db.session.scalar(_unfinished(taker, quiz, year))
+
+
+def start(taker: Taker, quiz: Quiz, year: int, now: datetime) -> QuizAttempt:
+    """The taker's unfinished attempt at the quiz as it is now, or a new one.
+
+    An attempt begun on an earlier revision of the file is left as it was: its revision and
+    answers stay true.
+    """
+    attempt = unfinished(taker, quiz, year)
+    if attempt is not None:
+        return attempt
+    insert_if_absent(
+        QuizAttempt,
+        quiz_id=quiz.id,
+        quiz_revision=quiz.revision,
+        academic_year=year,
+        total=len(quiz.questions),
+        started_at=now,
+        **{"pupil_id" if isinstance(taker, Pupil) else "staff_id": taker.id},
+    )
+    # Ours, or the one a simultaneous start inserted first (finishing it takes longer).
+    return db.session.scalars(_unfinished(taker, quiz, year)).one()
+
+
+def answers_of(attempt: QuizAttempt) -> dict[str, QuizAnswer]:
+    """The attempt's stored answers by question id."""
+    rows = db.session.scalars(select(QuizAnswer).where(QuizAnswer.attempt_id == attempt.id))
+    return {row.question_id: row for row in rows}
+
+
+def answer(
+    attempt: QuizAttempt, question: Question, choice: Choice, now: datetime
+) -> dict[str, QuizAnswer]:
+    """Store the answer unless the question has one already; the attempt's answers, by question."""
+    insert_if_absent(
+        QuizAnswer,
+        attempt_id=attempt.id,
+        question_id=question.id,
+        choice_id=choice.id,
+        correct=choice.correct,
+        answered_at=now,
+    )
+    return answers_of(attempt)
+
+
+def finish(attempt: QuizAttempt, score: int, passed: bool | None, now: datetime) -> bool:
+    """Mark the attempt finished with its score, unless it is already; True if this call did."""
+    finished = db.session.execute(
+        update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id, QuizAttempt.finished_at.is_(None))
+        .values(finished_at=now, score=score, passed=passed),
+        execution_options={"synchronize_session": False},
+    )
+    return finished.rowcount == 1
+
+
+def finish_if_complete(
+    attempt: QuizAttempt, quiz: Quiz, stored: Mapping[str, QuizAnswer], now: datetime
+) -> bool:
+    """Finish the attempt once every question has an answer; True when it is complete."""
+    if any(question.id not in stored for question in quiz.questions):
+        return False
+    finish(attempt, sum(stored[q.id].correct for q in quiz.questions), None, now)
+    return True
+
+
+def record_result(attempt: QuizAttempt, result: Result, now: datetime) -> bool:
+    """Finish the attempt with a whole graded result and store its answers, once.
+
+    True if this call finished it; a repeated submission changes nothing.
+    """
+    if not finish(attempt, result.score, result.passed, now):
+        return False
+    db.session.add_all(
+        QuizAnswer(
+            attempt_id=attempt.id,
+            question_id=item.question.id,
+            choice_id=item.chosen.id,
+            correct=item.correct,
+            answered_at=now,
+        )
+        for item in result.questions
+    )
+    db.session.flush()
+    return True
