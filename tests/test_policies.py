@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
-from portal.policies import diff, markdown, service
+from portal.policies import diff, formats, markdown, service
 from portal.policies.models import Acknowledgement, Policy, PolicyReview, PolicyVersion
 from tests.helpers.builders import make_staff
 from tests.helpers.checkers import VNU
@@ -67,9 +67,9 @@ def test_the_shipped_policy_is_the_schools_text_with_its_dates():
 
 
 def test_the_staff_guidelines_are_six_cards_each_with_a_reason():
-    cards = markdown.sections(service.latest_version(policy("staff-guidelines")).body)
-    intro, rules = cards[0], cards[1:]
-    assert intro[0] == "" and "Social Media Policy" in intro[1]
+    parsed = formats.parse_guidelines(service.latest_version(policy("staff-guidelines")).body)
+    intro, rules = parsed.intro, parsed.cards
+    assert "Social Media Policy" in intro
     assert len(rules) == 6
     assert all(
         title and "\n**Why:**" in body and body.startswith("> Staff ") for title, body in rules
@@ -77,8 +77,8 @@ def test_the_staff_guidelines_are_six_cards_each_with_a_reason():
 
 
 def test_the_pupils_aups_are_short_picture_lines_never_a_contract():
-    ks1 = markdown.aup_lines(service.latest_version(policy("aup-eyfs-ks1")).body)
-    ks2 = markdown.aup_lines(service.latest_version(policy("aup-ks2")).body)
+    ks1 = formats.parse_aup(service.latest_version(policy("aup-eyfs-ks1")).body).lines
+    ks2 = formats.parse_aup(service.latest_version(policy("aup-ks2")).body).lines
     assert 5 <= len(ks1) <= 6 and 8 <= len(ks2) <= 10
     assert ks1[0] == ("🧑‍🏫", "I will ask a grown-up before I use a new app or game.")
     assert all(sentence.startswith("I will ") for _, sentence in ks1 + ks2)
@@ -271,16 +271,14 @@ def test_markdown_renders_without_scripts_or_javascript_links():
     assert 'href="javascript' not in html.lower() and 'href="https://example.org"' in html
 
 
-def test_sections_and_aup_lines_read_the_markdown_structure():
+def test_cards_and_aup_lines_read_the_markdown_structure():
     text = "Intro.\n\n## First\nOne.\n\n```\n## not a heading\n```\n\n## Second\nTwo.\n"
-    assert markdown.sections(text) == [
-        ("", "Intro."),
-        ("First", "One.\n\n```\n## not a heading\n```"),
-        ("Second", "Two."),
-    ]
-    assert markdown.aup_lines("Hello.\n\n- 🛡️ I will be kind.\n") == [("🛡️", "I will be kind.")]
+    parsed = formats.parse_guidelines(text)
+    assert parsed.intro == "Intro."
+    assert parsed.cards == (("First", "One.\n\n```\n## not a heading\n```"), ("Second", "Two."))
+    assert formats.parse_aup("Hello.\n\n- 🛡️ I will be kind.\n").lines == (("🛡️", "I will be kind."),)
     with pytest.raises(ValueError, match="picture"):
-        markdown.aup_lines("- I will be kind.\n")
+        formats.parse_aup("- I will be kind.\n")
 
 
 def test_diff_marks_lines_added_and_removed():

@@ -14,6 +14,7 @@ from portal.database import insert_if_absent
 from portal.extensions import db
 from portal.people.models import Guardian, Pupil, Staff
 from portal.people.roles import ALL_ROLES
+from portal.policies import formats
 from portal.policies.models import (
     AUDIENCES,
     INITIAL,
@@ -87,7 +88,12 @@ def _entry_problems(entry: dict, folder: Path) -> list[str]:
         (bool(entry.get("title")), "title missing"),
         ((folder / str(entry.get("file", ""))).is_file(), "file not found"),
     ]
-    return [message for ok, message in checks if not ok]
+    problems = [message for ok, message in checks if not ok]
+    if not problems:
+        text = _normalise((folder / entry["file"]).read_text("utf-8"))
+        problem = formats.problem_in(str(entry.get("slug")), text)
+        problems += [f"{entry['file']}: {problem}"] if problem else []
+    return problems
 
 
 def install_shipped_policies(today: date) -> int:
@@ -159,17 +165,44 @@ def current_version(policy: Policy, today: date) -> PolicyVersion | None:
     )
 
 
+def readable(policy: Policy, version: PolicyVersion) -> bool:
+    """True if the version's text can be shown in its policy's format (see formats.py)."""
+    return formats.problem_in(policy.slug, version.body) is None
+
+
+def version_shown(policy: Policy, today: date) -> PolicyVersion | None:
+    """The version pupils and staff read today: the one in force, or, if its text cannot be
+    shown in its format (older data, a hand edit), the latest in force before it that can."""
+    return next(_readable_in_force(policy, today), None)
+
+
 def acknowledgement_baseline(policy: Policy, today: date) -> PolicyVersion | None:
-    """The last version in force that asked everyone to acknowledge it (initial or material)."""
-    return max(
-        (
-            v
-            for v in policy.versions
-            if v.effective_on <= today and v.change_kind in (INITIAL, MATERIAL)
-        ),
-        key=lambda v: v.number,
-        default=None,
+    """The last version shown that asked everyone to acknowledge it (initial or material).
+
+    A version nobody can be shown cannot be acknowledged, so it never becomes the baseline.
+    """
+    return next(
+        (v for v in _readable_in_force(policy, today) if v.change_kind in (INITIAL, MATERIAL)),
+        None,
     )
+
+
+def _readable_in_force(policy: Policy, today: date):
+    """Versions in force whose text can be shown, newest first (each parsed only when reached)."""
+    in_force = sorted(
+        (v for v in policy.versions if v.effective_on <= today), key=lambda v: -v.number
+    )
+    return (v for v in in_force if readable(policy, v))
+
+
+def unreadable_versions(
+    policy: Policy, today: date
+) -> list[tuple[PolicyVersion, formats.TextProblem]]:
+    """Versions newer than the one shown whose text cannot be shown, with why, oldest first."""
+    shown = version_shown(policy, today)
+    later = [v for v in policy.versions if shown is None or v.number > shown.number]
+    found = [(v, formats.problem_in(policy.slug, v.body)) for v in later]
+    return [(version, problem) for version, problem in found if problem is not None]
 
 
 def acknowledgement_is_current(version: PolicyVersion, policy: Policy, today: date) -> bool:
@@ -188,6 +221,20 @@ def _normalise(body: str) -> str:
     return "\n".join(lines).strip("\n") + "\n"
 
 
+def check_text(policy: Policy, body: str):
+    """The text parsed as its pages will show it; PolicyProblem (for "body") names the line.
+
+    Lines are counted in ``body`` as typed, although the stored text loses its leading blank lines.
+    """
+    text = _normalise(body)
+    problem = formats.problem_in(policy.slug, text)
+    if problem is None:
+        return formats.parse(policy.slug, text)
+    typed = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    blank_on_top = next((n for n, line in enumerate(typed) if line.strip()), 0)
+    raise PolicyProblem(str(problem.moved(blank_on_top)), "body")
+
+
 def publish_version(
     policy: Policy,
     body: str,
@@ -201,6 +248,7 @@ def publish_version(
     text, summary = _normalise(body), (summary or "").strip()
     if not text.strip():
         raise PolicyProblem("The new version has no text. Write or paste the policy.", "body")
+    check_text(policy, body)
     if latest is not None and text == _normalise(latest.body):
         raise PolicyProblem(
             f"The text is the same as version {latest.number}. Make the changes before publishing.",

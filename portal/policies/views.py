@@ -12,7 +12,7 @@ from portal.formatting import long_date
 from portal.htmx import page_or_fragment
 from portal.people.models import Staff
 from portal.people.roles import ADMIN, HEAD_TEACHER
-from portal.policies import diff, markdown, service
+from portal.policies import diff, formats, markdown, service
 from portal.policies.forms import CHANGE_KINDS, PublishForm, ReviewForm
 from portal.policies.models import MATERIAL, REVIEW_OUTCOMES, Policy
 
@@ -79,6 +79,8 @@ def show(slug: str):
         current=service.current_version(policy, today),
         latest=service.latest_version(policy),
         status=service.review_status(policy, today),
+        shown=service.version_shown(policy, today),
+        unreadable=service.unreadable_versions(policy, today),
     )
 
 
@@ -125,11 +127,7 @@ def compare(slug: str):
 def publish(slug: str):
     policy = policy_or_404(slug)
     latest = service.latest_version(policy)
-    form = PublishForm(
-        data=None
-        if request.method == "POST"
-        else {"body": latest.body if latest else "", "effective_on": date.today()}
-    )
+    form = publish_form(policy, latest)
     message = None
     if form.validate_on_submit():
         try:
@@ -151,6 +149,40 @@ def publish(slug: str):
     return render_template(
         "policies/publish.html", form=form, policy=policy, latest=latest, message=message
     ), 422 if form.errors or message else 200
+
+
+def publish_form(policy: Policy, latest) -> PublishForm:
+    """The form, prefilled with the latest text on a GET, its hint naming the policy's format."""
+    form = PublishForm(
+        data=None
+        if request.method == "POST"
+        else {"body": latest.body if latest else "", "effective_on": date.today()}
+    )
+    form.body.description = formats.format_for(policy.slug).hint
+    return form
+
+
+@bp.post("/<slug>/preview")
+@roles_required(*EDITORS)
+def preview(slug: str):
+    """The text as its audience will see it, or the problem that stops it; nothing is stored."""
+    policy = policy_or_404(slug)
+    form, parsed = publish_form(policy, None), None
+    try:
+        parsed = service.check_text(policy, form.body.data or "")
+    except service.PolicyProblem as problem:
+        place_problem(form, problem)
+    return page_or_fragment(
+        "policies/publish.html",
+        "policies/_preview.html",
+        form=form,
+        policy=policy,
+        latest=service.latest_version(policy),
+        message=None,
+        previewed=True,
+        parsed=parsed,
+        format_name=formats.format_for(policy.slug).name,
+    )
 
 
 def place_problem(form, problem: service.PolicyProblem) -> str | None:

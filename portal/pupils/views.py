@@ -15,6 +15,7 @@ from portal.classroom.pupil_auth import current_seat
 from portal.extensions import db
 from portal.htmx import client_redirect, is_htmx_request, page_or_fragment
 from portal.people.models import Pupil
+from portal.policies.formats import parse_aup
 from portal.policies.models import PolicyVersion
 from portal.pupils import service
 from portal.pupils.forms import AgreeForm, AnswerForm
@@ -99,7 +100,7 @@ def aup_screen(form: AgreeForm | None = None, http_status: int = 200, message: s
         http_status=http_status,
         version=version,
         form=form,
-        text=service.aup_text(version.body),
+        text=parse_aup(version.body),
         message=message,
     )
 

@@ -11,7 +11,7 @@ from portal.htmx import is_fragment_request
 from portal.people.models import SchoolClass, Staff
 from portal.people.roles import ADMIN, ESAFETY_LEAD, HEAD_TEACHER, TEACHER
 from portal.people.school_year import KEY_STAGE_NAMES
-from portal.policies.markdown import aup_lines
+from portal.policies.formats import parse_aup
 from portal.pupils.progress import school_year_of
 from portal.teaching import service
 from portal.teaching.stats import question_stats
@@ -35,7 +35,7 @@ def teaching_helpers() -> dict:
         "quiz_labels": QUIZ_LABELS,
         "method_labels": METHOD_LABELS,
         "key_stage_names": KEY_STAGE_NAMES,
-        "aup_lines": aup_lines,
+        "parse_aup": parse_aup,
     }
 
 
