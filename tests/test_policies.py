@@ -282,7 +282,7 @@ def test_cards_and_aup_lines_read_the_markdown_structure():
 
 
 def test_diff_marks_lines_added_and_removed():
-    changes = diff.changes("Keep.\n\nOld line.\n", "Keep.\n\nNew line.\n\nMore.\n")
+    changes = diff.compare("Keep.\n\nOld line.\n", "Keep.\n\nNew line.\n\nMore.\n").changes
     assert changes == [
         ("equal", "Keep."),
         ("delete", "Old line."),
@@ -491,7 +491,8 @@ def test_policy_pages_are_valid_html(app, client, tmp_path):
 
 def test_long_unchanged_stretches_fold_around_the_changes():
     old = "\n".join(f"Line {n}." for n in range(10))
-    folded = diff.around_changes(diff.changes(old, old.replace("Line 5.", "Line five.")), context=1)
+    changes = diff.compare(old, old.replace("Line 5.", "Line five.")).changes
+    folded = diff.around_changes(changes, context=1)
     assert folded == [
         ("skip", "4"),
         ("equal", "Line 4."),

@@ -110,15 +110,16 @@ def compare(slug: str):
     last = len(policy.versions)
     new = version_or_404(policy, compared_number(policy, "to", last))
     old = version_or_404(policy, compared_number(policy, "from", max(new.number - 1, 1)))
-    changes = diff.changes(old.body, new.body)
+    comparison = diff.compare(old.body, new.body)
     return page_or_fragment(
         "policies/compare.html",
         "policies/_changes.html",
         policy=policy,
         old=old,
         new=new,
-        changes=diff.around_changes(changes),
-        counts=diff.counts(changes),
+        comparison=comparison,
+        changes=diff.around_changes(comparison.changes),
+        counts=diff.counts(comparison.changes),
     )
 
 
