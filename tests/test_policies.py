@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
-from portal.policies import diff, formats, markdown, service
+from portal.policies import diff, formats, markdown, publishing, service
 from portal.policies.models import Acknowledgement, Policy, PolicyReview, PolicyVersion
 from tests.helpers.builders import make_staff
 from tests.helpers.checkers import VNU
@@ -192,13 +192,13 @@ def test_publishing_refuses_empty_unchanged_or_unexplained_versions(body, kind, 
     smp = policy()
     body = smp.versions[0].body.replace("\n", "\r\n") if body is None else body
     with pytest.raises(service.PolicyProblem, match=problem):
-        service.publish_version(smp, body, TODAY, kind, summary, None)
+        publishing.publish_version(smp, body, TODAY, kind, summary, None)
 
 
 def test_a_version_cannot_take_effect_before_the_one_it_follows():
     publish(effective_on=date(2027, 1, 1))
     with pytest.raises(service.PolicyProblem, match="before version 2"):
-        service.publish_version(policy(), "Other text.", TODAY, "minor", "Fix.", None)
+        publishing.publish_version(policy(), "Other text.", TODAY, "minor", "Fix.", None)
 
 
 def test_acknowledging_twice_keeps_one_row():
@@ -415,7 +415,7 @@ def test_recording_a_review_from_the_form_says_when_the_next_is_due(client):
 def test_compare_shows_what_was_added_and_removed(client):
     smp = policy()
     body = smp.versions[0].body.replace("Updated: January 2023", "Updated: November 2026")
-    service.publish_version(smp, body, date.today(), "minor", "New date.", None)
+    publishing.publish_version(smp, body, date.today(), "minor", "New date.", None)
     db.session.commit()
     signed_in(client, "teacher")
     html = client.get("/policies/social-media-policy/compare?from=1&to=2").get_data(as_text=True)

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 
 from portal.extensions import db
-from portal.policies import diff, service
+from portal.policies import diff, publishing, service
 from tests.helpers.policies import policy
 from tests.helpers.web import signed_in
 
@@ -106,7 +106,7 @@ def test_the_compare_page_says_when_versions_are_too_long_or_too_different(
     smp = policy()
     body = smp.versions[0].body
     shuffled = "\n\n".join(reversed([p for p in body.split("\n\n") if p.strip()])) + "\n"
-    service.publish_version(smp, shuffled, date.today(), "minor", "Reordered.", None)
+    publishing.publish_version(smp, shuffled, date.today(), "minor", "Reordered.", None)
     db.session.commit()
     signed_in(client, "governor")
     url = "/policies/social-media-policy/compare?from=1&to=2"

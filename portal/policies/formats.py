@@ -54,6 +54,12 @@ class Format:
     hint: str  # how to write it, shown under the text box
 
 
+def normalise(body: str) -> str:
+    """The text as stored: Unix line endings, no trailing spaces, one final newline."""
+    lines = [line.rstrip() for line in _source_lines(body)]
+    return "\n".join(lines).strip("\n") + "\n"
+
+
 def _source_lines(text: str) -> list[str]:
     # The parser counts lines at \n only (after normalising \r\n and \r), so this must too.
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")

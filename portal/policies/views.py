@@ -12,7 +12,7 @@ from portal.formatting import long_date
 from portal.htmx import page_or_fragment
 from portal.people.models import Staff
 from portal.people.roles import ADMIN, HEAD_TEACHER
-from portal.policies import diff, formats, markdown, service
+from portal.policies import diff, formats, markdown, publishing, service
 from portal.policies.forms import CHANGE_KINDS, PublishForm, ReviewForm
 from portal.policies.models import MATERIAL, REVIEW_OUTCOMES, Policy
 
@@ -107,8 +107,8 @@ def compared_number(policy: Policy, name: str, default: int) -> int:
 @staff_required
 def compare(slug: str):
     policy = policy_or_404(slug)
-    last = len(policy.versions)
-    new = version_or_404(policy, compared_number(policy, "to", last))
+    latest = service.latest_version(policy)
+    new = version_or_404(policy, compared_number(policy, "to", latest.number if latest else 1))
     old = version_or_404(policy, compared_number(policy, "from", max(new.number - 1, 1)))
     comparison = diff.compare(old.body, new.body)
     return page_or_fragment(
@@ -132,13 +132,14 @@ def publish(slug: str):
     message = None
     if form.validate_on_submit():
         try:
-            new = service.publish_version(
+            new = publishing.publish_version(
                 policy,
                 form.body.data,
                 form.effective_on.data,
                 form.change_kind.data,
                 form.summary.data,
                 signed_in_staff(),
+                today=date.today(),
             )
         except service.PolicyProblem as problem:
             db.session.rollback()
@@ -170,7 +171,7 @@ def preview(slug: str):
     policy = policy_or_404(slug)
     form, parsed = publish_form(policy, None), None
     try:
-        parsed = service.check_text(policy, form.body.data or "")
+        parsed = publishing.check_text(policy, form.body.data or "")
     except service.PolicyProblem as problem:
         place_problem(form, problem)
     return page_or_fragment(
@@ -183,6 +184,34 @@ def preview(slug: str):
         previewed=True,
         parsed=parsed,
         format_name=formats.format_for(policy.slug).name,
+    )
+
+
+@bp.route("/<slug>/versions/<int:number>/withdraw", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def withdraw(slug: str, number: int):
+    """Ask to confirm; then withdraw a version that has not taken effect yet."""
+    policy = policy_or_404(slug)
+    version, message = version_or_404(policy, number), None
+    if request.method == "POST":
+        try:
+            publishing.withdraw_version(version, signed_in_staff(), date.today())
+        except service.PolicyProblem as problem:
+            db.session.rollback()
+            message = str(problem)
+        else:
+            db.session.commit()
+            flash(withdrawn_message(policy, version), "success")
+            return redirect(url_for("policies.show", slug=policy.slug))
+    return render_template(
+        "policies/withdraw.html", policy=policy, version=version, message=message
+    ), 409 if message else 200
+
+
+def withdrawn_message(policy: Policy, version) -> str:
+    return (
+        f"Withdrew version {version.number} of the {policy.title}. It will not take effect; "
+        "it stays in the list of versions, marked withdrawn."
     )
 
 
