@@ -236,6 +236,14 @@ def test_a_broken_aup_in_force_shows_pupils_the_last_good_version(app, client):
     assert "version 1" in read_together.get_data(as_text=True)
 
 
+def test_with_no_aup_that_can_be_shown_a_pupil_goes_on_to_the_quiz(client):
+    db.session.get(PolicyVersion, policy(AUP).versions[0].id).body = "No lines at all.\n"
+    db.session.commit()
+    seated_pupil(client)
+    assert client.get("/me").status_code == 200
+    assert client.get("/me/aup").location.endswith("/me")
+
+
 def test_editors_see_a_warning_about_a_version_that_cannot_be_shown(client):
     store_directly(AUP, without_first_picture(text_of(AUP)))
     signed_in(client, "esafety_lead", "admin")

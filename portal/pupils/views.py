@@ -93,6 +93,8 @@ def home():
 
 def aup_screen(form: AgreeForm | None = None, http_status: int = 200, message: str = ""):
     version = aup_to_show(service.key_stage_of(me()), date.today())
+    if version is None:  # none in force that can be shown: nothing to agree to yet
+        return redirect(url_for("pupil.home"))
     form = form or AgreeForm(formdata=None, version_id=version.id)
     form.version_id.data = version.id
     return screen(
