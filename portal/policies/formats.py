@@ -192,21 +192,17 @@ def format_for(slug: str) -> Format:
 
 def parse(slug: str, text: str):
     """The text parsed in its policy's format; raises TextProblem."""
-    parsed, problem = _parsed(slug, text)
-    if problem is not None:
-        raise problem
-    return parsed
-
-
-def problem_in(slug: str, text: str) -> TextProblem | None:
-    """What stops the text being shown in its policy's format, or None."""
-    return _parsed(slug, text)[1]
+    return format_for(slug).parse(text)
 
 
 @lru_cache(maxsize=64)
-def _parsed(slug: str, text: str) -> tuple[object, TextProblem | None]:
-    # Pages ask about the same few stored texts on every request; parse each once.
+def problem_in(slug: str, text: str) -> TextProblem | None:
+    """What stops a stored text being shown in its policy's format, or None.
+
+    Pages ask this of the same few stored texts on every request, so each is parsed once.
+    """
     try:
-        return format_for(slug).parse(text), None
+        parse(slug, text)
     except TextProblem as problem:
-        return None, problem
+        return problem.with_traceback(None)  # kept in the cache: not the parser's frames too
+    return None

@@ -22,13 +22,12 @@ def check_text(policy: Policy, body: str):
 
     Lines are counted in ``body`` as typed, although the stored text loses its leading blank lines.
     """
-    text = normalise(body)
-    problem = formats.problem_in(policy.slug, text)
-    if problem is None:
-        return formats.parse(policy.slug, text)
-    typed = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    blank_on_top = next((n for n, line in enumerate(typed) if line.strip()), 0)
-    raise PolicyProblem(str(problem.moved(blank_on_top)), "body")
+    try:
+        return formats.parse(policy.slug, normalise(body))
+    except formats.TextProblem as problem:
+        typed = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        blank_on_top = next((n for n, line in enumerate(typed) if line.strip()), 0)
+        raise PolicyProblem(str(problem.moved(blank_on_top)), "body") from None
 
 
 def publish_version(
