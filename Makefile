@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi:app
 VENDOR := static/vendor
 
-.PHONY: run test setup lint format bench clean
+.PHONY: run test setup lint format bench bench-diff clean
 
 run: setup
 	$(BIN)/flask db upgrade
@@ -38,6 +38,9 @@ $(VENDOR)/.installed: package.json package-lock.json
 
 bench: setup
 	$(BIN)/python bench/load.py
+
+bench-diff: setup
+	$(BIN)/python bench/diff.py
 
 lint: setup
 	$(BIN)/ruff check .

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
 from portal.people.models import Staff
-from portal.policies import diff, markdown, service
+from portal.policies import diff, formats, markdown, publishing, service
 from portal.policies.models import Acknowledgement, Policy, PolicyReview, PolicyVersion
 from tests.helpers.builders import make_staff
 from tests.helpers.checkers import assert_valid_html
@@ -72,9 +72,9 @@ def test_the_shipped_policy_is_the_schools_text_with_its_dates():
 
 
 def test_the_staff_guidelines_are_six_cards_each_with_a_reason():
-    cards = markdown.sections(service.latest_version(policy("staff-guidelines")).body)
-    intro, rules = cards[0], cards[1:]
-    assert intro[0] == "" and "Social Media Policy" in intro[1]
+    parsed = formats.parse_guidelines(service.latest_version(policy("staff-guidelines")).body)
+    intro, rules = parsed.intro, parsed.cards
+    assert "Social Media Policy" in intro
     assert len(rules) == 6
     assert all(
         title and "\n**Why:**" in body and body.startswith("> Staff ") for title, body in rules
@@ -82,8 +82,8 @@ def test_the_staff_guidelines_are_six_cards_each_with_a_reason():
 
 
 def test_the_pupils_aups_are_short_picture_lines_never_a_contract():
-    ks1 = markdown.aup_lines(service.latest_version(policy("aup-eyfs-ks1")).body)
-    ks2 = markdown.aup_lines(service.latest_version(policy("aup-ks2")).body)
+    ks1 = formats.parse_aup(service.latest_version(policy("aup-eyfs-ks1")).body).lines
+    ks2 = formats.parse_aup(service.latest_version(policy("aup-ks2")).body).lines
     assert 5 <= len(ks1) <= 6 and 8 <= len(ks2) <= 10
     assert ks1[0] == ("🧑‍🏫", "I will ask a grown-up before I use a new app or game.")
     assert all(sentence.startswith("I will ") for _, sentence in ks1 + ks2)
@@ -197,13 +197,13 @@ def test_publishing_refuses_empty_unchanged_or_unexplained_versions(body, kind, 
     smp = policy()
     body = smp.versions[0].body.replace("\n", "\r\n") if body is None else body
     with pytest.raises(service.PolicyProblem, match=problem):
-        service.publish_version(smp, body, TODAY, kind, summary, None)
+        publishing.publish_version(smp, body, TODAY, kind, summary, None)
 
 
 def test_a_version_cannot_take_effect_before_the_one_it_follows():
     publish(effective_on=date(2027, 1, 1))
     with pytest.raises(service.PolicyProblem, match="before version 2"):
-        service.publish_version(policy(), "Other text.", TODAY, "minor", "Fix.", None)
+        publishing.publish_version(policy(), "Other text.", TODAY, "minor", "Fix.", None)
 
 
 def test_acknowledging_twice_keeps_one_row():
@@ -298,20 +298,18 @@ def test_markdown_renders_without_scripts_or_javascript_links():
     assert 'href="javascript' not in html.lower() and 'href="https://example.org"' in html
 
 
-def test_sections_and_aup_lines_read_the_markdown_structure():
+def test_cards_and_aup_lines_read_the_markdown_structure():
     text = "Intro.\n\n## First\nOne.\n\n```\n## not a heading\n```\n\n## Second\nTwo.\n"
-    assert markdown.sections(text) == [
-        ("", "Intro."),
-        ("First", "One.\n\n```\n## not a heading\n```"),
-        ("Second", "Two."),
-    ]
-    assert markdown.aup_lines("Hello.\n\n- 🛡️ I will be kind.\n") == [("🛡️", "I will be kind.")]
+    parsed = formats.parse_guidelines(text)
+    assert parsed.intro == "Intro."
+    assert parsed.cards == (("First", "One.\n\n```\n## not a heading\n```"), ("Second", "Two."))
+    assert formats.parse_aup("Hello.\n\n- 🛡️ I will be kind.\n").lines == (("🛡️", "I will be kind."),)
     with pytest.raises(ValueError, match="picture"):
-        markdown.aup_lines("- I will be kind.\n")
+        formats.parse_aup("- I will be kind.\n")
 
 
 def test_diff_marks_lines_added_and_removed():
-    changes = diff.changes("Keep.\n\nOld line.\n", "Keep.\n\nNew line.\n\nMore.\n")
+    changes = diff.compare("Keep.\n\nOld line.\n", "Keep.\n\nNew line.\n\nMore.\n").changes
     assert changes == [
         ("equal", "Keep."),
         ("delete", "Old line."),
@@ -444,7 +442,7 @@ def test_recording_a_review_from_the_form_says_when_the_next_is_due(client):
 def test_compare_shows_what_was_added_and_removed(client):
     smp = policy()
     body = smp.versions[0].body.replace("Updated: January 2023", "Updated: November 2026")
-    service.publish_version(smp, body, date.today(), "minor", "New date.", None)
+    publishing.publish_version(smp, body, date.today(), "minor", "New date.", None)
     db.session.commit()
     signed_in(client, "teacher")
     html = client.get("/policies/social-media-policy/compare?from=1&to=2").get_data(as_text=True)
@@ -510,7 +508,8 @@ def test_policy_pages_are_valid_html(app, client, tmp_path):
 
 def test_long_unchanged_stretches_fold_around_the_changes():
     old = "\n".join(f"Line {n}." for n in range(10))
-    folded = diff.around_changes(diff.changes(old, old.replace("Line 5.", "Line five.")), context=1)
+    changes = diff.compare(old, old.replace("Line 5.", "Line five.")).changes
+    folded = diff.around_changes(changes, context=1)
     assert folded == [
         ("skip", "4"),
         ("equal", "Line 4."),

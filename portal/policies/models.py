@@ -60,9 +60,14 @@ class PolicyVersion(db.Model):
     change_summary: Mapped[str] = mapped_column(String(500), default="")
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    # Withdrawn before it took effect and before anyone acknowledged it: kept in the history,
+    # never in force, its number never given to another text.
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
     policy: Mapped[Policy] = relationship(back_populates="versions")
-    published_by: Mapped[Staff | None] = relationship()
+    published_by: Mapped[Staff | None] = relationship(foreign_keys=[published_by_id])
+    withdrawn_by: Mapped[Staff | None] = relationship(foreign_keys=[withdrawn_by_id])
 
     @property
     def label(self) -> str:

@@ -14,12 +14,12 @@ from portal.database import insert_if_absent
 from portal.extensions import db
 from portal.people.models import Guardian, Pupil, Staff
 from portal.people.roles import ALL_ROLES
+from portal.policies import formats
 from portal.policies.models import (
     AUDIENCES,
     INITIAL,
     MATERIAL,
     METHODS,
-    MINOR,
     RESPONSES,
     REVIEW_OUTCOMES,
     Acknowledgement,
@@ -87,7 +87,12 @@ def _entry_problems(entry: dict, folder: Path) -> list[str]:
         (bool(entry.get("title")), "title missing"),
         ((folder / str(entry.get("file", ""))).is_file(), "file not found"),
     ]
-    return [message for ok, message in checks if not ok]
+    problems = [message for ok, message in checks if not ok]
+    if not problems:
+        text = formats.normalise((folder / entry["file"]).read_text("utf-8"))
+        problem = formats.problem_in(str(entry.get("slug")), text)
+        problems += [f"{entry['file']}: {problem}"] if problem else []
+    return problems
 
 
 def install_shipped_policies(today: date) -> int:
@@ -136,6 +141,7 @@ def policy_by_slug(slug: str) -> Policy | None:
         .where(Policy.slug == slug)
         .options(
             selectinload(Policy.versions).selectinload(PolicyVersion.published_by),
+            selectinload(Policy.versions).selectinload(PolicyVersion.withdrawn_by),
             selectinload(Policy.reviews).selectinload(PolicyReview.reviewed_by),
         )
     )
@@ -145,88 +151,74 @@ def version_numbered(policy: Policy, number: int) -> PolicyVersion | None:
     return next((v for v in policy.versions if v.number == number), None)
 
 
+def live_versions(policy: Policy) -> list[PolicyVersion]:
+    """The versions not withdrawn, oldest first: the only ones that ever take effect."""
+    return [v for v in policy.versions if v.withdrawn_at is None]
+
+
 def latest_version(policy: Policy) -> PolicyVersion | None:
-    """The last version published, whether or not it has taken effect."""
-    return max(policy.versions, key=lambda v: v.number, default=None)
+    """The last version published and not withdrawn, whether or not it has taken effect."""
+    return max(live_versions(policy), key=lambda v: v.number, default=None)
 
 
 def current_version(policy: Policy, today: date) -> PolicyVersion | None:
     """The version in force: the highest number that has taken effect by ``today``."""
     return max(
-        (v for v in policy.versions if v.effective_on <= today),
+        (v for v in live_versions(policy) if v.effective_on <= today),
         key=lambda v: v.number,
         default=None,
     )
+
+
+def readable(policy: Policy, version: PolicyVersion) -> bool:
+    """True if the version's text can be shown in its policy's format (see formats.py)."""
+    return formats.problem_in(policy.slug, version.body) is None
+
+
+def version_shown(policy: Policy, today: date) -> PolicyVersion | None:
+    """The version pupils and staff read today: the one in force, or, if its text cannot be
+    shown in its format (older data, a hand edit), the latest in force before it that can."""
+    return next(_readable_in_force(policy, today), None)
 
 
 def acknowledgement_baseline(policy: Policy, today: date) -> PolicyVersion | None:
-    """The last version in force that asked everyone to acknowledge it (initial or material)."""
-    return max(
-        (
-            v
-            for v in policy.versions
-            if v.effective_on <= today and v.change_kind in (INITIAL, MATERIAL)
-        ),
-        key=lambda v: v.number,
-        default=None,
+    """The last version shown that asked everyone to acknowledge it (initial or material).
+
+    A version nobody can be shown cannot be acknowledged, so it never becomes the baseline.
+    """
+    return next(
+        (v for v in _readable_in_force(policy, today) if v.change_kind in (INITIAL, MATERIAL)),
+        None,
     )
 
 
+def _readable_in_force(policy: Policy, today: date):
+    """Versions in force whose text can be shown, newest first (each parsed only when reached)."""
+    in_force = sorted(
+        (v for v in live_versions(policy) if v.effective_on <= today), key=lambda v: -v.number
+    )
+    return (v for v in in_force if readable(policy, v))
+
+
+def unreadable_versions(
+    policy: Policy, today: date
+) -> list[tuple[PolicyVersion, formats.TextProblem]]:
+    """Versions newer than the one shown whose text cannot be shown, with why, oldest first."""
+    shown = version_shown(policy, today)
+    later = [v for v in live_versions(policy) if shown is None or v.number > shown.number]
+    found = [(v, formats.problem_in(policy.slug, v.body)) for v in later]
+    return [(version, problem) for version, problem in found if problem is not None]
+
+
 def acknowledgement_is_current(version: PolicyVersion, policy: Policy, today: date) -> bool:
-    """True if acknowledging ``version`` still counts: it is the baseline or later."""
+    """True if acknowledging ``version`` still counts: the baseline or later, not withdrawn."""
     baseline = acknowledgement_baseline(policy, today)
     return (
         baseline is not None
         and version.policy_id == policy.id
+        and version.withdrawn_at is None
         and version.number >= baseline.number
     )
-
-
-def _normalise(body: str) -> str:
-    """The text as stored: Unix line endings, no trailing spaces, one final newline."""
-    lines = [line.rstrip() for line in body.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    return "\n".join(lines).strip("\n") + "\n"
-
-
-def publish_version(
-    policy: Policy,
-    body: str,
-    effective_on: date,
-    change_kind: str,
-    summary: str,
-    published_by: Staff | None,
-) -> PolicyVersion:
-    """Add the next version. Minor: nobody acknowledges again; material: everyone does."""
-    latest = latest_version(policy)
-    text, summary = _normalise(body), (summary or "").strip()
-    if not text.strip():
-        raise PolicyProblem("The new version has no text. Write or paste the policy.", "body")
-    if latest is not None and text == _normalise(latest.body):
-        raise PolicyProblem(
-            f"The text is the same as version {latest.number}. Make the changes before publishing.",
-            "body",
-        )
-    if change_kind not in (MINOR, MATERIAL):
-        raise PolicyProblem("Choose minor or material.", "change_kind")
-    if not summary or len(summary) > 500:
-        raise PolicyProblem("Say what changed, in at most 500 characters.", "summary")
-    if latest is not None and effective_on < latest.effective_on:
-        raise PolicyProblem(
-            f"A new version cannot take effect before version {latest.number} "
-            f"({_long(latest.effective_on)}).",
-            "effective_on",
-        )
-    version = PolicyVersion(
-        number=(latest.number if latest else 0) + 1,
-        body=text,
-        effective_on=effective_on,
-        change_kind=change_kind,
-        change_summary=summary,
-        published_by=published_by,
-    )
-    policy.versions.append(version)
-    db.session.flush()
-    return version
 
 
 def add_months(day: date, months: int) -> date:
@@ -252,6 +244,11 @@ def record_review(
             "A review cannot be recorded before it happens: choose today or an earlier date.",
             "reviewed_on",
         )
+    began = _began(policy)
+    if began is not None and reviewed_on < began:
+        raise PolicyProblem(
+            f"A review cannot be dated before the policy existed ({_long(began)}).", "reviewed_on"
+        )
     if outcome not in REVIEW_OUTCOMES:
         raise PolicyProblem("Choose the outcome of the review.", "outcome")
     last = max((r.reviewed_on for r in policy.reviews), default=None)
@@ -268,6 +265,14 @@ def record_review(
     policy.reviews.insert(0, review)
     db.session.flush()
     return review
+
+
+def _began(policy: Policy) -> date | None:
+    """When the policy came to exist: its first text's date, or its publishing if earlier."""
+    return min(
+        (min(v.effective_on, v.published_at.date()) for v in policy.versions if v.published_at),
+        default=None,
+    )
 
 
 def review_status(policy: Policy, today: date) -> str:

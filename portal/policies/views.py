@@ -13,7 +13,7 @@ from portal.htmx import page_or_fragment
 from portal.input_rules import database_int
 from portal.people.models import Staff
 from portal.people.roles import ADMIN, HEAD_TEACHER
-from portal.policies import diff, markdown, service
+from portal.policies import diff, formats, markdown, publishing, service
 from portal.policies.forms import CHANGE_KINDS, PublishForm, ReviewForm
 from portal.policies.models import MATERIAL, REVIEW_OUTCOMES, Policy
 
@@ -80,6 +80,8 @@ def show(slug: str):
         current=service.current_version(policy, today),
         latest=service.latest_version(policy),
         status=service.review_status(policy, today),
+        shown=service.version_shown(policy, today),
+        unreadable=service.unreadable_versions(policy, today),
     )
 
 
@@ -108,18 +110,19 @@ def compared_number(policy: Policy, name: str, default: int) -> int:
 @staff_required
 def compare(slug: str):
     policy = policy_or_404(slug)
-    last = len(policy.versions)
-    new = version_or_404(policy, compared_number(policy, "to", last))
+    latest = service.latest_version(policy)
+    new = version_or_404(policy, compared_number(policy, "to", latest.number if latest else 1))
     old = version_or_404(policy, compared_number(policy, "from", max(new.number - 1, 1)))
-    changes = diff.changes(old.body, new.body)
+    comparison = diff.compare(old.body, new.body)
     return page_or_fragment(
         "policies/compare.html",
         "policies/_changes.html",
         policy=policy,
         old=old,
         new=new,
-        changes=diff.around_changes(changes),
-        counts=diff.counts(changes),
+        comparison=comparison,
+        changes=diff.around_changes(comparison.changes),
+        counts=diff.counts(comparison.changes),
     )
 
 
@@ -128,21 +131,18 @@ def compare(slug: str):
 def publish(slug: str):
     policy = policy_or_404(slug)
     latest = service.latest_version(policy)
-    form = PublishForm(
-        data=None
-        if request.method == "POST"
-        else {"body": latest.body if latest else "", "effective_on": date.today()}
-    )
+    form = publish_form(policy, latest)
     message = None
     if form.validate_on_submit():
         try:
-            new = service.publish_version(
+            new = publishing.publish_version(
                 policy,
                 form.body.data,
                 form.effective_on.data,
                 form.change_kind.data,
                 form.summary.data,
                 signed_in_staff(),
+                today=date.today(),
             )
         except service.PolicyProblem as problem:
             db.session.rollback()
@@ -154,6 +154,68 @@ def publish(slug: str):
     return render_template(
         "policies/publish.html", form=form, policy=policy, latest=latest, message=message
     ), 422 if form.errors or message else 200
+
+
+def publish_form(policy: Policy, latest) -> PublishForm:
+    """The form, prefilled with the latest text on a GET, its hint naming the policy's format."""
+    form = PublishForm(
+        data=None
+        if request.method == "POST"
+        else {"body": latest.body if latest else "", "effective_on": date.today()}
+    )
+    form.body.description = formats.format_for(policy.slug).hint
+    return form
+
+
+@bp.post("/<slug>/preview")
+@roles_required(*EDITORS)
+def preview(slug: str):
+    """The text as its audience will see it, or the problem that stops it; nothing is stored."""
+    policy = policy_or_404(slug)
+    form, parsed = publish_form(policy, None), None
+    try:
+        parsed = publishing.check_text(policy, form.body.data or "")
+    except service.PolicyProblem as problem:
+        place_problem(form, problem)
+    return page_or_fragment(
+        "policies/publish.html",
+        "policies/_preview.html",
+        form=form,
+        policy=policy,
+        latest=service.latest_version(policy),
+        message=None,
+        previewed=True,
+        parsed=parsed,
+        format_name=formats.format_for(policy.slug).name,
+    )
+
+
+@bp.route("/<slug>/versions/<int:number>/withdraw", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def withdraw(slug: str, number: int):
+    """Ask to confirm; then withdraw a version that has not taken effect yet."""
+    policy = policy_or_404(slug)
+    version, message = version_or_404(policy, number), None
+    if request.method == "POST":
+        try:
+            publishing.withdraw_version(version, signed_in_staff(), date.today())
+        except service.PolicyProblem as problem:
+            db.session.rollback()
+            message = str(problem)
+        else:
+            db.session.commit()
+            flash(withdrawn_message(policy, version), "success")
+            return redirect(url_for("policies.show", slug=policy.slug))
+    return render_template(
+        "policies/withdraw.html", policy=policy, version=version, message=message
+    ), 409 if message else 200
+
+
+def withdrawn_message(policy: Policy, version) -> str:
+    return (
+        f"Withdrew version {version.number} of the {policy.title}. It will not take effect; "
+        "it stays in the list of versions, marked withdrawn."
+    )
 
 
 def place_problem(form, problem: service.PolicyProblem) -> str | None:

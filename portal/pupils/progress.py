@@ -14,7 +14,7 @@ from portal.extensions import db
 from portal.people.models import Pupil
 from portal.people.school_year import academic_year
 from portal.policies.models import Acknowledgement, Policy, PolicyVersion
-from portal.policies.service import acknowledgement_baseline, current_version
+from portal.policies.service import acknowledgement_baseline, version_shown
 from portal.quiz.models import QuizAnswer, QuizAttempt
 
 AUP_SLUGS = {"EYFS": "aup-eyfs-ks1", "KS1": "aup-eyfs-ks1", "KS2": "aup-ks2"}
@@ -30,7 +30,7 @@ def aup_policy(key_stage: str) -> Policy:
 
 def aup_to_show(key_stage: str, today: date) -> PolicyVersion:
     """The version of the Key Stage's AUP a pupil reads and acknowledges today."""
-    return current_version(aup_policy(key_stage), today)
+    return version_shown(aup_policy(key_stage), today)
 
 
 def aup_acknowledgements(

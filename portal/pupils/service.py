@@ -15,7 +15,6 @@ from portal.clock import utcnow
 from portal.extensions import db
 from portal.people.models import Pupil
 from portal.people.school_year import academic_year
-from portal.policies.markdown import aup_lines
 from portal.policies.models import Acknowledgement, PolicyVersion
 from portal.policies.service import acknowledgement_is_current, record_acknowledgement
 from portal.pupils.progress import aup_policy
@@ -38,26 +37,6 @@ class QuizRefused(Exception):
 
 def key_stage_of(pupil: Pupil) -> str:
     return pupil.school_class.key_stage
-
-
-@dataclass(frozen=True)
-class AupText:
-    """An AUP as the pupil's screen shows it: opening words, the "I will" lines, closing words."""
-
-    intro: str  # Markdown
-    lines: list[tuple[str, str]]  # (picture, sentence)
-    outro: str  # Markdown
-
-
-def aup_text(body: str) -> AupText:
-    """Split an AUP text around its list of lines (each a picture, then the sentence)."""
-    blocks = [block.strip() for block in body.strip().split("\n\n") if block.strip()]
-    listed = [i for i, block in enumerate(blocks) if block.lstrip().startswith(("- ", "* "))]
-    if not listed:
-        return AupText("\n\n".join(blocks), [], "")
-    return AupText(
-        "\n\n".join(blocks[: listed[0]]), aup_lines(body), "\n\n".join(blocks[listed[-1] + 1 :])
-    )
 
 
 def agree_to_aup(pupil: Pupil, version: PolicyVersion | None, today: date) -> Acknowledgement:

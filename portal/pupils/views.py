@@ -15,6 +15,7 @@ from portal.classroom.pupil_auth import current_seat
 from portal.extensions import db
 from portal.htmx import client_redirect, is_htmx_request, page_or_fragment
 from portal.people.models import Pupil
+from portal.policies.formats import parse_aup
 from portal.policies.models import PolicyVersion
 from portal.pupils import service
 from portal.pupils.forms import AgreeForm, AnswerForm
@@ -98,6 +99,8 @@ def home():
 
 def aup_screen(form: AgreeForm | None = None, http_status: int = 200, message: str = ""):
     version = aup_to_show(service.key_stage_of(me()), date.today())
+    if version is None:  # none in force that can be shown: nothing to agree to yet
+        return redirect(url_for("pupil.home"))
     form = form or AgreeForm(formdata=None, version_id=version.id)
     form.version_id.data = version.id
     return screen(
@@ -105,7 +108,7 @@ def aup_screen(form: AgreeForm | None = None, http_status: int = 200, message: s
         http_status=http_status,
         version=version,
         form=form,
-        text=service.aup_text(version.body),
+        text=parse_aup(version.body),
         message=message,
     )
 

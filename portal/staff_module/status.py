@@ -10,9 +10,9 @@ from portal.extensions import db
 from portal.people.models import Staff
 from portal.people.roles import GOVERNOR
 from portal.people.school_year import AcademicYear, academic_year
-from portal.policies.markdown import sections
+from portal.policies.formats import parse_guidelines
 from portal.policies.models import Acknowledgement, Policy, PolicyVersion
-from portal.policies.service import acknowledgement_baseline, current_version
+from portal.policies.service import acknowledgement_baseline, version_shown
 from portal.quiz.models import QuizAttempt
 from portal.staff_module.models import Certificate, ModuleProgress
 
@@ -75,11 +75,10 @@ def settings(config: dict | None = None) -> ModuleSettings:
     return ModuleSettings(int(month), int(day), config["STAFF_MODULE_NEW_STAFF_DAYS"])
 
 
-def guideline_cards(version: PolicyVersion) -> tuple[str, list[tuple[str, str]]]:
+def guideline_cards(version: PolicyVersion) -> tuple[str, tuple[tuple[str, str], ...]]:
     """The guidelines' introduction, and each rule (a level-2 heading) as its own card."""
-    parts = sections(version.body)
-    intro = next((body for title, body in parts if not title), "")
-    return intro, [(title, body) for title, body in parts if title]
+    parsed = parse_guidelines(version.body)
+    return parsed.intro, parsed.cards
 
 
 def takes_module(staff: Staff) -> bool:
@@ -111,7 +110,7 @@ def module_statuses(
     """Each person's status, in five queries however many people there are."""
     year = academic_year(today)
     policy = guidelines_policy()
-    version, baseline = current_version(policy, today), acknowledgement_baseline(policy, today)
+    version, baseline = version_shown(policy, today), acknowledgement_baseline(policy, today)
     ids = [person.id for person in staff]
     progress = _by_staff(
         select(ModuleProgress).where(

@@ -13,7 +13,7 @@ from portal.people.classes import may_see_class, sees_every_class, visible_class
 from portal.people.models import SchoolClass, Staff
 from portal.people.roles import CLASS_STAFF
 from portal.people.school_year import KEY_STAGE_NAMES
-from portal.policies.markdown import aup_lines
+from portal.policies.formats import parse_aup
 from portal.pupils.progress import school_year_of
 from portal.teaching import service
 from portal.teaching.stats import question_stats
@@ -36,7 +36,7 @@ def teaching_helpers() -> dict:
         "quiz_labels": QUIZ_LABELS,
         "method_labels": METHOD_LABELS,
         "key_stage_names": KEY_STAGE_NAMES,
-        "aup_lines": aup_lines,
+        "parse_aup": parse_aup,
     }
 
 

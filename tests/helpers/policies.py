@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.policies import service
+from portal.policies import publishing, service
 from portal.policies.models import Policy
 
 TODAY = date(2026, 11, 26)
@@ -28,6 +28,6 @@ def publish(
     """Publish the current text plus ``extra`` as the next version, and commit."""
     chosen = policy(slug)
     body = service.latest_version(chosen).body + extra
-    version = service.publish_version(chosen, body, effective_on, kind, summary, by)
+    version = publishing.publish_version(chosen, body, effective_on, kind, summary, by)
     db.session.commit()
     return version
