@@ -15,6 +15,7 @@ from portal.classroom.models import ClassSession, SessionPupil
 from portal.classroom.pictures import PICTURES
 from portal.classroom.service import MAX_WRONG_PICTURES
 from portal.extensions import db
+from portal.policies.models import Policy, PolicyVersion
 from portal.pupils.progress import aup_to_show
 from portal.quiz.models import QuizAttempt
 from portal.staff_module.models import ModuleProgress
@@ -152,3 +153,29 @@ def test_six_marks_of_the_first_card_at_once_keep_one_reading_record(live_server
     assert {r.headers["Location"] for r in responses} == {"/module/read/2"}
     (progress,) = fresh(select(ModuleProgress).where(ModuleProgress.staff_id == ruth.id))
     assert progress.cards_read == 1 and progress.read_at is None
+
+
+# Editors publishing ----------------------------------------------------------------------
+
+
+def test_four_editors_publishing_at_once_make_one_version_and_tell_the_others(live_server):
+    install_content()
+    policy = "/policies/social-media-policy"
+    version = {
+        "body": aup_to_show("KS2", date.today()).body,  # any valid Markdown will do
+        "effective_on": date.today().isoformat(),
+        "change_kind": "minor",
+        "summary": "Tidied the wording.",
+    }
+    editors = [make_staff(roles=("head_teacher",)) for _ in range(4)]
+    tries = [
+        Browser(live_server)
+        .sign_in(editor.email)
+        .poster(f"{policy}/publish", {**version, "summary": f"{version['summary']} {n}"})
+        for n, editor in enumerate(editors)
+    ]
+    responses = at_once(tries)
+    assert sorted(r.status_code for r in responses) == [302, 422, 422, 422]
+    assert sum("published version 2 a moment ago" in r.text for r in responses) == 3
+    numbers = fresh(select(PolicyVersion.number).join(Policy).where(Policy.slug == policy[10:]))
+    assert sorted(numbers) == [1, 2]

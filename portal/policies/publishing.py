@@ -6,6 +6,7 @@ from sqlalchemy import exists, update
 from sqlalchemy.orm import aliased
 
 from portal.clock import utcnow
+from portal.database import dialect_insert
 from portal.extensions import db
 from portal.formatting import long_date
 from portal.people.models import Staff
@@ -55,18 +56,32 @@ def publish_version(
     if not summary or len(summary) > 500:
         raise PolicyProblem("Say what changed, in at most 500 characters.", "summary")
     _check_effective_on(latest, effective_on, today or date.today())
-    version = PolicyVersion(
-        # Withdrawn versions keep their numbers: a number names one text, for good.
-        number=max((v.number for v in policy.versions), default=0) + 1,
-        body=text,
-        effective_on=effective_on,
-        change_kind=change_kind,
-        change_summary=summary,
-        published_by=published_by,
-    )
-    policy.versions.append(version)
-    db.session.flush()
-    return version
+    # Withdrawn versions keep their numbers: a number names one text, for good.
+    number = max((v.number for v in policy.versions), default=0) + 1
+    # The unique (policy, number) decides between editors publishing at the same moment.
+    inserted = db.session.execute(
+        dialect_insert(PolicyVersion)
+        .values(
+            policy_id=policy.id,
+            number=number,
+            body=text,
+            effective_on=effective_on,
+            change_kind=change_kind,
+            change_summary=summary,
+            published_by_id=published_by.id if published_by else None,
+            published_at=utcnow(),
+        )
+        .on_conflict_do_nothing()
+        .returning(PolicyVersion.id)
+    ).scalar()
+    if inserted is None:
+        raise PolicyProblem(
+            f"Someone else published version {number} a moment ago. Read it on the policy's "
+            "page, then publish again if your changes are still needed.",
+            "body",
+        )
+    db.session.expire(policy, ["versions"])
+    return db.session.get(PolicyVersion, inserted)
 
 
 def _check_effective_on(latest: PolicyVersion | None, effective_on: date, today: date) -> None:
