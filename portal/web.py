@@ -31,6 +31,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 def init_app(app: Flask) -> None:
     from portal.auth.views import bp as auth_bp
+    from portal.classroom.picture_views import bp as pictures_bp
     from portal.classroom.views import bp as classroom_bp
     from portal.core.views import bp as core_bp
     from portal.mail.views import bp as mail_bp
@@ -51,6 +52,7 @@ def init_app(app: Flask) -> None:
         module_bp,
         teaching_bp,
         classroom_bp,
+        pictures_bp,
         pupil_bp,
     ):
         app.register_blueprint(blueprint)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.classroom import service
+from portal.classroom.live import live_view
 from portal.classroom.models import ClassSession, SessionPupil
 from portal.classroom.pictures import PICTURES, picture_choices
 from portal.classroom.pupil_auth import SESSION_KEY
@@ -437,7 +438,7 @@ def test_progress_reads_aup_done_and_quiz_answers(app, room):
     ]
     db.session.add(attempt)
     db.session.commit()
-    rows = {row.display_name: row for row in service.live_view(room["session"], today)}
+    rows = {row.display_name: row for row in live_view(room["session"], today)}
     total = len(quiz.questions)
     assert rows["Amara O."].progress == f"AUP done · quiz 3 of {total}"
     assert rows["Ben S."].progress == "AUP to do · quiz not started"

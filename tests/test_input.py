@@ -359,10 +359,10 @@ def test_a_control_character_in_a_staff_name_is_refused_clearly_and_nothing_is_s
 
 
 def test_a_control_character_from_a_pupils_tablet_is_refused_plainly(client, school):
-    open_class_session(school.oak, school.admin, code="4821")
+    class_session = open_class_session(school.oak, school.admin, code="4821")
     code = post_form(client, "/class", {"code": "48\x0021"}, page="/class")
     assert code.status_code == 422 and "\x00" not in code.get_data(as_text=True)
-    seat_pupil(client, open_class_session(school.oak, school.admin, code="5932"), school.pupil)
+    seat_pupil(client, class_session, school.pupil)
     aup = client.get("/me/aup").get_data(as_text=True)
     token = csrf_token(client, "/me/aup")
     client.post(

@@ -6,7 +6,7 @@ import segno
 from flask import request
 from markupsafe import Markup
 
-from portal.classroom import code_guesses, service
+from portal.classroom import code_guesses, live
 from portal.classroom.models import ClassSession
 from portal.clock import utcnow
 from portal.formatting import school_time
@@ -19,7 +19,7 @@ def show_progress() -> bool:
 
 def live_context(class_session: ClassSession) -> dict:
     now = utcnow()
-    rows = service.live_view(class_session, school_time(now).date())
+    rows = live.live_view(class_session, school_time(now).date())
     is_open = class_session.is_open(now)
     progress = show_progress()
     # The board is in the same building as the tablets, so it shares their address.

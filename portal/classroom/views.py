@@ -17,14 +17,14 @@ from portal.auth.access import public, roles_required
 from portal.classroom import code_guesses, forms, service
 from portal.classroom.board import live_context, qr_svg
 from portal.classroom.models import ClassSession
-from portal.classroom.pictures import PICTURES, picture_choices, picture_named
+from portal.classroom.pictures import PICTURES
 from portal.classroom.pupil_auth import sign_in_pupil, sign_out_pupil
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.htmx import fragment, fragment_or_redirect, is_fragment_request
 from portal.input_rules import without_control_characters
-from portal.people.classes import class_roll, may_see_class
-from portal.people.models import Pupil, SchoolClass
+from portal.people.classes import class_or_403, class_roll
+from portal.people.models import Pupil
 from portal.people.names import short_names
 from portal.people.roles import CLASS_STAFF
 from portal.urls import external_url
@@ -171,23 +171,16 @@ def sign_out():
     return redirect(url_for("classroom.names"))
 
 
-# The teacher's side: start, board, unlock, end; picture passwords and login cards.
+# The teacher's side: start, board, unlock, end.
 
 
 def me():
     return current_user._get_current_object()
 
 
-def class_for_me(class_id: int) -> SchoolClass:
-    school_class = db.get_or_404(SchoolClass, class_id)
-    if not may_see_class(me(), school_class):
-        abort(403)
-    return school_class
-
-
 def session_for_me(session_id: int) -> ClassSession:
     class_session = db.get_or_404(ClassSession, session_id)
-    class_for_me(class_session.class_id)
+    class_or_403(class_session.class_id)
     return class_session
 
 
@@ -202,7 +195,7 @@ def start_session():
     form = forms.StartSessionForm()
     if not form.validate():
         abort(400)
-    school_class = class_for_me(form.class_id.data)
+    school_class = class_or_403(form.class_id.data)
     try:
         class_session = service.start_session(school_class, me(), utcnow(), day_ends_at())
     except service.SessionProblem as problem:
@@ -282,59 +275,3 @@ def end(session_id: int):
     db.session.commit()
     flash("The class session has ended. Pupils on the tablets are signed out.", "success")
     return redirect(url_for("classroom.board", session_id=session_id))
-
-
-@bp.get("/teach/classes/<int:class_id>/pictures")
-@roles_required(*CLASS_STAFF)
-def class_pictures(class_id: int):
-    school_class = class_for_me(class_id)
-    return render_template(
-        "classroom/manage_pictures.html",
-        school_class=school_class,
-        pupils=class_roll(class_id),
-        choices=picture_choices(),
-        picture_named=picture_named,
-    )
-
-
-@bp.post("/teach/classes/<int:class_id>/pictures")
-@roles_required(*CLASS_STAFF)
-def give_pictures(class_id: int):
-    school_class, form = class_for_me(class_id), forms.GivePicturesForm()
-    if not form.validate():
-        abort(400)
-    count = service.reset_pictures(school_class, everyone=form.which.data == "everyone")
-    db.session.commit()
-    flash(f"{count} {'pupil has' if count == 1 else 'pupils have'} a new picture.", "success")
-    return redirect(url_for("classroom.class_pictures", class_id=class_id))
-
-
-@bp.post("/teach/classes/<int:class_id>/pictures/<int:pupil_id>")
-@roles_required(*CLASS_STAFF)
-def pupil_picture(class_id: int, pupil_id: int):
-    class_for_me(class_id)
-    pupil, form = db.get_or_404(Pupil, pupil_id), forms.PupilPictureForm()
-    if pupil.class_id != class_id:
-        abort(404)
-    if not form.validate():
-        abort(400)
-    if form.picture.data == forms.RANDOM:
-        service.new_picture(pupil)
-    else:
-        service.set_picture(pupil, form.picture.data)
-    db.session.commit()
-    flash(f"{pupil.full_name}'s picture is now the {picture_named(pupil.picture).name}.", "success")
-    return redirect(url_for("classroom.class_pictures", class_id=class_id))
-
-
-@bp.get("/teach/classes/<int:class_id>/cards")
-@roles_required(*CLASS_STAFF)
-def cards(class_id: int):
-    school_class, pupils = class_for_me(class_id), class_roll(class_id)
-    return render_template(
-        "classroom/cards.html",
-        school_class=school_class,
-        pupils=pupils,
-        names=short_names(pupils),
-        picture_named=picture_named,
-    )

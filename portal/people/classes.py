@@ -1,5 +1,7 @@
 """Who may see a class, and who is on its roll: one rule and one query for every feature."""
 
+from flask import abort
+from flask_login import current_user
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -32,3 +34,11 @@ def class_roll(*class_ids: int) -> list[Pupil]:
         .order_by(Pupil.first_name, Pupil.last_name, Pupil.id)
     )
     return list(db.session.scalars(query))
+
+
+def class_or_403(class_id: int) -> SchoolClass:
+    """For views: the class if the signed-in member of staff may see it; 404 or 403 if not."""
+    school_class = db.get_or_404(SchoolClass, class_id)
+    if not may_see_class(current_user, school_class):
+        abort(403)
+    return school_class

@@ -9,8 +9,8 @@ from portal.auth.access import roles_required
 from portal.extensions import db
 from portal.htmx import fragment_or_redirect
 from portal.input_rules import database_int
-from portal.people.classes import may_see_class, sees_every_class, visible_classes
-from portal.people.models import SchoolClass, Staff
+from portal.people.classes import class_or_403, sees_every_class, visible_classes
+from portal.people.models import Staff
 from portal.people.roles import CLASS_STAFF
 from portal.people.school_year import KEY_STAGE_NAMES
 from portal.policies.formats import parse_aup
@@ -43,14 +43,6 @@ def teaching_helpers() -> dict:
 def me() -> Staff:
     """The signed-in person as a row of this session (already loaded, so no query)."""
     return db.session.get(Staff, current_user.id)
-
-
-def class_or_403(class_id: int) -> SchoolClass:
-    """The class, if this person teaches it or leads the school; otherwise 403."""
-    school_class = db.get_or_404(SchoolClass, class_id)
-    if not may_see_class(me(), school_class):
-        abort(403)
-    return school_class
 
 
 def recorded_note(recorded: int, due: int, ticked: int) -> tuple[str, str]:
