@@ -17,7 +17,7 @@ from portal.people.importer import import_roster
 from portal.people.models import SchoolClass, Staff
 from portal.people.roles import ROLE_LABELS
 from portal.people.roster import parse_roster
-from portal.policies.service import install_shipped_policies
+from portal.policies.shipped import install_shipped_policies
 
 EXAMPLE_ROSTER = ROOT / "examples" / "roster.csv"
 WORDS = (

@@ -9,7 +9,8 @@ from portal.clock import utcnow
 from portal.extensions import db
 from portal.people.models import Pupil
 from portal.policies.models import Acknowledgement
-from portal.policies.service import install_shipped_policies, record_acknowledgement
+from portal.policies.service import record_acknowledgement
+from portal.policies.shipped import install_shipped_policies
 from portal.pupils.progress import aup_to_show, school_year_of
 from portal.quiz.catalogue import quiz_for
 from portal.quiz.models import QuizAnswer, QuizAttempt

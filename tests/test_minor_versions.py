@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from portal.extensions import db
-from portal.policies import service
+from portal.policies import service, shipped
 from portal.pupils.progress import aup_to_show
 from portal.quiz.catalogue import get_quiz
 from portal.staff_module.status import GUIDELINES_SLUG
@@ -28,7 +28,7 @@ TODAY = date.today()
 
 @pytest.fixture(autouse=True)
 def installed(app):
-    service.install_shipped_policies(TODAY)
+    shipped.install_shipped_policies(TODAY)
     db.session.commit()
 
 

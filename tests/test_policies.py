@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
 from portal.people.models import Staff
-from portal.policies import diff, formats, markdown, publishing, service
+from portal.policies import diff, formats, markdown, publishing, service, shipped
 from portal.policies.models import Acknowledgement, Policy, PolicyReview, PolicyVersion
 from tests.helpers.builders import make_staff
 from tests.helpers.checkers import assert_valid_html
@@ -28,7 +28,7 @@ from tests.helpers.web import body_of, post_form, signed_in
 
 @pytest.fixture(autouse=True)
 def installed(app):
-    assert service.install_shipped_policies(TODAY) == len(SLUGS)
+    assert shipped.install_shipped_policies(TODAY) == len(SLUGS)
     db.session.commit()
 
 
@@ -40,7 +40,7 @@ def count(model) -> int:
 
 
 def test_installing_twice_adds_nothing_the_second_time(runner):
-    assert service.install_shipped_policies(TODAY) == 0
+    assert shipped.install_shipped_policies(TODAY) == 0
     result = runner.invoke(args=["portal", "install-content"])
     assert result.exit_code == 0 and "nothing to add" in result.output
     assert count(Policy) == 5 and count(PolicyVersion) == 5

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.policies import publishing, service
+from portal.policies import publishing, service, shipped
 from portal.policies.models import PolicyReview, PolicyVersion
 from tests.helpers.builders import make_staff
 from tests.helpers.checkers import assert_valid_html
@@ -20,7 +20,7 @@ BASE = "/policies/social-media-policy"
 
 @pytest.fixture(autouse=True)
 def installed(app):
-    service.install_shipped_policies(TODAY)
+    shipped.install_shipped_policies(TODAY)
     db.session.commit()
 
 

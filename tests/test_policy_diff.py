@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 
 from portal.extensions import db
-from portal.policies import diff, publishing, service
+from portal.policies import diff, publishing, shipped
 from tests.helpers.policies import policy
 from tests.helpers.web import signed_in
 
@@ -102,7 +102,7 @@ def test_texts_too_long_are_not_compared_line_by_line(monkeypatch, difflib_sees)
 def test_the_compare_page_says_when_versions_are_too_long_or_too_different(
     app, client, monkeypatch
 ):
-    service.install_shipped_policies(date.today())
+    shipped.install_shipped_policies(date.today())
     smp = policy()
     body = smp.versions[0].body
     shuffled = "\n\n".join(reversed([p for p in body.split("\n\n") if p.strip()])) + "\n"

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.policies import formats, service
+from portal.policies import formats, service, shipped
 from portal.policies.models import PolicyVersion
 from portal.pupils.progress import AUP_SLUGS
 from portal.staff_module.status import GUIDELINES_SLUG
@@ -28,7 +28,7 @@ AUP = "aup-eyfs-ks1"
 
 @pytest.fixture(autouse=True)
 def installed(app):
-    service.install_shipped_policies(TODAY)
+    shipped.install_shipped_policies(TODAY)
     db.session.commit()
 
 
@@ -74,8 +74,8 @@ def store_directly(slug: str, body: str, number: int = 2) -> PolicyVersion:
 
 
 def test_every_shipped_text_parses_with_the_format_its_pages_use():
-    for shipped in service.load_catalogue():
-        formats.parse(shipped.slug, shipped.body)  # raises on any problem
+    for text in shipped.load_catalogue():
+        formats.parse(text.slug, text.body)  # raises on any problem
     assert {slug: formats.format_for(slug).name for slug in SLUGS} == {
         "social-media-policy": "markdown",
         GUIDELINES_SLUG: "cards",
@@ -85,11 +85,11 @@ def test_every_shipped_text_parses_with_the_format_its_pages_use():
 
 
 def test_a_shipped_text_its_format_refuses_stops_the_install(tmp_path):
-    shutil.copytree(service.CONTENT, tmp_path, dirs_exist_ok=True)
+    shutil.copytree(shipped.CONTENT, tmp_path, dirs_exist_ok=True)
     aup = tmp_path / f"{AUP}.md"
     aup.write_text(without_first_picture(aup.read_text("utf-8")), "utf-8")
     with pytest.raises(ValueError, match=f"{AUP}: {AUP}.md: Line 3: .*picture"):
-        service.load_catalogue(tmp_path)
+        shipped.load_catalogue(tmp_path)
 
 
 def test_the_aup_parser_names_the_line_that_has_no_picture():

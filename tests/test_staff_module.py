@@ -9,7 +9,7 @@ from portal.extensions import db
 from portal.mail.models import OutboxMessage
 from portal.policies.models import Acknowledgement, Policy
 from portal.policies.publishing import publish_version
-from portal.policies.service import install_shipped_policies
+from portal.policies.shipped import install_shipped_policies
 from portal.quiz.catalogue import get_quiz
 from portal.quiz.models import QuizAnswer, QuizAttempt
 from portal.staff_module.models import Certificate

@@ -9,7 +9,7 @@ from portal.auth.service import normalise_email, password_problem, set_password
 from portal.extensions import db
 from portal.people.roles import ADMIN
 from portal.people.service import StaffProblem, add_staff
-from portal.policies.service import install_shipped_policies
+from portal.policies.shipped import install_shipped_policies
 
 
 @click.command("create-admin")

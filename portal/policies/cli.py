@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.policies.models import Policy
-from portal.policies.service import install_shipped_policies, review_alerts
+from portal.policies.service import review_alerts
+from portal.policies.shipped import install_shipped_policies
 
 
 @click.command("install-content")

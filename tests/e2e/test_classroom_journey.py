@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.extensions import db
-from portal.policies.service import install_shipped_policies
+from portal.policies.shipped import install_shipped_policies
 from tests.helpers.builders import make_class, make_pupil, make_staff
 from tests.helpers.checkers import assert_accessible
 from tests.helpers.web import with_classroom

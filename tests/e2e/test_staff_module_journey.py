@@ -6,7 +6,7 @@ from datetime import date
 from playwright.sync_api import expect
 
 from portal.extensions import db
-from portal.policies.service import install_shipped_policies
+from portal.policies.shipped import install_shipped_policies
 from portal.quiz.catalogue import get_quiz
 from tests.helpers.builders import make_staff
 from tests.helpers.checkers import assert_accessible
