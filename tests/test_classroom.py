@@ -383,7 +383,7 @@ def test_the_live_list_shows_sign_ins_and_stays_quiet_when_nothing_changed(app, 
 
 
 def test_the_live_list_takes_the_same_number_of_queries_for_5_and_25_pupils(app, room):
-    from portal.policies.service import install_shipped_policies
+    from portal.policies.shipped import install_shipped_policies
 
     install_shipped_policies(date.today())
     db.session.commit()
@@ -411,7 +411,8 @@ def test_the_live_list_takes_the_same_number_of_queries_for_5_and_25_pupils(app,
 
 
 def test_progress_reads_aup_done_and_quiz_answers(app, room):
-    from portal.policies.service import install_shipped_policies, record_acknowledgement
+    from portal.policies.service import record_acknowledgement
+    from portal.policies.shipped import install_shipped_policies
     from portal.pupils.progress import aup_to_show, school_year_of
     from portal.quiz.catalogue import quiz_for
     from portal.quiz.models import QuizAnswer, QuizAttempt
@@ -606,7 +607,7 @@ def test_classroom_pages_are_valid_html(app, client, room, tmp_path):
 
 
 def test_the_board_shows_each_pupils_progress_only_when_the_teacher_asks(app, room):
-    from portal.policies.service import install_shipped_policies
+    from portal.policies.shipped import install_shipped_policies
 
     install_shipped_policies(date.today())
     db.session.commit()

@@ -157,25 +157,50 @@ def test_six_marks_of_the_first_card_at_once_keep_one_reading_record(live_server
 
 # Editors publishing ----------------------------------------------------------------------
 
+POLICY = "/policies/social-media-policy"
+VERSION_NUMBERS = (
+    select(PolicyVersion.number).join(Policy).where(Policy.slug == "social-media-policy")
+)
+
+
+MEANWHILE = "Someone else published version 2 since you opened this page"
+
+
+def edited_version(summary: str, based_on: int = 1) -> dict:
+    return {
+        "body": aup_to_show("KS2", date.today()).body + f"\n{summary}\n",  # any valid Markdown
+        "effective_on": date.today().isoformat(),
+        "change_kind": "minor",
+        "summary": summary,
+        "based_on": based_on,
+    }
+
 
 def test_four_editors_publishing_at_once_make_one_version_and_tell_the_others(live_server):
     install_content()
-    policy = "/policies/social-media-policy"
-    version = {
-        "body": aup_to_show("KS2", date.today()).body,  # any valid Markdown will do
-        "effective_on": date.today().isoformat(),
-        "change_kind": "minor",
-        "summary": "Tidied the wording.",
-    }
     editors = [make_staff(roles=("head_teacher",)) for _ in range(4)]
     tries = [
         Browser(live_server)
         .sign_in(editor.email)
-        .poster(f"{policy}/publish", {**version, "summary": f"{version['summary']} {n}"})
+        .poster(f"{POLICY}/publish", edited_version(f"Tidied the wording, take {n}."))
         for n, editor in enumerate(editors)
     ]
     responses = at_once(tries)
     assert sorted(r.status_code for r in responses) == [302, 422, 422, 422]
-    assert sum("published version 2 a moment ago" in r.text for r in responses) == 3
-    numbers = fresh(select(PolicyVersion.number).join(Policy).where(Policy.slug == policy[10:]))
-    assert sorted(numbers) == [1, 2]
+    assert sum(MEANWHILE in r.text for r in responses) == 3
+    assert sorted(fresh(VERSION_NUMBERS)) == [1, 2]
+
+
+def test_an_editor_who_opened_the_page_before_another_published_is_told_and_nothing_is_lost(
+    live_server,
+):
+    install_content()
+    first, second = (
+        Browser(live_server).sign_in(make_staff(roles=("head_teacher",)).email) for _ in range(2)
+    )
+    assert 'name="based_on" type="hidden" value="1"' in first.get(f"{POLICY}/publish").text
+    assert first.post(f"{POLICY}/publish", edited_version("First.")).status_code == 302
+    late = second.post(f"{POLICY}/publish", edited_version("Second, from version 1."))
+    assert late.status_code == 422 and MEANWHILE in late.text
+    assert sorted(fresh(VERSION_NUMBERS)) == [1, 2]
+    assert second.post(f"{POLICY}/publish", edited_version("Second.", 2)).status_code == 302

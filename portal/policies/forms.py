@@ -1,8 +1,9 @@
 """The shape of the publish and review forms; the rules live in service.py."""
 
-from wtforms import DateField, RadioField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import HiddenInput
 
 from portal.forms import PortalForm
 from portal.policies.models import MATERIAL, MINOR, REVIEW_OUTCOMES
@@ -55,6 +56,9 @@ class PublishForm(PortalForm):
         ],
         description="One sentence people will read in the list of versions.",
     )
+    # The newest version when the page was opened: a version published meanwhile is not
+    # silently replaced by a text edited from the one before it.
+    based_on = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
 class ReviewForm(PortalForm):

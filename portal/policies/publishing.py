@@ -39,8 +39,13 @@ def publish_version(
     summary: str,
     published_by: Staff | None,
     today: date | None = None,
+    based_on: int | None = None,
 ) -> PolicyVersion:
-    """Add the next version. Minor: nobody acknowledges again; material: everyone does."""
+    """Add the next version. Minor: nobody acknowledges again; material: everyone does.
+
+    ``based_on`` is the newest version number the editor saw; if another has been published
+    since, nothing is stored and the editor is told.
+    """
     latest = latest_version(policy)
     text, summary = normalise(body), (summary or "").strip()
     if not text.strip():
@@ -56,8 +61,10 @@ def publish_version(
     if not summary or len(summary) > 500:
         raise PolicyProblem("Say what changed, in at most 500 characters.", "summary")
     _check_effective_on(latest, effective_on, today or date.today())
-    # Withdrawn versions keep their numbers: a number names one text, for good.
-    number = max((v.number for v in policy.versions), default=0) + 1
+    newest = newest_number(policy)
+    if based_on is not None and based_on != newest:
+        raise _published_meanwhile(newest)
+    number = newest + 1
     # The unique (policy, number) decides between editors publishing at the same moment.
     inserted = db.session.execute(
         dialect_insert(PolicyVersion)
@@ -75,13 +82,22 @@ def publish_version(
         .returning(PolicyVersion.id)
     ).scalar()
     if inserted is None:
-        raise PolicyProblem(
-            f"Someone else published version {number} a moment ago. Read it on the policy's "
-            "page, then publish again if your changes are still needed.",
-            "body",
-        )
+        raise _published_meanwhile(number)
     db.session.expire(policy, ["versions"])
     return db.session.get(PolicyVersion, inserted)
+
+
+def newest_number(policy: Policy) -> int:
+    """The highest version number given so far; withdrawn versions keep theirs for good."""
+    return max((v.number for v in policy.versions), default=0)
+
+
+def _published_meanwhile(number: int) -> PolicyProblem:
+    return PolicyProblem(
+        f"Someone else published version {number} since you opened this page. Read it on the "
+        "policy's page, then make your changes to it and publish again.",
+        "body",
+    )
 
 
 def _check_effective_on(latest: PolicyVersion | None, effective_on: date, today: date) -> None:

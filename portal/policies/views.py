@@ -143,6 +143,7 @@ def publish(slug: str):
                 form.summary.data,
                 signed_in_staff(),
                 today=date.today(),
+                based_on=form.based_on.data,
             )
         except service.PolicyProblem as problem:
             db.session.rollback()
@@ -161,7 +162,11 @@ def publish_form(policy: Policy, latest) -> PublishForm:
     form = PublishForm(
         data=None
         if request.method == "POST"
-        else {"body": latest.body if latest else "", "effective_on": date.today()}
+        else {
+            "body": latest.body if latest else "",
+            "effective_on": date.today(),
+            "based_on": publishing.newest_number(policy),
+        }
     )
     form.body.description = formats.format_for(policy.slug).hint
     return form

@@ -101,7 +101,7 @@ def install_content() -> None:
     """The school's shipped policies (AUPs, guidelines), as `flask portal install-content` does."""
     from datetime import date
 
-    from portal.policies.service import install_shipped_policies
+    from portal.policies.shipped import install_shipped_policies
 
     install_shipped_policies(date.today())
     db.session.commit()
