@@ -48,6 +48,38 @@ def publish_version(
     """
     latest = latest_version(policy)
     text, summary = normalise(body), (summary or "").strip()
+    _check_text_and_summary(policy, latest, body, change_kind, summary)
+    _check_effective_on(latest, effective_on, today or date.today())
+    newest = newest_number(policy)
+    if based_on is not None and based_on != newest:
+        raise _published_meanwhile(newest)
+    # The unique (policy, number) decides between editors publishing at the same moment.
+    inserted = db.session.execute(
+        dialect_insert(PolicyVersion)
+        .values(
+            policy_id=policy.id,
+            number=newest + 1,
+            body=text,
+            effective_on=effective_on,
+            change_kind=change_kind,
+            change_summary=summary,
+            published_by_id=published_by.id if published_by else None,
+            published_at=utcnow(),
+        )
+        .on_conflict_do_nothing()
+        .returning(PolicyVersion.id)
+    ).scalar()
+    if inserted is None:
+        raise _published_meanwhile(newest + 1)
+    db.session.expire(policy, ["versions"])
+    return db.session.get(PolicyVersion, inserted)
+
+
+def _check_text_and_summary(
+    policy: Policy, latest: PolicyVersion | None, body: str, change_kind: str, summary: str
+) -> None:
+    """PolicyProblem, naming its field, for a text, kind or summary that cannot be published."""
+    text = normalise(body)
     if not text.strip():
         raise PolicyProblem("The new version has no text. Write or paste the policy.", "body")
     check_text(policy, body)
@@ -60,31 +92,6 @@ def publish_version(
         raise PolicyProblem("Choose minor or material.", "change_kind")
     if not summary or len(summary) > 500:
         raise PolicyProblem("Say what changed, in at most 500 characters.", "summary")
-    _check_effective_on(latest, effective_on, today or date.today())
-    newest = newest_number(policy)
-    if based_on is not None and based_on != newest:
-        raise _published_meanwhile(newest)
-    number = newest + 1
-    # The unique (policy, number) decides between editors publishing at the same moment.
-    inserted = db.session.execute(
-        dialect_insert(PolicyVersion)
-        .values(
-            policy_id=policy.id,
-            number=number,
-            body=text,
-            effective_on=effective_on,
-            change_kind=change_kind,
-            change_summary=summary,
-            published_by_id=published_by.id if published_by else None,
-            published_at=utcnow(),
-        )
-        .on_conflict_do_nothing()
-        .returning(PolicyVersion.id)
-    ).scalar()
-    if inserted is None:
-        raise _published_meanwhile(number)
-    db.session.expire(policy, ["versions"])
-    return db.session.get(PolicyVersion, inserted)
 
 
 def newest_number(policy: Policy) -> int:
