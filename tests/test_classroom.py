@@ -30,7 +30,7 @@ from tests.helpers.checkers import FRAGMENT_PAGE, assert_valid_html
 from tests.helpers.queries import counting_queries
 from tests.helpers.web import body_of, csrf_token, post_form, sign_in, with_classroom
 
-WRONG_CODE = "That code isn't open. Check the board, or ask your teacher."
+WRONG_CODE = "{} isn't open. Check the board, or ask your teacher."
 LONDON = ZoneInfo("Europe/London")
 
 
@@ -127,8 +127,10 @@ def test_a_wrong_expired_or_ended_code_is_refused_kindly_and_nothing_is_stored(c
     response = join(client, code)
     assert response.status_code == 422
     html = unescape(response.get_data(as_text=True))
-    assert (WRONG_CODE if code else "Type the four numbers") in html
+    assert (WRONG_CODE.format(code) if code else "Type the four numbers") in html
     assert 'aria-invalid="true"' in html
+    code_field = html.split('<input id="code"', 1)[1].split(">", 1)[0]
+    assert " value=" not in code_field  # empty again: a child types the right code straight away
     with client.session_transaction() as session:
         assert CLASS_KEY not in session and SESSION_KEY not in session
     assert seat_count() == 0

@@ -31,7 +31,8 @@ from portal.urls import external_url
 
 bp = Blueprint("classroom", __name__)
 CLASS_KEY = "class_session"  # the open class session this tablet signs pupils into
-WRONG_CODE = "That code isn't open. Check the board, or ask your teacher."
+# The field is shown empty again, so a child can type straight away; the message quotes the code.
+WRONG_CODE = "{code} isn't open. Check the board, or ask your teacher."
 NO_CODE = "Type the four numbers from the board."
 TOO_MANY_CODES = "Too many wrong codes from here. Ask your teacher to let the tablets try again."
 STATUS = {service.WRONG: 422, service.LOCKED: 423, service.NO_PICTURE: 409}
@@ -66,21 +67,17 @@ def back_to_start():
 def start():
     code = request.form.get("code") if request.method == "POST" else request.args.get("code")
     if code is None:
-        return pupil_page("classroom/code.html", code="")
+        return pupil_page("classroom/code.html")
     if not code.strip():
-        return pupil_page("classroom/code.html", code="", status=422, error=NO_CODE)
+        return pupil_page("classroom/code.html", status=422, error=NO_CODE)
     try:
         class_session = code_guesses.session_for_code(code, address(), utcnow())
     except code_guesses.TooManyGuesses:
-        return pupil_page("classroom/code.html", code="", status=429, error=TOO_MANY_CODES)
+        return pupil_page("classroom/code.html", status=429, error=TOO_MANY_CODES)
     db.session.commit()
     if class_session is None:
-        return pupil_page(
-            "classroom/code.html",
-            code=without_control_characters(code.strip())[:4],
-            status=422,
-            error=WRONG_CODE,
-        )
+        typed = without_control_characters(code.strip())[:8]
+        return pupil_page("classroom/code.html", status=422, error=WRONG_CODE.format(code=typed))
     session[CLASS_KEY] = class_session.id
     return redirect(url_for("classroom.names"))
 

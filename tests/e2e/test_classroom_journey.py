@@ -65,7 +65,7 @@ def test_teacher_starts_a_session_and_a_pupil_signs_in_with_their_picture(oak, p
     assert_accessible(tablet)
     tablet.get_by_label("The four numbers on the board").fill("0000" if code != "0000" else "9999")
     tablet.get_by_role("button", name="Go").click()
-    expect(tablet.get_by_role("alert")).to_contain_text("That code isn't open")
+    expect(tablet.get_by_role("alert")).to_contain_text("isn't open")
     assert_accessible(tablet)
     tablet.get_by_label("The four numbers on the board").fill(code)
     tablet.keyboard.press("Enter")
@@ -112,3 +112,20 @@ def test_a_locked_pupil_is_unlocked_from_the_board(oak, page, live_server):
     tablet.get_by_role("button", name="Owl").click()
     expect(tablet).to_have_url(re.compile(r"/me(/aup)?$"))
     tablet.context.close()
+
+
+def test_after_a_wrong_code_a_child_types_the_right_one_straight_away(oak, page, live_server):
+    """The field is empty again (the message quotes the wrong code), so typing just works."""
+    code = start_session_on_the_board(page, live_server)
+    wrong = "0000" if code != "0000" else "9999"
+    tablet = page.context.browser.new_context(viewport=TABLET).new_page()
+    tablet.goto(f"{live_server}/class")
+    tablet.keyboard.type(wrong)  # the field has focus as the page opens
+    tablet.keyboard.press("Enter")
+    expect(tablet.get_by_role("alert")).to_contain_text(f"{wrong} isn't open")
+    field = tablet.get_by_label("The four numbers on the board")
+    expect(field).to_be_focused()
+    expect(field).to_have_value("")
+    tablet.keyboard.type(code)
+    tablet.keyboard.press("Enter")
+    expect(tablet.get_by_role("heading", name="Tap your name")).to_be_visible()
