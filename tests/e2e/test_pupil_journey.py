@@ -79,17 +79,17 @@ def test_a_pupil_signs_in_agrees_answers_resumes_and_the_teacher_sees_it(
     wrong = next(c for c in first.choices if not c.correct)
     expect(tablet.get_by_text(wrong.explanation)).to_be_visible()
     assert_accessible(tablet)  # the feedback, swapped in by htmx
-    tablet.get_by_role("link", name="Next question").click()
+    tablet.get_by_role("button", name="Next question").click()
     expect(tablet.get_by_role("heading", name=second.text)).to_be_visible()
     answer(tablet, second, correct=True)
-    tablet.get_by_role("link", name="Next question").click()
+    tablet.get_by_role("button", name="Next question").click()
 
     tablet.reload()  # the tablet is closed and opened again mid-quiz
     expect(tablet.get_by_role("heading", name=quiz.questions[2].text)).to_be_visible()
     for question in quiz.questions[2:]:
         expect(tablet.get_by_role("heading", name=question.text)).to_be_visible()
         answer(tablet, question, correct=True)
-        tablet.get_by_role("link", name=re.compile("Next question|See my stars")).click()
+        tablet.get_by_role("button", name=re.compile("Next question|See my stars")).click()
     expect(tablet.get_by_text(re.compile("%"))).to_have_count(0)
     assert_accessible(tablet)  # the end page: stars, not a percentage
 
@@ -124,7 +124,7 @@ def test_the_same_quiz_with_the_keyboard_alone(app, oak, page, live_server):
         press_tab_until(tablet, choice_text(question, correct=True), contains=True)
         tablet.keyboard.press("Enter")
         last = number == len(quiz.questions)
-        follow = tablet.get_by_role("link", name="See my stars" if last else "Next question")
+        follow = tablet.get_by_role("button", name="See my stars" if last else "Next question")
         expect(follow).to_be_visible()
         press_tab_until(tablet, "See my stars" if last else "Next question")
         tablet.keyboard.press("Enter")

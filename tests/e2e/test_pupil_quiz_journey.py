@@ -109,11 +109,11 @@ def test_a_pupil_agrees_answers_reloads_resumes_and_finishes(page, live_server):
     expect(page).to_have_url(re.compile(r"/me/quiz$"))  # a reload resumes at the next question
     assert_accessible(page)  # after the htmx swap
 
-    page.get_by_role("link", name="Next question").click()
+    page.get_by_role("button", name="Next question").click()
     expect(page.get_by_role("heading", name=second.text)).to_be_focused()
     assert_accessible(page)
     choose_and_go_on(page, second)
-    page.get_by_role("link", name="Next question").click()
+    page.get_by_role("button", name="Next question").click()
     expect(page.get_by_role("heading", name=third.text)).to_be_visible()
 
     page.reload()  # the tablet is closed and opened again in the middle of the quiz
@@ -125,8 +125,8 @@ def test_a_pupil_agrees_answers_reloads_resumes_and_finishes(page, live_server):
         expect(page.get_by_role("heading", name=question.text)).to_be_visible()
         choose_and_go_on(page, question)
         if question is not quiz.questions[-1]:
-            page.get_by_role("link", name="Next question").click()
-    page.get_by_role("link", name="See my stars").click()
+            page.get_by_role("button", name="Next question").click()
+    page.get_by_role("button", name="See my stars").click()
 
     expect(page.get_by_role("heading", name="You finished the quiz!")).to_be_visible()
     expect(page.get_by_role("img", name="3 stars")).to_be_visible()
@@ -153,9 +153,9 @@ def test_the_quiz_can_be_completed_with_the_keyboard_alone(page, live_server):
             expect(heading).to_be_focused()
         press_on(page, question.correct_choice.text, "Enter" if number % 2 else "Space")
         expect(page.get_by_role("heading", name=RIGHT)).to_be_focused()
-        press_on(
-            page, "See my stars" if number == len(quiz.questions) else "Next question", "Enter"
-        )
+        # Both keys a button answers, on the link-buttons too.
+        go_on = "See my stars" if number == len(quiz.questions) else "Next question"
+        press_on(page, go_on, "Space" if number % 2 else "Enter")
     expect(page.get_by_role("heading", name="You finished the quiz!")).to_be_visible()
 
 
@@ -227,8 +227,8 @@ def test_nothing_overflows_on_a_phone_or_a_tablet(page, live_server, viewport, y
         choose_and_go_on(page, question, right=question is not quiz.questions[0])
         assert_fits(page, viewport, f"{question.id} feedback")
         if question is not quiz.questions[-1]:
-            page.get_by_role("link", name="Next question").click()
-    page.get_by_role("link", name="See my stars").click()
+            page.get_by_role("button", name="Next question").click()
+    page.get_by_role("button", name="See my stars").click()
     assert_fits(page, viewport, "done")
     if viewport == TABLET:
         assert_accessible(page)
