@@ -1,0 +1,28 @@
+// What every page shares, for keyboard and screen-reader users alike. Loaded on every page.
+
+// Links drawn as buttons (role="button") answer Space as real buttons do; Enter already works.
+document.addEventListener("keydown", function (event) {
+  if (event.key !== " " || event.repeat || event.altKey || event.ctrlKey || event.metaKey) {
+    return;
+  }
+  var link = event.target.closest && event.target.closest('a[role="button"]');
+  if (link) {
+    event.preventDefault(); // Space would scroll the page instead
+    link.click();
+  }
+});
+
+// An error summary takes the focus when its page opens or is swapped in, so it is read first
+// and its links lead straight to each field.
+function focusErrorSummary(root) {
+  var summary = root && root.querySelector && root.querySelector(".error-summary");
+  if (summary) {
+    summary.focus();
+  }
+}
+document.addEventListener("DOMContentLoaded", function () {
+  focusErrorSummary(document);
+});
+document.addEventListener("htmx:afterSettle", function (event) {
+  focusErrorSummary(event.detail.elt);
+});
