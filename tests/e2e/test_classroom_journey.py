@@ -120,10 +120,11 @@ def test_after_a_wrong_code_a_child_types_the_right_one_straight_away(oak, page,
     wrong = "0000" if code != "0000" else "9999"
     tablet = page.context.browser.new_context(viewport=TABLET).new_page()
     tablet.goto(f"{live_server}/class")
-    tablet.keyboard.type(wrong)  # the field has focus as the page opens
+    field = tablet.get_by_label("The four numbers on the board")
+    expect(field).to_be_focused()  # the field has focus as the page opens
+    tablet.keyboard.type(wrong)
     tablet.keyboard.press("Enter")
     expect(tablet.get_by_role("alert")).to_contain_text(f"{wrong} isn't open")
-    field = tablet.get_by_label("The four numbers on the board")
     expect(field).to_be_focused()
     expect(field).to_have_value("")
     tablet.keyboard.type(code)

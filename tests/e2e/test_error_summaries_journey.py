@@ -10,8 +10,6 @@ from portal.policies.shipped import install_shipped_policies
 from portal.quiz.catalogue import get_quiz
 from tests.helpers.builders import PASSWORD, make_staff
 
-SUMMARY_HAS_FOCUS = "() => document.activeElement.classList.contains('error-summary')"
-
 
 def sign_in(page, live_server, email: str, password: str = PASSWORD):
     page.goto(f"{live_server}/sign-in")
@@ -25,7 +23,7 @@ def test_a_wrong_password_moves_focus_to_the_summary_and_titles_the_page(page, l
     sign_in(page, live_server, "teacher1@wilkinson.example.org", "not my password")
     expect(page.get_by_role("alert")).to_contain_text("do not match")
     expect(page).to_have_title(re.compile(r"^Error: Sign in"))
-    assert page.evaluate(SUMMARY_HAS_FOCUS)
+    expect(page.locator(".error-summary")).to_be_focused()
 
 
 def test_the_staff_checks_summary_names_the_question_left_unanswered(page, live_server):
@@ -48,4 +46,4 @@ def test_the_staff_checks_summary_names_the_question_left_unanswered(page, live_
     summary = page.locator(".error-summary")
     expect(summary.get_by_role("link")).to_have_text(["Question 7"])
     expect(page).to_have_title(re.compile(r"^Error: "))
-    assert page.evaluate(SUMMARY_HAS_FOCUS)
+    expect(page.locator(".error-summary")).to_be_focused()

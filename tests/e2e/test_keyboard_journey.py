@@ -17,6 +17,7 @@ def test_space_follows_a_link_drawn_as_a_button(page, live_server):
     page.goto(f"{live_server}/admin/staff/")
     add = page.get_by_role("button", name="Add a member of staff")
     add.focus()
+    expect(add).to_be_focused()
     page.keyboard.press("Space")
     expect(page).to_have_url(re.compile(r"/admin/staff/new$"))
     expect(page.get_by_role("heading", name=re.compile("member of staff", re.I))).to_be_visible()
