@@ -41,11 +41,8 @@ def publish_version(
     today: date | None = None,
     based_on: int | None = None,
 ) -> PolicyVersion:
-    """Add the next version. Minor: nobody acknowledges again; material: everyone does.
-
-    ``based_on`` is the newest version number the editor saw; if another has been published
-    since, nothing is stored and the editor is told.
-    """
+    """Add the next version (minor: nobody acknowledges again; material: everyone does).
+    ``based_on``: the newest number the editor saw; a version published since is never replaced."""
     latest = latest_version(policy)
     text, summary = normalise(body), (summary or "").strip()
     _check_text_and_summary(policy, latest, body, change_kind, summary)
