@@ -51,6 +51,8 @@ DEFAULTS = {
     # Class sessions for pupils' sign-in end at this time of the school day (HH:MM, school clock;
     # empty for no end-of-day limit), or two hours after they start if sooner.
     "SCHOOL_DAY_ENDS": "15:30",
+    # The class board asks for who has signed in this often, in seconds.
+    "BOARD_REFRESH_SECONDS": 5,
     # The staff module is due each year on this day (MM-DD), or this many days after joining.
     "STAFF_MODULE_DUE": "09-30",
     "STAFF_MODULE_NEW_STAFF_DAYS": 30,
@@ -79,6 +81,7 @@ INT_SETTINGS = {
     "TRUSTED_PROXIES",
     "STAFF_MODULE_NEW_STAFF_DAYS",
     "REMINDER_INTERVAL_DAYS",
+    "BOARD_REFRESH_SECONDS",
 }
 
 

@@ -4,6 +4,8 @@ Views never build a fragment response, nor set ``Vary`` or ``Cache-Control``, by
 every response varies on HX-Request and signed-in pages are not stored (portal/web.py).
 """
 
+import json
+
 from flask import flash, make_response, redirect, render_template
 
 from portal.extensions import htmx
@@ -29,11 +31,27 @@ def fragment(template: str, **context):
     return make_response(render_template(template, **context))
 
 
-def fragment_or_redirect(fragment: str, url: str, note: str, category: str = "success", **context):
+def fragment_or_redirect(
+    fragment: str,
+    url: str,
+    note: str,
+    category: str = "success",
+    focus_after_swap: str | None = None,
+    **context,
+):
     """After a change: htmx swaps in the fresh fragment; a plain form post is sent back to
-    ``url`` with ``note`` flashed, so the page still works without JavaScript."""
+    ``url`` with ``note`` flashed, so the page still works without JavaScript.
+
+    ``focus_after_swap`` is a CSS selector: the next logical control once the swap has
+    replaced the one that sent the form (static/js/portal.js moves focus there).
+    """
     if is_fragment_request():
-        return make_response(render_template(fragment, note=note, category=category, **context))
+        response = make_response(render_template(fragment, note=note, category=category, **context))
+        if focus_after_swap:
+            response.headers["HX-Trigger-After-Settle"] = json.dumps(
+                {"portal:focus": focus_after_swap}
+            )
+        return response
     flash(note, category)
     return redirect(url)
 

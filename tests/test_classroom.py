@@ -1,5 +1,6 @@
 """Classroom sign-in: class code, names grid, picture password, the teacher's board."""
 
+import json
 from datetime import date, datetime, time, timedelta
 from html import unescape
 from zoneinfo import ZoneInfo
@@ -208,6 +209,31 @@ def test_unlock_by_htmx_returns_the_live_list(app, room):
     assert response.status_code == 200 and "<html" not in html
     assert "Locked" not in html and "0 of 3" in html
     assert post_form(teacher, f"{board}/unlock/999999", page=board).status_code == 404
+
+
+def test_after_an_unlock_htmx_is_told_to_focus_the_next_locked_pupil_then_the_status(app, room):
+    for pupil in (room["amara"], room["cara"]):
+        db.session.add(
+            SessionPupil(
+                session_id=room["session"].id, pupil_id=pupil.id, wrong_pictures=3, locked=True
+            )
+        )
+    db.session.commit()
+    teacher = app.test_client()
+    sign_in(teacher, room["teacher"].email)
+    board = f"/teach/sessions/{room['session'].id}"
+    headers = {"HX-Request": "true", "X-CSRFToken": csrf_token(teacher, board)}
+
+    def unlock(pupil):
+        response = teacher.post(f"{board}/unlock/{pupil.id}", headers=headers)
+        return json.loads(response.headers["HX-Trigger-After-Settle"])["portal:focus"]
+
+    assert (
+        unlock(room["cara"]) == f"#unlock-{room['amara'].id}"
+    )  # from the bottom, round to the top
+    assert unlock(room["amara"]) == "#live-status"
+    plain = post_form(teacher, f"{board}/unlock/{room['ben'].id}", page=board)
+    assert "HX-Trigger-After-Settle" not in plain.headers
 
 
 @pytest.mark.parametrize("who", ["other_class", "left", "unknown"])

@@ -11,6 +11,8 @@ from portal.classroom.models import ClassSession
 from portal.clock import utcnow
 from portal.formatting import school_time
 
+STATUS_LINE = "#live-status"  # the board's short status line, which can take the focus
+
 
 def show_progress() -> bool:
     """The board is seen by the whole class: each pupil's progress shows only when asked for."""
@@ -37,6 +39,17 @@ def live_context(class_session: ClassSession) -> dict:
         "codes_stopped": codes_stopped,
         "progress_args": {"progress": "1"} if progress else {},
     }
+
+
+def focus_after_unlock(context: dict, unlocked_pupil_id: int) -> str:
+    """Where focus goes once a pupil is unlocked: the next locked pupil's Unlock button (on
+    down the roll, then from the top), or the status line when nobody else needs help."""
+    rows = context["rows"]
+    place = next((i for i, row in enumerate(rows) if row.pupil_id == unlocked_pupil_id), 0)
+    waiting = [row for row in rows[place + 1 :] + rows[:place] if row.locked]
+    if waiting and context["is_open"]:
+        return f"#unlock-{waiting[0].pupil_id}"
+    return STATUS_LINE
 
 
 def qr_svg(text: str) -> Markup:

@@ -15,7 +15,7 @@ from flask_login import current_user
 
 from portal.auth.access import public, roles_required
 from portal.classroom import code_guesses, forms, service
-from portal.classroom.board import live_context, qr_svg
+from portal.classroom.board import STATUS_LINE, focus_after_unlock, live_context, qr_svg
 from portal.classroom.models import ClassSession
 from portal.classroom.pictures import PICTURES
 from portal.classroom.pupil_auth import sign_in_pupil, sign_out_pupil
@@ -224,7 +224,7 @@ def live(session_id: int):
     context = live_context(class_session)
     if request.args.get("v") == context["version"]:
         return "", 204  # nothing changed: htmx keeps the list, screen readers stay quiet
-    return fragment("classroom/_live.html", **context)
+    return fragment("classroom/_live_update.html", **context)
 
 
 @bp.post("/teach/sessions/<int:session_id>/unlock/<int:pupil_id>")
@@ -238,9 +238,10 @@ def unlock(session_id: int, pupil_id: int):
     db.session.commit()
     context = live_context(class_session)
     return fragment_or_redirect(
-        "classroom/_live.html",
+        "classroom/_live_update.html",
         url_for("classroom.board", session_id=session_id, **context["progress_args"]),
         f"{pupil.display_name} can try their picture again.",
+        focus_after_swap=focus_after_unlock(context, pupil_id),
         **context,
     )
 
@@ -256,10 +257,11 @@ def let_tablets_try_again(session_id: int):
         note, category = "This class session has ended: start a new one for the tablets.", "error"
     context = live_context(class_session)
     return fragment_or_redirect(
-        "classroom/_live.html",
+        "classroom/_live_update.html",
         url_for("classroom.board", session_id=session_id, **context["progress_args"]),
         note,
         category,
+        focus_after_swap=STATUS_LINE,
         **context,
     )
 

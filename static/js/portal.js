@@ -26,3 +26,66 @@ document.addEventListener("DOMContentLoaded", function () {
 document.addEventListener("htmx:afterSettle", function (event) {
   focusErrorSummary(event.detail.elt);
 });
+
+// After a swap the person asked for (Unlock, Save), the server names where focus goes next
+// (portal/htmx.py sends HX-Trigger-After-Settle {"portal:focus": "#id"}). Focus moves only if
+// the swap took it away, so nobody who has already moved on is pulled back.
+document.addEventListener("portal:focus", function (event) {
+  var active = document.activeElement;
+  var lost = !active || active === document.body || !active.isConnected;
+  var next = document.querySelector(event.detail.value);
+  if (lost && next) {
+    next.focus();
+  }
+});
+
+// A timed refresh (hx-trigger="every ...") never replaces the element that has focus: a
+// screen reader would lose its place. Where the browser can move a node without losing focus
+// (Element.moveBefore) and the refresh brings that element unchanged, htmx keeps it
+// (hx-preserve) and refreshes the rest. Otherwise the refresh waits: the poller still asks
+// with the old version, so the next poll brings the change again.
+function isTimedRefresh(elt) {
+  var trigger = elt && (elt.getAttribute("data-hx-trigger") || elt.getAttribute("hx-trigger"));
+  return /^\s*every\s/.test(trigger || "");
+}
+function wouldReplace(content, target, focused) {
+  if (target.contains(focused)) {
+    return true;
+  }
+  var parts = content.querySelectorAll("[id][data-hx-swap-oob], [id][hx-swap-oob]");
+  return Array.prototype.some.call(parts, function (part) {
+    var region = document.getElementById(part.id);
+    return region !== null && region.contains(focused);
+  });
+}
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var detail = event.detail;
+  var focused = document.activeElement;
+  if (!isTimedRefresh(detail.requestConfig.elt) || !focused || focused === document.body) {
+    return;
+  }
+  var incoming = document.createElement("template");
+  incoming.innerHTML = detail.serverResponse;
+  if (!wouldReplace(incoming.content, detail.target, focused)) {
+    return;
+  }
+  var twin = focused.id ? incoming.content.getElementById(focused.id) : null;
+  if (twin && twin.isEqualNode(focused) && Element.prototype.moveBefore) {
+    twin.setAttribute("data-hx-preserve", "");
+    detail.serverResponse = incoming.innerHTML;
+  } else {
+    detail.shouldSwap = false;
+  }
+});
+
+// A live region (role="status", aria-live) speaks when its words change, not each time a
+// refresh rewrites it with the same words.
+document.addEventListener("htmx:oobBeforeSwap", function (event) {
+  var target = event.detail.target;
+  var words = function (node) {
+    return node.textContent.replace(/\s+/g, " ").trim();
+  };
+  if (target.matches("[aria-live], [role=status]") && words(target) === words(event.detail.fragment)) {
+    event.detail.shouldSwap = false;
+  }
+});

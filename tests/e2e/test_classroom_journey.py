@@ -57,7 +57,7 @@ def test_teacher_starts_a_session_and_a_pupil_signs_in_with_their_picture(oak, p
     code = start_session_on_the_board(page, live_server)
     assert re.fullmatch(r"\d{4}", code)
     expect(page.get_by_role("img", name=re.compile("QR code"))).to_be_visible()
-    expect(page.locator("#live-list")).to_contain_text("0 of 2 signed in")
+    expect(page.locator("#live-status")).to_contain_text("0 of 2 signed in")
     assert_accessible(page)
 
     tablet = page.context.browser.new_context(viewport=TABLET).new_page()
@@ -85,7 +85,7 @@ def test_teacher_starts_a_session_and_a_pupil_signs_in_with_their_picture(oak, p
     tablet.keyboard.press("Enter")
     expect(tablet).to_have_url(re.compile(r"/me(/aup)?$"))
 
-    expect(page.locator("#live-list")).to_contain_text("1 of 2 signed in", timeout=12_000)
+    expect(page.locator("#live-status")).to_contain_text("1 of 2 signed in", timeout=12_000)
     expect(page.get_by_role("row", name=re.compile("Amara A."))).to_contain_text("Signed in")
     assert_accessible(page)
     tablet.context.close()
@@ -103,10 +103,10 @@ def test_a_locked_pupil_is_unlocked_from_the_board(oak, page, live_server):
     ).to_be_visible()
     assert_accessible(tablet)
 
-    expect(page.locator("#live-list")).to_contain_text("1 needs help", timeout=12_000)
+    expect(page.locator("#live-status")).to_contain_text("1 needs help", timeout=12_000)
     assert_accessible(page)
     page.get_by_role("button", name="Unlock Ben S.").click()
-    expect(page.locator("#live-list")).not_to_contain_text("needs help")
+    expect(page.locator("#live-status")).to_contain_text("nobody needs help")
     tablet.get_by_role("link", name="Back to the names").click()
     tablet.get_by_role("link", name="Ben S.").click()
     tablet.get_by_role("button", name="Owl").click()
