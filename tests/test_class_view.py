@@ -1,5 +1,6 @@
 """The teacher's class view: statuses, question stats, quiz settings, reading the AUP together."""
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -258,6 +259,8 @@ def test_quiz_settings_with_htmx_swap_just_the_row(app):
     assert f'id="read-aloud-{amara.id}" name="always_read_aloud" value="on" checked' in fragment
     assert f'id="two-choices-{amara.id}" name="two_choices" value="on">' in fragment
     assert "Saved the quiz settings for Amara Okafor." in fragment
+    focus = json.loads(response.headers["HX-Trigger-After-Settle"])["portal:focus"]
+    assert focus == f"#saved-{amara.id}" and f'id="saved-{amara.id}"' in fragment
     db.session.rollback()
     assert (amara.always_read_aloud, amara.two_choices) == (True, False)
 

@@ -93,6 +93,7 @@ def accommodations(class_id: int, pupil_id: int):
         "teaching/_pupil_row.html",
         url_for("teaching.class_view", class_id=class_id, _anchor=f"pupil-{pupil.id}"),
         f"Saved the quiz settings for {pupil.full_name}.",
+        focus_after_swap=f"#saved-{pupil.id}",
         school_class=school_class,
         row=service.pupil_row(pupil, date.today()),
     )

@@ -1,0 +1,52 @@
+"""The teacher's class view by keyboard alone: after Save, focus lands on the row's confirmation."""
+
+import re
+from datetime import date
+
+from playwright.sync_api import expect
+
+from portal.extensions import db
+from portal.policies.shipped import install_shipped_policies
+from tests.helpers.builders import PASSWORD, make_class, make_pupil, make_staff
+from tests.helpers.checkers import assert_accessible
+
+
+def tab_to(page, locator, limit: int = 60) -> None:
+    """Press Tab until ``locator`` has the focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if locator.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"Tab never reached {locator}")
+
+
+def test_saving_a_pupils_settings_by_keyboard_lands_on_the_confirmation(page, live_server):
+    install_shipped_policies(date.today())
+    oak = make_class("Oak", 1)
+    make_staff("teacher1@wilkinson.example.org", classes=[oak])
+    amara = make_pupil(oak, "Amara", "Adeyemi")
+    make_pupil(oak, "Ben", "Smith")
+    db.session.commit()
+    page.goto(f"{live_server}/sign-in")
+    page.get_by_label("Email address").fill("teacher1@wilkinson.example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    page.goto(f"{live_server}/teach/classes/{oak.id}")
+
+    tab_to(page, page.get_by_label("Always read aloud for Amara Adeyemi"))
+    page.keyboard.press("Space")
+    tab_to(page, page.get_by_role("button", name="Save the quiz settings for Amara Adeyemi"))
+    page.keyboard.press("Enter")
+
+    saved = page.locator(f"#pupil-{amara.id}").get_by_text("Saved", exact=True)
+    expect(saved).to_be_focused()
+    expect(page.get_by_role("status")).to_have_text(
+        re.compile("Saved the quiz settings for Amara Adeyemi")
+    )
+    assert_accessible(page)
+
+    page.keyboard.press("Tab")  # on to the next pupil's first setting
+    expect(page.get_by_label("Always read aloud for Ben Smith")).to_be_focused()
+    page.reload()
+    expect(page.get_by_label("Always read aloud for Amara Adeyemi")).to_be_checked()
