@@ -51,6 +51,9 @@ DEFAULTS = {
     # Class sessions for pupils' sign-in end at this time of the school day (HH:MM, school clock;
     # empty for no end-of-day limit), or two hours after they start if sooner.
     "SCHOOL_DAY_ENDS": "15:30",
+    # School hours, Monday to Friday on the school's clock: a teacher's home page then puts the
+    # class session first (outside them, what is due comes first).
+    "SCHOOL_HOURS": "08:00-16:00",
     # The class board asks for who has signed in this often, in seconds.
     "BOARD_REFRESH_SECONDS": 5,
     # The staff module is due each year on this day (MM-DD), or this many days after joining.

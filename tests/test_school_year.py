@@ -1,8 +1,11 @@
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from portal.people.school_year import academic_year, key_stage, parse_year_group
+from portal.people.school_year import academic_year, in_school_hours, key_stage, parse_year_group
+
+LONDON = ZoneInfo("Europe/London")
 
 
 @pytest.mark.parametrize(
@@ -77,3 +80,18 @@ def test_short_names_tell_pupils_apart_with_as_little_of_the_last_name_as_needed
         "Ali Khan.",
         "Ali Khan.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        (datetime(2026, 11, 10, 7, 59, tzinfo=LONDON), False),  # Tuesday, before the school opens
+        (datetime(2026, 11, 10, 8, 0, tzinfo=LONDON), True),
+        (datetime(2026, 6, 10, 15, 59, tzinfo=LONDON), True),  # summer time: still the school clock
+        (datetime(2026, 6, 10, 16, 0, tzinfo=LONDON), False),
+        (datetime(2026, 11, 14, 10, 0, tzinfo=LONDON), False),  # Saturday
+        (datetime(2026, 11, 15, 10, 0, tzinfo=LONDON), False),  # Sunday
+    ],
+)
+def test_school_hours_are_weekdays_between_the_two_times(moment, expected):
+    assert in_school_hours(moment, "08:00-16:00") is expected

@@ -2,23 +2,36 @@
 
 from datetime import date
 
+from flask import current_app
+
 from portal.classroom.service import teacher_panel_context
 from portal.clock import utcnow
+from portal.formatting import school_time
 from portal.people.models import Staff
 from portal.people.roles import OVERSIGHT
+from portal.people.school_year import in_school_hours
 from portal.policies.service import review_alerts
 from portal.staff_module.reminders import outstanding_and_complete
 from portal.staff_module.status import guidelines_policy, module_status, settings, takes_module
 
 
 def home_panels(staff: Staff, today: date) -> dict:
-    panels = {"module": None, "alerts": [], "completion": None, "content_missing": False}
+    panels = {
+        "module": None,
+        "alerts": [],
+        "completion": None,
+        "content_missing": False,
+        "classes_first": False,
+    }
     try:
         guidelines_policy()
     except LookupError:
         panels["content_missing"] = True  # a new install that skipped `install-content`
         return panels
-    panels.update(teacher_panel_context(staff, utcnow()))
+    now = utcnow()
+    panels.update(teacher_panel_context(staff, now))
+    # In school hours a teacher may have minutes before the bell: their classes come first.
+    panels["classes_first"] = in_school_hours(school_time(now), current_app.config["SCHOOL_HOURS"])
     everyone = {}
     if staff.has_role(*OVERSIGHT):
         panels["alerts"] = review_alerts(today)

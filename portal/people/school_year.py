@@ -1,7 +1,7 @@
 """School calendar rules: academic years and Key Stages. Pure functions."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
 RECEPTION = 0
 YEAR_GROUPS = {RECEPTION: "Reception", **{n: f"Year {n}" for n in range(1, 7)}}
@@ -58,3 +58,11 @@ def parse_year_group(text: str) -> int | None:
     if cleaned.isdigit() and 1 <= int(cleaned) <= 6:
         return int(cleaned)
     return None
+
+
+def in_school_hours(moment: datetime, hours: str) -> bool:
+    """True from Monday to Friday within ``hours`` ("08:00-16:00"), ``moment`` on the school's
+    clock. Holidays are not known here: a teacher at home in half-term sees the school order."""
+    opens, _, closes = hours.partition("-")
+    now = moment.time().replace(tzinfo=None)
+    return moment.weekday() < 5 and time.fromisoformat(opens) <= now < time.fromisoformat(closes)
