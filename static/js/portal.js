@@ -48,25 +48,35 @@ function isTimedRefresh(elt) {
   var trigger = elt && (elt.getAttribute("data-hx-trigger") || elt.getAttribute("hx-trigger"));
   return /^\s*every\s/.test(trigger || "");
 }
-function wouldReplace(content, target, focused) {
-  if (target.contains(focused)) {
+// Whether a swap in this style replaces its region (outerHTML) or only what is inside it.
+function replaces(region, style, focused) {
+  var itself = /^\s*(outerHTML|true)\b/.test(style || "innerHTML");
+  return region !== null && region.contains(focused) && (itself || region !== focused);
+}
+function wouldReplace(content, detail, focused) {
+  var trigger = detail.requestConfig.elt;
+  var style = trigger.getAttribute("data-hx-swap") || trigger.getAttribute("hx-swap");
+  if (replaces(detail.target, style, focused)) {
     return true;
   }
   var parts = content.querySelectorAll("[id][data-hx-swap-oob], [id][hx-swap-oob]");
   return Array.prototype.some.call(parts, function (part) {
-    var region = document.getElementById(part.id);
-    return region !== null && region.contains(focused);
+    var oob = part.getAttribute("data-hx-swap-oob") || part.getAttribute("hx-swap-oob");
+    return replaces(document.getElementById(part.id), oob, focused);
   });
 }
 document.addEventListener("htmx:beforeSwap", function (event) {
   var detail = event.detail;
   var focused = document.activeElement;
-  if (!isTimedRefresh(detail.requestConfig.elt) || !focused || focused === document.body) {
+  if (!detail.shouldSwap || !isTimedRefresh(detail.requestConfig.elt)) {
+    return;
+  }
+  if (!focused || focused === document.body) {
     return;
   }
   var incoming = document.createElement("template");
   incoming.innerHTML = detail.serverResponse;
-  if (!wouldReplace(incoming.content, detail.target, focused)) {
+  if (!wouldReplace(incoming.content, detail, focused)) {
     return;
   }
   var twin = focused.id ? incoming.content.getElementById(focused.id) : null;

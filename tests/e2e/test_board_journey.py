@@ -138,6 +138,12 @@ def test_unlock_with_the_keyboard_moves_focus_to_the_next_unlock_then_to_the_sta
     assert not focus_is_lost(page)
     assert_accessible(page)
 
+    # Focus resting on the status line does not stop the board keeping up.
+    sign_in_pupil(board["session"], board["pupils"]["Olu"])
+    expect(status).to_contain_text("11 of 25 signed in", timeout=5_000)
+    expect(page.get_by_role("row", name=re.compile("Olu S."))).to_contain_text("Signed in")
+    expect(status).to_be_focused()
+
 
 def test_the_timed_refresh_keeps_the_focused_unlock_and_updates_the_rest(page, live_server, board):
     open_board(page, live_server, board)
