@@ -17,6 +17,7 @@ from portal.extensions import db
 from portal.policies.formats import parse_aup
 from portal.quiz.catalogue import quiz_for
 from tests.helpers.builders import (
+    PASSWORD,
     install_content,
     make_class,
     make_pupil,
@@ -244,3 +245,23 @@ def assert_short_live_regions(page) -> None:
     regions = page.locator("[aria-live], [role=status], [role=alert]")
     texts = regions.evaluate_all("rs => rs.map(r => r.textContent.trim())")
     assert texts and all(len(text) < 60 for text in texts), texts
+
+
+def test_the_teacher_sees_read_aloud_on_for_reception_and_can_turn_it_off(page, live_server):
+    acorns = make_class("Acorns", 0)
+    make_staff("acorns@wilkinson.example.org", classes=[acorns])
+    make_pupil(acorns, "Noah", "Adams")
+    page.goto(f"{live_server}/sign-in")
+    page.get_by_label("Email address").fill("acorns@wilkinson.example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{live_server}/teach/classes/{acorns.id}")
+    read_aloud = page.get_by_role("checkbox", name="Read aloud for Noah Adams")
+    expect(read_aloud).to_be_checked()
+    expect(read_aloud).to_have_accessible_description("On for Reception and Key Stage 1")
+    read_aloud.uncheck()
+    page.get_by_role("button", name="Save the quiz settings for Noah Adams").click()
+    expect(page.get_by_role("row", name=re.compile("^Noah Adams"))).to_contain_text("Saved")
+    page.reload()
+    expect(page.get_by_role("checkbox", name="Read aloud for Noah Adams")).not_to_be_checked()
+    assert_accessible(page)
