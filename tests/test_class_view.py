@@ -240,10 +240,30 @@ def test_quiz_settings_save_without_javascript(app):
     page = html(client.get(response.location))
     assert "Saved the quiz settings for Amara Okafor." in page
     db.session.rollback()
-    assert (amara.always_read_aloud, amara.two_choices) == (True, True)
+    assert (amara.reads_aloud, amara.two_choices) == (True, True)
     post(client, url, {"two_choices": "on"})
     db.session.rollback()
-    assert (amara.always_read_aloud, amara.two_choices) == (False, True)
+    assert (amara.reads_aloud, amara.two_choices) == (False, True)
+
+
+def test_read_aloud_is_on_for_reception_until_the_teacher_turns_it_off(app):
+    acorns, willow = make_class("Acorns", 0), make_class("Willow", 4)
+    noah, zara = make_pupil(acorns, "Noah", "Adams"), make_pupil(willow, "Zara", "Khan")
+    client, _ = signed_in(app, acorns)
+    checkbox = f'id="read-aloud-{noah.id}" name="always_read_aloud" value="on"'
+    page = html(client.get(f"/teach/classes/{acorns.id}"))
+    assert f"{checkbox} checked" in page and "On for Reception and Key Stage 1" in page
+    url = f"/teach/classes/{acorns.id}/pupils/{noah.id}/accommodations"
+    row = html(post(client, url, {}, headers=HTMX))
+    assert f"{checkbox}>" in row and "On for Reception and Key Stage 1" not in row
+    db.session.rollback()
+    assert (noah.always_read_aloud, noah.reads_aloud) == (False, False)
+    post(client, url, {"always_read_aloud": "on"})  # ticked again: back to the default
+    db.session.rollback()
+    assert (noah.always_read_aloud, noah.reads_aloud) == (None, True)
+    assert not zara.reads_aloud  # Key Stage 2 reads for itself unless the teacher ticks it
+    service.set_accommodations(zara, always_read_aloud=True, two_choices=False)
+    assert (zara.always_read_aloud, zara.reads_aloud) == (True, True)
 
 
 def test_quiz_settings_with_htmx_swap_just_the_row(app):
@@ -262,7 +282,7 @@ def test_quiz_settings_with_htmx_swap_just_the_row(app):
     focus = json.loads(response.headers["HX-Trigger-After-Settle"])["portal:focus"]
     assert focus == f"#saved-{amara.id}" and f'id="saved-{amara.id}"' in fragment
     db.session.rollback()
-    assert (amara.always_read_aloud, amara.two_choices) == (True, False)
+    assert (amara.reads_aloud, amara.two_choices) == (True, False)
 
 
 def test_the_row_form_posts_with_htmx_and_without(app):

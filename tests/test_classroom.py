@@ -286,6 +286,20 @@ def test_a_closed_session_refuses_sign_in_and_bounces_signed_in_pupils(client, r
     assert seat_of(room["session"], room["amara"]) is None
 
 
+def test_the_sign_in_pages_read_aloud_for_a_young_class_and_the_code_page_learns_it(client, room):
+    reads_aloud = "data-read-aloud-always"
+    assert reads_aloud not in client.get("/class").get_data(as_text=True)  # nobody known yet
+    join(client)
+    assert reads_aloud in client.get("/class/names").get_data(as_text=True)  # Year 1
+    assert reads_aloud in client.get(f"/class/names/{room['amara'].id}").get_data(as_text=True)
+    tap(client, room["amara"], "fox")
+    post_form(client, "/class/sign-out", page="/class")
+    # The session ends: the tablet still remembers a Year 1 class signed in here last.
+    room["session"].ended_at = utcnow()
+    db.session.commit()
+    assert reads_aloud in client.get("/class").get_data(as_text=True)
+
+
 def test_a_pupil_signing_out_leaves_the_tablet_on_the_names_for_the_next_child(client, room):
     join(client)
     tap(client, room["amara"], "fox")

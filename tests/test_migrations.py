@@ -92,3 +92,28 @@ def test_upgrading_ends_clashing_open_sessions_and_removes_duplicate_unfinished_
     # Leave the schema as the next test on a shared PostgreSQL database expects it.
     drop_everything()
     db.create_all()
+
+
+def test_read_aloud_chosen_on_stays_on_and_the_old_default_follows_the_key_stage(app):
+    drop_everything()
+    upgrade()
+    ids = {choice: make_pupil(make_class(), mis_id=f"R{choice}").id for choice in (True, False)}
+    db.session.close()
+    downgrade(revision=before("d5e8a1b7c342"))
+    pupils = table("pupil", column("id"), column("always_read_aloud"))
+    with db.engine.begin() as connection:
+        for choice, pupil_id in ids.items():
+            connection.execute(
+                pupils.update().where(pupils.c.id == pupil_id).values(always_read_aloud=choice)
+            )
+    upgrade()
+    chosen = dict(db.session.execute(select(pupils.c.id, pupils.c.always_read_aloud)).all())
+    assert (chosen[ids[True]], chosen[ids[False]]) == (True, None)
+    db.session.close()
+    downgrade(revision=before("d5e8a1b7c342"))
+    with db.engine.connect() as connection:
+        rows = dict(connection.execute(select(pupils.c.id, pupils.c.always_read_aloud)).all())
+    assert (rows[ids[True]], rows[ids[False]]) == (True, False)
+    # Leave the schema as the next test on a shared PostgreSQL database expects it.
+    drop_everything()
+    db.create_all()

@@ -114,11 +114,11 @@ def test_after_sign_in_the_aup_of_the_pupils_key_stage_is_due(client, year_group
     body = (ROOT / "content" / "policies" / f"{slug}.md").read_text()
     other_body = (ROOT / "content" / "policies" / f"{other}.md").read_text()
     for line in [line for line in body.splitlines() if line.startswith("- ")]:
-        assert esc(line[2:].split(" ", 1)[1]) in text
+        sentence = esc(line[2:].split(" ", 1)[1])
+        assert f'aria-label="Read aloud: {sentence}"' in text  # each speaker names its line
     assert esc(other_body.splitlines()[2].split(" ", 2)[2]) not in text
     assert "consent" not in text.lower()
-    assert text.count('aria-label="Read this line aloud"') == body.count("\n- ")
-    assert 'aria-label="Read the heading aloud"' in text and 'role="img"' in text
+    assert 'aria-label="Read it all to me"' in text and 'role="img"' in text
     assert pupil.first_name not in text or "How we stay safe online" in text
 
 
@@ -499,8 +499,8 @@ def test_two_choices_only_offers_the_right_answer_and_one_other(client):
         )
 
 
-def test_always_read_aloud_marks_the_pupils_pages(app, client):
-    pupil = seated(client, 0, always_read_aloud=True)
+def test_read_aloud_marks_the_pages_of_reception_and_ks1_unless_turned_off(app, client):
+    pupil = seated(client, 0)  # as the teacher found it: on for Reception
     assert "data-read-aloud-always" in page(client.get("/me/aup"))
     started(client, pupil)
     text = page(client.get("/me/quiz"))
@@ -510,6 +510,9 @@ def test_always_read_aloud_marks_the_pupils_pages(app, client):
     seated(other, 3, first_name="Zain")
     text = page(other.get("/me/aup"))
     assert "data-read-aloud-always" not in text and 'class="pupil pupil-ks2"' in text
+    turned_off = app.test_client()
+    seated(turned_off, 1, first_name="Noah", always_read_aloud=False)
+    assert "data-read-aloud-always" not in page(turned_off.get("/me/aup"))
 
 
 def test_htmx_gets_fragments_and_a_plain_post_gets_a_redirect(client):

@@ -27,10 +27,14 @@ from portal.people.classes import class_or_403, class_roll
 from portal.people.models import Pupil
 from portal.people.names import short_names
 from portal.people.roles import CLASS_STAFF
+from portal.people.school_year import reads_aloud_by_default
 from portal.urls import external_url
 
 bp = Blueprint("classroom", __name__)
 CLASS_KEY = "class_session"  # the open class session this tablet signs pupils into
+# The Key Stage of the last class that signed in on this tablet: the code page, which cannot
+# know who comes next, reads itself aloud if that class's pupils have it on by default.
+TABLET_STAGE_KEY = "tablet_stage"
 # The field is shown empty again, so a child can type straight away; the message quotes the code.
 WRONG_CODE = "{code} isn't open. Check the board, or ask your teacher."
 NO_CODE = "Type the four numbers from the board."
@@ -42,10 +46,27 @@ STATUS = {service.WRONG: 422, service.LOCKED: 423, service.NO_PICTURE: 409}
 
 
 def pupil_page(
-    template: str, class_session: ClassSession | None = None, status: int = 200, **context
+    template: str,
+    class_session: ClassSession | None = None,
+    status: int = 200,
+    pupil: Pupil | None = None,
+    **context,
 ):
+    """A sign-in page, read aloud as the pupil's setting says, else as their class's default."""
     stage = class_session.school_class.key_stage if class_session else None
-    return render_template(template, stage=stage, **context), status
+    read_aloud = (
+        pupil.reads_aloud
+        if pupil
+        else reads_aloud_by_default(stage or session.get(TABLET_STAGE_KEY))
+    )
+    return render_template(
+        template, stage=stage, pupil=pupil, read_aloud_always=read_aloud, **context
+    ), status
+
+
+def remember_class(class_session: ClassSession) -> None:
+    session[CLASS_KEY] = class_session.id
+    session[TABLET_STAGE_KEY] = class_session.school_class.key_stage
 
 
 def address() -> str:
@@ -78,7 +99,7 @@ def start():
     if class_session is None:
         typed = without_control_characters(code.strip())[:8]
         return pupil_page("classroom/code.html", status=422, error=WRONG_CODE.format(code=typed))
-    session[CLASS_KEY] = class_session.id
+    remember_class(class_session)
     return redirect(url_for("classroom.names"))
 
 
@@ -109,7 +130,6 @@ def pictures(pupil_id: int):
         class_session,
         pupil=pupil,
         pictures=PICTURES,
-        read_aloud_always=pupil.always_read_aloud,
     )
 
 
@@ -127,7 +147,7 @@ def choose(pupil_id: int):
         db.session.commit()  # a wrong try counts, even though the pupil is not signed in
         return problem_page(class_session, pupil_id, problem)
     sign_in_pupil(seat)
-    session[CLASS_KEY] = class_session.id  # sign_in_pupil starts a fresh session: keep the class
+    remember_class(class_session)  # sign_in_pupil starts a fresh session: keep the class
     db.session.commit()
     return redirect(pupil_home_url())
 
@@ -146,7 +166,6 @@ def problem_page(class_session: ClassSession, pupil_id: int, problem: service.Si
             pupil=pupil,
             pictures=PICTURES,
             message=problem.message,
-            read_aloud_always=pupil.always_read_aloud,
         )
     return pupil_page(
         "classroom/ask_teacher.html",

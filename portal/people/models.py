@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.clock import utcnow
 from portal.extensions import db
-from portal.people.school_year import YEAR_GROUPS, key_stage
+from portal.people.school_year import YEAR_GROUPS, key_stage, reads_aloud_by_default
 
 guardian_pupil = Table(
     "guardian_pupil",
@@ -59,8 +59,8 @@ class Pupil(db.Model):
     left_on: Mapped[date | None]
     # Classroom sign-in: one of nine pictures, set by the teacher (see classroom/pictures.py).
     picture: Mapped[str | None] = mapped_column(String(20))
-    # Accommodations the teacher sets.
-    always_read_aloud: Mapped[bool] = mapped_column(default=False)
+    # Accommodations the teacher sets. Read-aloud: None follows the Key Stage (see reads_aloud).
+    always_read_aloud: Mapped[bool | None]
     two_choices: Mapped[bool] = mapped_column(default=False)
 
     school_class: Mapped[SchoolClass | None] = relationship(back_populates="pupils")
@@ -76,6 +76,14 @@ class Pupil(db.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def reads_aloud(self) -> bool:
+        """Whether the pupil's screens read themselves: the teacher's choice, else the default."""
+        if self.always_read_aloud is not None:
+            return self.always_read_aloud
+        stage = self.school_class.key_stage if self.school_class else None
+        return reads_aloud_by_default(stage)
 
 
 class Guardian(db.Model):

@@ -10,6 +10,8 @@ KEY_STAGE_NAMES = {
     "KS1": "Key Stage 1",
     "KS2": "Key Stage 2",
 }
+# Key Stages whose pupils hear every screen unless their teacher turns it off.
+READ_ALOUD_STAGES = ("EYFS", "KS1")
 
 
 @dataclass(frozen=True, order=True)
@@ -48,6 +50,11 @@ def key_stage(year_group: int) -> str:
     if year_group in (3, 4, 5, 6):
         return "KS2"
     raise ValueError(f"unknown year group {year_group!r}")
+
+
+def reads_aloud_by_default(stage: str | None) -> bool:
+    """Screens read themselves aloud for Reception and Key Stage 1, who may not read yet."""
+    return stage in READ_ALOUD_STAGES
 
 
 def parse_year_group(text: str) -> int | None:

@@ -41,7 +41,7 @@ def screen_context() -> dict:
     return {
         "stage": service.key_stage_of(pupil),
         "pupil": pupil,
-        "read_aloud_always": pupil.always_read_aloud,
+        "read_aloud_always": pupil.reads_aloud,
     }
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.people.classes import class_roll
 from portal.people.models import Pupil, SchoolClass, Staff
+from portal.people.school_year import reads_aloud_by_default
 from portal.policies.models import Acknowledgement, PolicyVersion
 from portal.policies.service import record_acknowledgement
 from portal.pupils.progress import (
@@ -155,8 +156,14 @@ def pupil_row(pupil: Pupil, today: date) -> PupilRow:
 
 
 def set_accommodations(pupil: Pupil, always_read_aloud: bool, two_choices: bool) -> Pupil:
-    """The pupil's quiz settings: read every screen aloud; show the right answer and one other."""
-    pupil.always_read_aloud = bool(always_read_aloud)
+    """The pupil's quiz settings: read every screen aloud; show the right answer and one other.
+
+    Read-aloud as their Key Stage has it by default is stored as no choice, so it follows the
+    pupil into Key Stage 2; only a choice against the default is kept.
+    """
+    chosen = bool(always_read_aloud)
+    default = reads_aloud_by_default(pupil.school_class.key_stage)
+    pupil.always_read_aloud = None if chosen == default else chosen
     pupil.two_choices = bool(two_choices)
     db.session.flush()
     return pupil

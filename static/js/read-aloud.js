@@ -4,8 +4,13 @@
  *   data-say="words to read" or data-say-target="#a, #b" (the words inside those elements).
  * The buttons stay hidden unless this browser can speak (speech synthesis, no outside service).
  * On <body data-read-aloud-always>, the screen's button marked data-say-auto is read when the
- * screen appears and after each htmx swap. Browsers may refuse to speak before the first tap
- * on a page: then the words wait for that tap.
+ * screen appears and after each htmx swap, beginning with the words of the big button that led
+ * there ("I agree. Hello, Amara! ..."); a tapped name (a.name-button) is said before moving on.
+ * Browsers may refuse to speak before the first tap on a page. Chromium lets a page speak when
+ * the page before it in the tab was tapped, so a screen reached by a tap speaks at once;
+ * otherwise, or if the browser refuses, the words wait for the first tap that does not move on.
+ * A swapped card's data-status ("Answer saved") goes to the page's [data-status-line], so
+ * screen readers hear a short line, not the whole card, beside the focused heading.
  * No inline script anywhere (the Content-Security-Policy forbids it); everything is delegated.
  */
 (function () {
@@ -15,6 +20,30 @@
   var canSpeak = !!synth && typeof window.SpeechSynthesisUtterance === "function";
   var waiting = null; // words refused before the first tap, spoken on that tap
   var RATE = 0.85; // a little slower, for young listeners
+  var NAME_PAUSE = 1200; // ms: long enough to hear a name, short enough to move on
+  var TAPPED = "read-aloud-tapped"; // sessionStorage: the page before this one was tapped
+  var SAID = "read-aloud-said"; // sessionStorage: the words of the button that led here
+  var SAID_ON_TAP = "a.big-button, button.big-button";
+
+  // sessionStorage may be refused (private browsing): then nothing is carried over.
+  function remember(key, value) {
+    try { window.sessionStorage.setItem(key, value); } catch (ignored) { /* nothing carried */ }
+  }
+  function takeRemembered(key) {
+    try {
+      var value = window.sessionStorage.getItem(key);
+      window.sessionStorage.removeItem(key);
+      return value;
+    } catch (ignored) {
+      return null;
+    }
+  }
+  var tappedBefore = takeRemembered(TAPPED) === "1";
+  var tappedHere = false;
+
+  function readsAloud() {
+    return document.body.hasAttribute("data-read-aloud-always");
+  }
 
   function britishVoice() {
     var voices = synth.getVoices() || [];
@@ -50,10 +79,17 @@
     document.querySelectorAll(selector).forEach(function (element) {
       parts.push(visibleWords(element));
     });
-    return parts.join(". ").replace(/([.!?])\s*\./g, "$1");
+    return joinWords(parts);
   }
 
-  function speak(words) {
+  function joinWords(parts) {
+    return parts.filter(Boolean).join(". ").replace(/([.!?:])\s*\./g, "$1");
+  }
+
+  // options.untilStarted: keep the words waiting for a tap until the browser starts saying
+  // them (some refuse without a word); options.then: called once they end or fail.
+  function speak(words, options) {
+    options = options || {};
     if (!canSpeak || !words) {
       return;
     }
@@ -65,12 +101,31 @@
     if (voice) {
       utterance.voice = voice;
     }
+    if (options.untilStarted) {
+      waiting = words;
+      utterance.addEventListener("start", function () {
+        if (waiting === words) {
+          waiting = null;
+        }
+      });
+    }
     utterance.addEventListener("error", function (event) {
       if (event.error === "not-allowed") {
         waiting = words; // speaking must start from a tap on this browser
       }
+      if (options.then) {
+        options.then();
+      }
     });
+    if (options.then) {
+      utterance.addEventListener("end", options.then);
+    }
     synth.speak(utterance);
+  }
+
+  function mayStartSpeaking() {
+    var activation = navigator.userActivation;
+    return !activation || activation.hasBeenActive || tappedBefore;
   }
 
   function revealButtons(root) {
@@ -83,20 +138,29 @@
   }
 
   function readScreenAloud(root) {
-    if (!canSpeak || !document.body.hasAttribute("data-read-aloud-always")) {
+    var said = takeRemembered(SAID); // used now or never: not on some later screen
+    if (!canSpeak || !readsAloud()) {
       return;
     }
     var button = root.querySelector("[data-say-auto]");
     if (!button) {
       return;
     }
-    var words = wordsFor(button);
-    var activation = navigator.userActivation;
-    if (activation && !activation.hasBeenActive) {
+    var words = joinWords([said, wordsFor(button)]);
+    if (!mayStartSpeaking()) {
       waiting = words; // no tap on this page yet: speaking now would be refused
       return;
     }
-    speak(words);
+    speak(words, {untilStarted: true});
+  }
+
+  // A short line for screen readers after a swap, and only when it changes.
+  function announce(root) {
+    var card = root.querySelector("[data-status]");
+    var line = document.querySelector("[data-status-line]");
+    if (card && line && line.textContent !== card.getAttribute("data-status")) {
+      line.textContent = card.getAttribute("data-status");
+    }
   }
 
   function focusHeading(root) {
@@ -115,10 +179,43 @@
     }
   });
 
-  // The first tap or key press on a page lets waiting words be spoken; not if it chose an
-  // answer or moved on (the next screen is read instead) or pressed a speaker button.
+  // A big button's words begin the next screen's reading: said now, they would be cut off
+  // as that screen appears.
+  document.addEventListener("click", function (event) {
+    var control = event.target.closest && event.target.closest(SAID_ON_TAP);
+    if (control && canSpeak && readsAloud()) {
+      remember(SAID, visibleWords(control));
+    }
+  });
+
+  // A tapped name is said, then the link is followed (once it has been said, or after a
+  // short pause if the browser never says when it has finished). Without JavaScript, or
+  // with read-aloud off, the link just works.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a.name-button[href]");
+    if (!link || !canSpeak || !readsAloud() || event.defaultPrevented || event.button !== 0 ||
+        event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) {
+      return;
+    }
+    event.preventDefault();
+    var gone = false;
+    var go = function () {
+      if (!gone) {
+        gone = true;
+        window.location.assign(link.href);
+      }
+    };
+    waiting = null;
+    speak(visibleWords(link), {then: go});
+    window.setTimeout(go, NAME_PAUSE);
+  });
+
+  // The first tap or key press on a page lets waiting words be spoken (in the class code's
+  // field too); not if it chose an answer or moved on (the next screen is read instead) or
+  // pressed a speaker button.
   function speakWaiting(event) {
-    var control = event.target.closest && event.target.closest("button, a, input");
+    tappedHere = true;
+    var control = event.target.closest && event.target.closest("button, a[href]");
     if (!waiting || control) {
       return;
     }
@@ -136,6 +233,7 @@
     var region = event.detail.target || document.body;
     revealButtons(region);
     focusHeading(region);
+    announce(region);
     readScreenAloud(region);
   });
 
@@ -148,8 +246,12 @@
     }
   });
 
-  // Leaving a screen stops its words.
+  // Leaving a screen stops its words, and tells the next page whether this one was tapped.
   window.addEventListener("pagehide", function () {
+    var activation = navigator.userActivation;
+    if (activation ? activation.hasBeenActive : tappedHere) {
+      remember(TAPPED, "1");
+    }
     if (canSpeak) {
       synth.cancel();
     }
