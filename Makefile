@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi:app
 VENDOR := static/vendor
 
-.PHONY: run test setup lint format bench bench-diff clean
+.PHONY: run test setup lint format bench bench-diff clean twemoji-list
 
 run: setup
 	$(BIN)/flask db upgrade
@@ -29,11 +29,15 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # Front-end assets come from the npm registry and are served by the portal itself (no CDN).
+# Pictures are Twemoji's SVGs (CC-BY 4.0, credited on /about), the same on every device.
 $(VENDOR)/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p $(VENDOR)
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
 	cp node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/pico.min.css
+	rm -rf $(VENDOR)/twemoji
+	mkdir -p $(VENDOR)/twemoji
+	cp node_modules/@twemoji/svg/*.svg $(VENDOR)/twemoji/
 	touch $@
 
 bench: setup
@@ -48,6 +52,10 @@ lint: setup
 
 format: setup
 	$(BIN)/ruff format .
+
+# After changing the @twemoji/svg version: the list of its pictures the content checker reads.
+twemoji-list: $(VENDOR)/.installed
+	ls node_modules/@twemoji/svg | sed -n 's/\.svg$$//p' | LC_ALL=C sort > portal/twemoji-files.txt
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) .cache .tmp test-results

@@ -5,7 +5,7 @@ from datetime import date
 from flask import Flask, current_app, g, request, session
 from flask_login import current_user
 
-from portal import database, errors  # noqa: F401  (database: registers the SQLite settings)
+from portal import database, errors, pictures  # noqa: F401  (database: the SQLite settings)
 from portal.auth import sessions
 from portal.auth.access import enforce_access
 from portal.clock import utcnow
@@ -63,6 +63,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["school_time"] = school_time
     app.jinja_env.filters["markdown"] = markdown.render
+    app.jinja_env.globals.update(picture_file=pictures.svg_file, picture_name=pictures.child_name)
     app.context_processor(
         lambda: {"role_labels": ROLE_LABELS, "today": date.today(), "step_labels": STEP_LABELS}
     )

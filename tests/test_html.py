@@ -12,6 +12,7 @@ def pages(app, client):
     """The HTML of each page, as a signed-out visitor, a teacher and an admin see them."""
     seen = {
         "sign-in": body_of(client.get("/sign-in")),
+        "about": body_of(client.get("/about")),
         "not-found-404": body_of(client.get("/nowhere"), 404),
     }
     teacher = make_staff("teacher@wilkinson.example.org", classes=[make_class("Oak", 1)])

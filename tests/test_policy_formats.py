@@ -173,7 +173,7 @@ def test_preview_shows_the_aup_as_pupils_see_it_and_stores_nothing(client):
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and versions() == 5
     assert 'class="aup-lines"' in html and "I will be very kind to people online" in html
-    assert html.count('class="aup-picture"') == 6
+    assert html.count('class="picture aup-picture"') == 6
     assert f'action="{url}"' in html  # the form still publishes, with the text kept
     swap = client.post(
         f"/policies/{AUP}/preview",

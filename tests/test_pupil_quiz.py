@@ -14,6 +14,7 @@ from portal import create_app
 from portal.classroom.pupil_auth import SESSION_KEY
 from portal.extensions import db
 from portal.people.school_year import academic_year
+from portal.pictures import child_name, svg_file
 from portal.policies.models import Acknowledgement
 from portal.policies.service import record_acknowledgement
 from portal.pupils import service
@@ -114,11 +115,13 @@ def test_after_sign_in_the_aup_of_the_pupils_key_stage_is_due(client, year_group
     body = (ROOT / "content" / "policies" / f"{slug}.md").read_text()
     other_body = (ROOT / "content" / "policies" / f"{other}.md").read_text()
     for line in [line for line in body.splitlines() if line.startswith("- ")]:
-        sentence = esc(line[2:].split(" ", 1)[1])
-        assert f'aria-label="Read aloud: {sentence}"' in text  # each speaker names its line
+        picture, sentence = line[2:].split(" ", 1)
+        assert f'aria-label="Read aloud: {esc(sentence)}"' in text  # each speaker names its line
+        # Each line's picture is an image named as a child would say it ("teacher").
+        assert f'src="/static/{svg_file(picture)}" alt="{child_name(picture)}"' in text
     assert esc(other_body.splitlines()[2].split(" ", 2)[2]) not in text
     assert "consent" not in text.lower()
-    assert 'aria-label="Read it all to me"' in text and 'role="img"' in text
+    assert 'aria-label="Read it all to me"' in text
     assert pupil.first_name not in text or "How we stay safe online" in text
 
 
@@ -335,7 +338,7 @@ def test_finishing_marks_the_attempt_finished_and_the_end_page_shows_stars(clien
     assert client.get("/me").location.endswith("/me/quiz/done")
     assert client.get("/me/quiz").location.endswith("/me/quiz/done")
     text = page(client.get("/me/quiz/done"))
-    assert "⭐⭐⭐" in text and 'aria-label="3 stars"' in text
+    assert text.count(f'src="/static/{svg_file("⭐")}"') == 3 and 'aria-label="3 stars"' in text
     assert "Tell a grown-up what you learned" in text and 'action="/class/sign-out"' in text
     assert "Play again" in text
     assert "%" not in text and f"{attempt.score} of" not in text

@@ -244,6 +244,10 @@ def no_emoji_in_eyfs(quiz):
     del quiz["questions"][1]["choices"][1]["emoji"]
 
 
+def emoji_without_a_picture(quiz):
+    quiz["questions"][1]["choices"][1]["emoji"] = "\N{BIRD}\N{ZERO WIDTH JOINER}\N{FIRE}"
+
+
 def empty_text(quiz):
     quiz["questions"][1]["text"] = "  "
 
@@ -265,6 +269,7 @@ def empty_text(quiz):
         (bad_id, "question 'Pop Up!': the question id 'Pop Up!' should be lower-case letters"),
         (no_emoji_in_eyfs, "question 'q2', choice 'b': an EYFS choice needs an 'emoji'"),
         (empty_text, "quizzes/ks1.toml, question 'q2': 'text' is empty"),
+        (emoji_without_a_picture, "question 'q2', choice 'b': the emoji '🐦‍🔥' has no picture"),
     ],
 )
 def test_each_kind_of_question_problem_is_reported_naming_file_and_question(break_it, expected):

@@ -29,8 +29,8 @@ BY_KEY = {picture.key: picture for picture in PICTURES}
 
 
 def picture_choices() -> list[tuple[str, str]]:
-    """(key, label) pairs in the fixed order, for select fields."""
-    return [(picture.key, f"{picture.emoji} {picture.name}") for picture in PICTURES]
+    """(key, label) pairs in the fixed order, for select fields: words only (no emoji font)."""
+    return [(picture.key, picture.name) for picture in PICTURES]
 
 
 def picture_named(key: str | None) -> Picture | None:

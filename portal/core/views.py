@@ -1,4 +1,4 @@
-"""The staff home page and the health check."""
+"""The staff home page, the about page and the health check."""
 
 from datetime import date
 
@@ -18,6 +18,13 @@ bp = Blueprint("core", __name__)
 def home():
     staff = current_user._get_current_object()
     return render_template("core/home.html", staff=staff, **home_panels(staff, date.today()))
+
+
+@bp.get("/about")
+@public
+def about():
+    """Who made the parts the portal is built from, and their licences (Twemoji asks credit)."""
+    return render_template("core/about.html")
 
 
 @bp.get("/healthz")

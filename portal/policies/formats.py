@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from portal.pictures import NO_PICTURE, has_svg
 from portal.policies.markdown import tokens
 
 
@@ -119,6 +120,8 @@ def _aup_line(found: list, at: int) -> tuple[str, str]:
     line = item.map[0] + 1
     if not is_picture(picture):
         raise TextProblem(line, f"this line does not start with a picture (an emoji): {words!r}")
+    if not has_svg(picture):
+        raise TextProblem(line, NO_PICTURE.format(emoji=picture) + ".")
     if not sentence:
         raise TextProblem(line, "this line has a picture but no sentence after it.")
     return picture, sentence

@@ -5,7 +5,6 @@ Every answer is stored the moment it is given, once: a double tap or a resubmitt
 the first answer in place and gets it back unchanged.
 """
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -218,10 +217,3 @@ def feedback_for(quiz: Quiz, stored: QuizAnswer | Answered) -> Feedback | None:
     # The heading differs from the explanation's opening words, so nothing is said twice.
     heading = "Well done!" if chosen.correct else "Let's think about it"
     return Feedback(question, chosen, chosen.correct, heading, kind_words(chosen))
-
-
-def picture_name(emoji: str) -> str:
-    """Words for a picture, for its accessible name: "key", "camera with flash"."""
-    names = [unicodedata.name(ch, "") for ch in emoji if unicodedata.category(ch) == "So"]
-    words = " and ".join(name.lower() for name in names if name)
-    return words or "picture"

@@ -26,11 +26,6 @@ bp = Blueprint("pupil", __name__)
 QUIZ_PAGE = "pupils/quiz.html"
 
 
-@bp.app_template_filter("picture_name")
-def picture_name(emoji: str) -> str:
-    return service.picture_name(emoji)
-
-
 def me() -> Pupil:
     return current_seat().pupil
 

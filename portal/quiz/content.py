@@ -10,6 +10,7 @@ import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
+from portal.pictures import NO_PICTURE, has_svg
 from portal.quiz.types import (
     AUDIENCES,
     CHOICE_COUNT,
@@ -120,6 +121,8 @@ def _fields(table: dict, spec: dict, what: str, report: _Report, **where) -> dic
     emoji = values.get("emoji")
     if emoji and (len(emoji) > 16 or any(c.isascii() and c.isalpha() for c in emoji)):
         report.add(f"'emoji' should be an emoji only (got '{emoji}'); words go in 'text'", **where)
+    elif emoji and not has_svg(emoji):
+        report.add(NO_PICTURE.format(emoji=emoji), **where)
     return values
 
 
