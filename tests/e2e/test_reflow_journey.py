@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from portal import create_app
+from portal.auth.service import set_password_token
 from portal.classroom.models import SessionPupil
 from portal.clock import utcnow
 from portal.extensions import db
@@ -219,6 +220,7 @@ def build_school(app, tmp: Path) -> School:
         "finished": finished.id,
         "teacher": teacher.id,
         "certificate": certificate.code,
+        "password_link": set_password_token(make_staff(LONG_EMAIL[1:]), app.secret_key),
     }
     return School("", tmp / "roster.csv", cookies, ids)
 
@@ -282,7 +284,9 @@ PAGES = {
     "sign-in": (None, "/sign-in", None),
     "class code": (None, "/class", None),
     "certificate check": (None, "/certificates/verify?code={certificate}", None),
+    "set a password": (None, "/set-password/{password_link}", None),
     "expired password link": (None, "/set-password/not-a-real-link", None),
+    "wrong class code": (None, "/class?code=0000", None),
     "not found (404)": (None, "/nowhere", None),
     "pupils' names": ("tablet", "/class/names", None),
     "picture password": ("tablet", "/class/names/{pupil}", None),
