@@ -99,3 +99,23 @@ document.addEventListener("htmx:oobBeforeSwap", function (event) {
     event.detail.shouldSwap = false;
   }
 });
+
+// A wide table scrolls in its own box (.table-wrap), never the page. While it scrolls, the box
+// takes the focus, named by the table's caption, so the arrow keys can scroll it too.
+function letScrollingTablesTakeFocus() {
+  document.querySelectorAll(".table-wrap").forEach(function (box) {
+    var caption = box.querySelector("caption");
+    if (box.scrollWidth > box.clientWidth) {
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table");
+    } else if (box.getAttribute("role") === "region") {
+      ["tabindex", "role", "aria-label"].forEach(function (name) {
+        box.removeAttribute(name);
+      });
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", letScrollingTablesTakeFocus);
+window.addEventListener("resize", letScrollingTablesTakeFocus);
+document.addEventListener("htmx:afterSettle", letScrollingTablesTakeFocus);
