@@ -45,8 +45,8 @@ def focus_after_unlock(context: dict, unlocked_pupil_id: int) -> str:
     """Where focus goes once a pupil is unlocked: the next locked pupil's Unlock button (on
     down the roll, then from the top), or the status line when nobody else needs help."""
     rows = context["rows"]
-    place = next((i for i, row in enumerate(rows) if row.pupil_id == unlocked_pupil_id), 0)
-    waiting = [row for row in rows[place + 1 :] + rows[:place] if row.locked]
+    place = next((i for i, row in enumerate(rows) if row.pupil_id == unlocked_pupil_id), -1)
+    waiting = [row for row in rows[place + 1 :] + rows[: place + 1] if row.locked]
     if waiting and context["is_open"]:
         return f"#unlock-{waiting[0].pupil_id}"
     return STATUS_LINE

@@ -219,3 +219,14 @@ def test_the_live_region_is_a_short_status_line_not_the_table(page, live_server,
 
     sign_in_pupil(board["session"], board["pupils"]["Olu"])
     expect(status).to_contain_text("11 of 25 signed in", timeout=5_000)
+
+
+def test_without_javascript_unlock_posts_and_the_board_comes_back(browser, live_server, board):
+    context = browser.new_context(java_script_enabled=False, viewport=LAPTOP)
+    page = context.new_page()
+    open_board(page, live_server, board)
+    page.get_by_role("button", name="Unlock Kemi S.").click()
+    expect(page.get_by_text("Kemi S. can try their picture again.")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="signed in")).to_contain_text("1 needs help")
+    expect(page.get_by_role("button", name="Unlock Kemi S.")).to_have_count(0)
+    context.close()

@@ -59,9 +59,12 @@ def test_a_teacher_lets_stopped_tablets_try_the_class_code_again(page, context, 
 
     notice = page.get_by_text(re.compile("Tablets at this school's address were stopped"))
     expect(notice).to_be_visible(timeout=10_000)  # the live list polls every 5 seconds
+    expect(page.get_by_role("status")).to_contain_text("tablets here are stopped")
     assert_accessible(page)
     page.get_by_role("button", name="Let tablets try again").click()
     expect(notice).to_be_hidden()
+    expect(page.get_by_role("status")).to_be_focused()  # not lost with the button it pressed
+    expect(page.get_by_role("status")).not_to_contain_text("stopped")
 
     type_code(tablet, live_server, code)
     expect(tablet.get_by_role("link", name="Amara A.")).to_be_visible()
