@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi:app
 VENDOR := static/vendor
 
-.PHONY: run test setup lint format bench bench-diff clean
+.PHONY: run test setup lint format bench bench-diff bench-parents clean
 
 run: setup
 	$(BIN)/flask db upgrade
@@ -41,6 +41,9 @@ bench: setup
 
 bench-diff: setup
 	$(BIN)/python bench/diff.py
+
+bench-parents: setup
+	$(BIN)/python bench/parents.py
 
 lint: setup
 	$(BIN)/ruff check .

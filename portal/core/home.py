@@ -4,15 +4,22 @@ from datetime import date
 
 from portal.classroom.service import teacher_panel_context
 from portal.clock import utcnow
+from portal.parents.service import campaign_offer
 from portal.people.models import Staff
-from portal.people.roles import OVERSIGHT
+from portal.people.roles import ADMIN, HEAD_TEACHER, OVERSIGHT
 from portal.policies.service import review_alerts
 from portal.staff_module.reminders import outstanding_and_complete
 from portal.staff_module.status import guidelines_policy, module_status, settings, takes_module
 
 
 def home_panels(staff: Staff, today: date) -> dict:
-    panels = {"module": None, "alerts": [], "completion": None, "content_missing": False}
+    panels = {
+        "module": None,
+        "alerts": [],
+        "completion": None,
+        "content_missing": False,
+        "parents_offer": None,
+    }
     try:
         guidelines_policy()
     except LookupError:
@@ -28,6 +35,8 @@ def home_panels(staff: Staff, today: date) -> dict:
             "total": len(everyone),
             "overdue": sum(s.overdue(today) for s in everyone.values()),
         }
+    if staff.has_role(HEAD_TEACHER, ADMIN):  # a new school year with no campaign yet
+        panels["parents_offer"] = campaign_offer(today)
     if takes_module(staff):  # a leader's own status is already among everyone's
         panels["module"] = everyone.get(staff.id) or module_status(staff, today, settings())
     return panels
