@@ -16,6 +16,7 @@ from portal.people.models import Guardian, Pupil, guardian_pupil
 from portal.people.school_year import academic_year
 from portal.policies.models import Acknowledgement, AcknowledgementChange
 from tests.helpers.builders import install_content, make_class, make_guardian, make_pupil
+from tests.helpers.checkers import assert_valid_html
 from tests.helpers.concurrency import Browser, at_once
 from tests.helpers.queries import counting_queries
 from tests.helpers.roster import snapshot
@@ -470,3 +471,25 @@ def test_the_parent_page_costs_the_same_queries_for_one_child_or_four(family, cl
         client.get(f"/parents/{token}")
     )
     assert cost() == two <= 4
+
+
+@pytest.mark.html_validator
+def test_every_parent_page_is_valid_html(family, client, app, tmp_path):
+    head = app.test_client()
+    signed_in(head, "head_teacher")
+    pages = {"campaign-offer": body_of(head.get("/admin/parents/"))}
+    start()
+    token = token_for(family["grace"])
+    pages["parent-page"] = body_of(client.get(f"/parents/{token}"))
+    answer(client, token, response="question", question="Why?")
+    pages.update(
+        {
+            "parent-answered": body_of(client.get(f"/parents/{token}")),
+            "parent-error": body_of(answer(client, token, response="acknowledged"), 422),
+            "guide": body_of(client.get(f"/parents/{token}/guide")),
+            "invalid": body_of(client.get("/parents/broken"), 400),
+            "expired": body_of(client.get(f"/parents/{expired_token(family['grace'])}"), 410),
+            "campaign-running": body_of(head.get("/admin/parents/")),
+        }
+    )
+    assert_valid_html(pages, tmp_path)
