@@ -20,7 +20,7 @@ from sqlalchemy import delete, func, insert, select
 from portal import create_app
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
-from portal.parents import service
+from portal.parents import campaign
 from portal.parents.models import ParentCampaign, ParentInvite
 from portal.people.models import Guardian, Pupil, SchoolClass, guardian_pupil
 from portal.people.school_year import academic_year
@@ -55,15 +55,15 @@ def build_school() -> None:
     db.session.commit()
 
 
-def one_run(mail: service.MailSettings) -> float:
+def one_run(mail: campaign.MailSettings) -> float:
     today = date.today()
     for table in (OutboxMessage, ParentInvite, ParentCampaign):
         db.session.execute(delete(table))
     db.session.commit()
     began = time.perf_counter()
-    service.start_campaign(
+    campaign.start_campaign(
         academic_year(today),
-        service.guide_version(today),
+        campaign.guide_version(today),
         None,
         today + timedelta(days=30),
         mail,
@@ -88,7 +88,7 @@ def main() -> None:
             db.create_all()
             build_school()
             config = app.config
-            mail = service.MailSettings(
+            mail = campaign.MailSettings(
                 config["SECRET_KEY"], config["SCHOOL_NAME"], config["OFFICE_EMAIL"], ""
             )
             best = min(one_run(mail) for _ in range(3))

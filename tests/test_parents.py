@@ -10,7 +10,8 @@ from sqlalchemy import func, insert, select
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
-from portal.parents import links, service
+from portal.parents import campaign as campaigns
+from portal.parents import links
 from portal.parents.models import ParentCampaign, ParentInvite
 from portal.people.models import Guardian, Pupil, guardian_pupil
 from portal.people.school_year import academic_year
@@ -25,13 +26,13 @@ from tests.helpers.web import TEST_SECRET, body_of, csrf_token, post_form, signe
 TODAY = date.today()
 CLOSES = TODAY + timedelta(days=30)
 LINK = re.compile(r"http://portal\.test/parents/([A-Za-z0-9_.\-]+)")
-MAIL = service.MailSettings(TEST_SECRET, "Wilkinson Primary School", "office@school.test", "")
+MAIL = campaigns.MailSettings(TEST_SECRET, "Wilkinson Primary School", "office@school.test", "")
 
 
 def start(closes_on=CLOSES):
     """Start this year's campaign as the command or the page does, and commit."""
-    campaign = service.start_campaign(
-        academic_year(TODAY), service.guide_version(TODAY), None, closes_on, MAIL, TODAY
+    campaign = campaigns.start_campaign(
+        academic_year(TODAY), campaigns.guide_version(TODAY), None, closes_on, MAIL, TODAY
     )
     db.session.commit()
     return campaign
@@ -132,16 +133,16 @@ def test_the_closing_day_is_capped_at_the_end_of_the_school_year(family):
 
 
 def test_a_closing_day_in_the_past_is_refused(family):
-    with pytest.raises(service.CampaignProblem):
+    with pytest.raises(campaigns.CampaignProblem):
         start(closes_on=TODAY)
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(ParentCampaign)) == 0
 
 
 def test_the_default_closing_day_is_the_end_of_the_autumn_term_or_weeks_later():
-    assert service.default_closing_day(date(2026, 9, 3), "12-18", 6) == date(2026, 12, 18)
-    assert service.default_closing_day(date(2027, 1, 10), "12-18", 6) == date(2027, 2, 21)
-    assert service.default_closing_day(date(2027, 8, 1), "12-18", 6) == date(2027, 8, 31)
+    assert campaigns.default_closing_day(date(2026, 9, 3), "12-18", 6) == date(2026, 12, 18)
+    assert campaigns.default_closing_day(date(2027, 1, 10), "12-18", 6) == date(2027, 2, 21)
+    assert campaigns.default_closing_day(date(2027, 8, 1), "12-18", 6) == date(2027, 8, 31)
 
 
 def test_seven_hundred_guardians_get_one_invite_and_one_email_each(app):

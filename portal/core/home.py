@@ -4,7 +4,7 @@ from datetime import date
 
 from portal.classroom.service import teacher_panel_context
 from portal.clock import utcnow
-from portal.parents.service import campaign_offer
+from portal.parents.campaign import campaign_offer
 from portal.people.models import Staff
 from portal.people.roles import ADMIN, HEAD_TEACHER, OVERSIGHT
 from portal.policies.service import review_alerts

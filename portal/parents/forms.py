@@ -4,8 +4,9 @@ from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import AnyOf, Length
 
 from portal.forms import PortalForm
-from portal.parents.service import ACKNOWLEDGED, DECLINED, QUESTION, RESPONSES
+from portal.parents.service import ACKNOWLEDGED, DECLINED, QUESTION
 from portal.policies.forms import day_field
+from portal.policies.models import RESPONSES
 
 NAME_MAX, TEXT_MAX = 120, 2000
 

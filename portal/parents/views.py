@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from portal.auth.access import public, roles_required
 from portal.extensions import db
+from portal.parents import campaign as campaigns
 from portal.parents import service
 from portal.parents.forms import ParentAnswerForm, StartCampaignForm
 from portal.people.roles import ADMIN, HEAD_TEACHER
@@ -34,9 +35,9 @@ def no_referrer(response):
     return response
 
 
-def mail_settings() -> service.MailSettings:
+def mail_settings() -> campaigns.MailSettings:
     config = current_app.config
-    return service.MailSettings(
+    return campaigns.MailSettings(
         config["SECRET_KEY"], config["SCHOOL_NAME"], config["OFFICE_EMAIL"], config["OFFICE_PHONE"]
     )
 
@@ -56,20 +57,20 @@ def link_refused(refused: service.LinkRefused):
 @roles_required(HEAD_TEACHER, ADMIN)
 def campaign():
     today = date.today()
-    year, version = academic_year(today), service.guide_version(today)
-    running = service.campaign_for(year)
+    year, version = academic_year(today), campaigns.guide_version(today)
+    running = campaigns.campaign_for(year)
     config = current_app.config
     form = StartCampaignForm(
-        closes_on=service.default_closing_day(
+        closes_on=campaigns.default_closing_day(
             today, config["AUTUMN_TERM_ENDS"], config["PARENT_CAMPAIGN_WEEKS"]
         )
     )
     if running is None and version is not None and form.validate_on_submit():
         try:
-            started = service.start_campaign(
+            started = campaigns.start_campaign(
                 year, version, current_user, form.closes_on.data, mail_settings(), today
             )
-        except service.CampaignProblem as problem:
+        except campaigns.CampaignProblem as problem:
             form.closes_on.errors.append(str(problem))
         else:
             db.session.commit()
@@ -82,8 +83,8 @@ def campaign():
         year=year,
         version=version,
         running=running,
-        totals=service.campaign_totals(running) if running else None,
-        roll=None if running else service.guardians_on_roll(),
+        totals=campaigns.campaign_totals(running) if running else None,
+        roll=None if running else campaigns.guardians_on_roll(),
     ), 422 if form.errors else 200
 
 

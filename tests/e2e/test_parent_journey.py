@@ -11,6 +11,7 @@ from sqlalchemy import select
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.mail.sender import deliver_pending
+from portal.people.school_year import academic_year
 from portal.policies.models import Acknowledgement
 from tests.helpers.builders import (
     install_content,
@@ -118,13 +119,16 @@ def test_the_head_teacher_starts_and_a_parent_acknowledges_from_the_email(
 def test_an_expired_link_sends_one_new_link_to_the_address_on_file(
     app, page, live_server, smtp_server, school
 ):
-    from portal.parents import links, service
+    from portal.parents import campaign as campaigns
+    from portal.parents import links
 
-    campaign = service.start_campaign(
-        *(service.academic_year(utcnow().date()), service.guide_version(utcnow().date())),
+    today = utcnow().date()
+    campaign = campaigns.start_campaign(
+        academic_year(today),
+        campaigns.guide_version(today),
         None,
         utcnow().date() + timedelta(days=30),
-        service.MailSettings(TEST_SECRET, "Wilkinson Primary School", "office@school.test", ""),
+        campaigns.MailSettings(TEST_SECRET, "Wilkinson Primary School", "office@school.test", ""),
         utcnow().date(),
     )
     db.session.commit()
