@@ -16,7 +16,13 @@ from portal.parents.models import ParentCampaign, ParentInvite
 from portal.people.models import Guardian, Pupil, guardian_pupil
 from portal.people.school_year import academic_year
 from portal.policies.models import Acknowledgement, AcknowledgementChange
-from tests.helpers.builders import install_content, make_class, make_guardian, make_pupil
+from tests.helpers.builders import (
+    install_content,
+    make_class,
+    make_guardian,
+    make_pupil,
+    make_staff,
+)
 from tests.helpers.checkers import assert_valid_html
 from tests.helpers.concurrency import Browser, at_once
 from tests.helpers.queries import counting_queries
@@ -125,6 +131,17 @@ def test_a_second_start_in_the_same_year_changes_nothing(family):
     assert snapshot() == before
     assert db.session.scalar(select(func.count()).select_from(ParentCampaign)) == 1
     assert first.academic_year == academic_year(TODAY).start_year
+
+
+def test_two_leaders_starting_at_once_make_one_campaign_and_one_email_each(family, live_server):
+    heads = [make_staff(roles=("head_teacher",)), make_staff(roles=("admin",))]
+    browsers = [Browser(live_server).sign_in(head.email) for head in heads]
+    form = {"closes_on": CLOSES.isoformat()}
+    responses = at_once([browser.poster("/admin/parents/", form) for browser in browsers])
+    assert sorted(r.status_code for r in responses) == [302, 302]
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(ParentCampaign)) == 1
+    assert [m.to_address for m in outbox()] == ["grace@example.org"]
 
 
 def test_the_closing_day_is_capped_at_the_end_of_the_school_year(family):

@@ -49,7 +49,7 @@ def open_link(token: str) -> service.OpenedLink:
 
 @bp.errorhandler(service.LinkRefused)
 def link_refused(refused: service.LinkRefused):
-    page = render_template("parents/refused.html", reason=refused.reason, token=None)
+    page = render_template("parents/refused.html", reason=refused.reason)
     return page, REFUSED_STATUS[refused.reason]
 
 
