@@ -410,7 +410,7 @@ def test_new_links_are_limited_each_day_and_the_page_reads_the_same(family, clie
         for _ in range(app.config["PARENT_NEW_LINKS_PER_DAY"] + 2)
     ]
     assert len(outbox()) - already == app.config["PARENT_NEW_LINKS_PER_DAY"]
-    assert len({re.sub(r'value="[^"]+"', "", page) for page in pages}) == 1
+    assert len({page[page.index("<main") : page.index("</main>")] for page in pages}) == 1
 
 
 def test_a_guardian_without_email_gets_the_same_page_and_nothing_is_sent(family, client):
