@@ -1,15 +1,18 @@
 """The parents' yearly acknowledgement: the campaign, the personal link, the parent's page."""
 
 import re
+import threading
+from collections import Counter
 from datetime import date, datetime, timedelta
 
 import pytest
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
+from portal.mail.sender import deliver_pending
 from portal.parents import campaign as campaigns
 from portal.parents import links
 from portal.parents.models import ParentCampaign, ParentInvite
@@ -27,6 +30,7 @@ from tests.helpers.checkers import assert_valid_html
 from tests.helpers.concurrency import Browser, at_once
 from tests.helpers.queries import counting_queries
 from tests.helpers.roster import snapshot
+from tests.helpers.smtp import SmtpServer
 from tests.helpers.web import TEST_SECRET, body_of, csrf_token, post_form, signed_in
 
 TODAY = date.today()
@@ -511,3 +515,33 @@ def test_every_parent_page_is_valid_html(family, client, app, tmp_path):
         }
     )
     assert_valid_html(pages, tmp_path)
+
+
+def test_with_the_mail_server_down_nothing_is_lost_and_two_workers_send_each_once(family, app):
+    """The campaign starts while SMTP is down; when it returns, two workers at once send
+    every guardian exactly one email."""
+    for n in range(11):
+        make_guardian([family["amara"]], email=f"carer{n}@example.org")
+    server = SmtpServer()
+    app.config["SMTP_PORT"] = server.port  # nothing listens there yet
+    start()
+    assert deliver_pending(app.config)["sent"] == 0
+    assert db.session.scalars(select(OutboxMessage.status)).all() == ["queued"] * 12  # none lost
+    server.start()
+    try:
+        db.session.execute(update(OutboxMessage).values(next_attempt_at=utcnow()))  # back-off over
+        db.session.commit()
+        server.handler.meet = 2  # neither worker's first message goes until both are sending
+        both = threading.Barrier(2)
+
+        def worker():
+            with app.app_context():
+                both.wait(timeout=30)
+                deliver_pending(app.config)
+                db.session.remove()
+
+        at_once([worker, worker])
+        received = Counter(message["To"] for message in server.received)
+    finally:
+        server.stop()
+    assert received == Counter(["grace@example.org"] + [f"carer{n}@example.org" for n in range(11)])
