@@ -464,6 +464,10 @@ def test_the_head_teacher_starts_from_the_page_and_the_home_page_stops_offering(
     )
     assert response.status_code == 302
     assert "Start the parents' acknowledgement" not in body_of(client.get("/"))
+    again = post_form(
+        client, "/admin/parents/", {"closes_on": CLOSES.isoformat()}, page="/admin/parents/"
+    )
+    assert "had already started: nothing more was sent" in body_of(client.get(again.location))
     page = body_of(client.get("/admin/parents/"))
     assert "1 of 2 guardians were emailed" in page
 

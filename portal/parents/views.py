@@ -65,7 +65,7 @@ def campaign():
             today, config["AUTUMN_TERM_ENDS"], config["PARENT_CAMPAIGN_WEEKS"]
         )
     )
-    if running is None and version is not None and form.validate_on_submit():
+    if version is not None and form.validate_on_submit():
         try:
             started = campaigns.start_campaign(
                 year, version, current_user, form.closes_on.data, mail_settings(), today
@@ -74,8 +74,8 @@ def campaign():
             form.closes_on.errors.append(str(problem))
         else:
             db.session.commit()
-            if started is not None:
-                flash(f"The parents' acknowledgement for {year.label} has started.", "success")
+            done = "has started" if started else "had already started: nothing more was sent"
+            flash(f"The parents' acknowledgement for {year.label} {done}.", "success")
             return redirect(url_for("parents.campaign"))
     return render_template(
         "parents/campaign.html",
