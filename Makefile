@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi:app
 VENDOR := static/vendor
 
-.PHONY: run test setup lint format bench bench-diff clean twemoji-list
+.PHONY: run test setup lint format bench bench-diff bench-parents clean twemoji-list
 
 run: setup
 	$(BIN)/flask db upgrade
@@ -45,6 +45,9 @@ bench: setup
 
 bench-diff: setup
 	$(BIN)/python bench/diff.py
+
+bench-parents: setup
+	$(BIN)/python bench/parents.py
 
 lint: setup
 	$(BIN)/ruff check .

@@ -61,6 +61,18 @@ DEFAULTS = {
     "STAFF_MODULE_NEW_STAFF_DAYS": 30,
     # Nobody is sent a reminder more often than this.
     "REMINDER_INTERVAL_DAYS": 7,
+    # The parents' yearly acknowledgement: a personal link works this many days (never after
+    # the campaign closes); "send me a new link" sends at most this many a day per guardian.
+    "PARENT_LINK_DAYS": 28,
+    "PARENT_NEW_LINKS_PER_DAY": 3,
+    # A campaign closes by default at the end of the autumn term (MM-DD), or, when started
+    # after that, this many weeks later; never after the school year ends.
+    "AUTUMN_TERM_ENDS": "12-18",
+    "PARENT_CAMPAIGN_WEEKS": 6,
+    # The school office: told when a parent has a question; shown to parents as the
+    # way to raise a concern (with the telephone number) until the reporting form exists.
+    "OFFICE_EMAIL": "office@wilkinson.example.org",
+    "OFFICE_PHONE": "01632 960 000",
     # Biggest request body accepted (roster uploads included), in bytes.
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     # Biggest text a form may send (all its fields; each field of a multipart form), in bytes,
@@ -85,6 +97,9 @@ INT_SETTINGS = {
     "STAFF_MODULE_NEW_STAFF_DAYS",
     "REMINDER_INTERVAL_DAYS",
     "BOARD_REFRESH_SECONDS",
+    "PARENT_LINK_DAYS",
+    "PARENT_NEW_LINKS_PER_DAY",
+    "PARENT_CAMPAIGN_WEEKS",
 }
 
 

@@ -3,18 +3,28 @@
 from portal.auth.models import StaffSession, Throttle
 from portal.classroom.models import ClassSession, SessionPupil
 from portal.mail.models import OutboxMessage
+from portal.parents.models import ParentCampaign, ParentInvite
 from portal.people.models import Guardian, Pupil, SchoolClass, Staff, StaffRole
-from portal.policies.models import Acknowledgement, Policy, PolicyReview, PolicyVersion
+from portal.policies.models import (
+    Acknowledgement,
+    AcknowledgementChange,
+    Policy,
+    PolicyReview,
+    PolicyVersion,
+)
 from portal.quiz.models import QuizAnswer, QuizAttempt
 from portal.staff_module.models import Certificate, ModuleProgress, Reminder
 
 __all__ = [
     "Acknowledgement",
+    "AcknowledgementChange",
     "Certificate",
     "ClassSession",
     "Guardian",
     "ModuleProgress",
     "OutboxMessage",
+    "ParentCampaign",
+    "ParentInvite",
     "Policy",
     "PolicyReview",
     "PolicyVersion",

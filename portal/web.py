@@ -35,6 +35,7 @@ def init_app(app: Flask) -> None:
     from portal.classroom.views import bp as classroom_bp
     from portal.core.views import bp as core_bp
     from portal.mail.views import bp as mail_bp
+    from portal.parents.views import bp as parents_bp
     from portal.people.roster_views import bp as roster_bp
     from portal.people.views import bp as people_bp
     from portal.policies.views import bp as policies_bp
@@ -54,6 +55,7 @@ def init_app(app: Flask) -> None:
         classroom_bp,
         pictures_bp,
         pupil_bp,
+        parents_bp,
     ):
         app.register_blueprint(blueprint)
     app.before_request(keep_staff_session_alive)
@@ -96,7 +98,7 @@ def security_headers(response):
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers.setdefault("Referrer-Policy", "same-origin")  # parents' pages: none
     response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if request.is_secure:

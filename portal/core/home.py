@@ -7,8 +7,9 @@ from flask import current_app
 from portal.classroom.service import teacher_panel_context
 from portal.clock import utcnow
 from portal.formatting import school_time
+from portal.parents.campaign import campaign_offer
 from portal.people.models import Staff
-from portal.people.roles import OVERSIGHT
+from portal.people.roles import ADMIN, HEAD_TEACHER, OVERSIGHT
 from portal.people.school_year import in_school_hours
 from portal.policies.service import review_alerts
 from portal.staff_module.reminders import outstanding_and_complete
@@ -22,6 +23,7 @@ def home_panels(staff: Staff, today: date) -> dict:
         "completion": None,
         "content_missing": False,
         "classes_first": False,
+        "parents_offer": None,
     }
     try:
         guidelines_policy()
@@ -41,6 +43,8 @@ def home_panels(staff: Staff, today: date) -> dict:
             "total": len(everyone),
             "overdue": sum(s.overdue(today) for s in everyone.values()),
         }
+    if staff.has_role(HEAD_TEACHER, ADMIN):  # a new school year with no campaign yet
+        panels["parents_offer"] = campaign_offer(today)
     if takes_module(staff):  # a leader's own status is already among everyone's
         panels["module"] = everyone.get(staff.id) or module_status(staff, today, settings())
     return panels

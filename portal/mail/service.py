@@ -1,8 +1,8 @@
 """Writing email into the outbox. Delivery is sender.py's job."""
 
-from flask import render_template
+from flask import current_app, render_template
 from jinja2 import TemplateNotFound
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.orm import load_only
 
 from portal.clock import utcnow
@@ -44,6 +44,31 @@ def queue_email(to: str, subject: str, template: str, **context) -> OutboxMessag
     db.session.add(message)
     db.session.flush()
     return message
+
+
+def queue_emails(template: str, messages: list[tuple[str, str, dict]]) -> int:
+    """Many messages from one template, each (to, subject, context), in one INSERT.
+
+    For a mailing to every family: no ORM object or flush per message, and each template
+    loaded once (so they see only ``context`` and the filters, not the request's globals).
+    Only flushes.
+    """
+    text, html = (
+        current_app.jinja_env.get_template(f"email/{template}.{kind}") for kind in ("txt", "html")
+    )
+    rows = [
+        {
+            "to_address": to.strip(),
+            "subject": " ".join(subject.split())[:SUBJECT_MAX],
+            "template": template,
+            "body_text": text.render(context),
+            "body_html": html.render(context),
+        }
+        for to, subject, context in messages
+    ]
+    if rows:
+        db.session.execute(insert(OutboxMessage), rows)
+    return len(rows)
 
 
 def retry_failed(message_id: int) -> bool:

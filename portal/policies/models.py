@@ -153,3 +153,20 @@ class Acknowledgement(db.Model):
     pupil: Mapped[Pupil | None] = relationship()
     guardian: Mapped[Guardian | None] = relationship()
     recorded_by: Mapped[Staff | None] = relationship(foreign_keys=[recorded_by_id])
+
+
+class AcknowledgementChange(db.Model):
+    """Every answer an acknowledgement has held, oldest first: changing it keeps the history."""
+
+    __tablename__ = "acknowledgement_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    acknowledgement_id: Mapped[int] = mapped_column(
+        ForeignKey("acknowledgement.id", ondelete="CASCADE"), index=True
+    )
+    response: Mapped[str] = mapped_column(String(12))
+    method: Mapped[str] = mapped_column(String(10))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    typed_name: Mapped[str | None] = mapped_column(String(120))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

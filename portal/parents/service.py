@@ -1,0 +1,201 @@
+"""The parent's side: opening a personal link, answering, asking for a new link.
+
+Answers live in the one Acknowledgement table (guardian, the campaign's guide version and
+school year, method "online"); AcknowledgementChange keeps every answer it has held.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, case, not_, or_, select, update
+from sqlalchemy.orm import joinedload
+
+from portal.clock import utcnow
+from portal.database import dialect_insert
+from portal.extensions import db
+from portal.mail.service import queue_email
+from portal.parents.campaign import MailSettings, email_context, subject
+from portal.parents.links import ExpiredLink, InvalidLink, read_token
+from portal.parents.models import ParentCampaign, ParentInvite
+from portal.people.models import Pupil, SchoolClass, guardian_pupil
+from portal.policies.models import Acknowledgement, AcknowledgementChange
+
+ACKNOWLEDGED, QUESTION, DECLINED = "acknowledged", "question", "declined"
+# Why a link cannot open the parent's page; each has its own plain page.
+INVALID, EXPIRED, CLOSED, OFF_ROLL = "invalid", "expired", "closed", "off_roll"
+RECORDED, CHANGED, UNCHANGED = "recorded", "changed", "unchanged"
+
+
+class LinkRefused(Exception):
+    """A personal link that cannot open the parent's page; ``reason`` is one of INVALID..."""
+
+    def __init__(self, reason: str, invite: ParentInvite | None = None):
+        super().__init__(reason)
+        self.reason, self.invite = reason, invite
+
+
+@dataclass(frozen=True)
+class Child:
+    first_name: str
+    class_name: str | None
+
+
+@dataclass(frozen=True)
+class OpenedLink:
+    """A link that opens the parent's page: the invite, and the children it covers."""
+
+    invite: ParentInvite
+    children: list[Child]
+
+
+def open_link(token: str, secret: str, max_age_days: int, today: date) -> OpenedLink:
+    """What a personal link opens, or LinkRefused saying why not (three queries)."""
+    expired = False
+    try:
+        link = read_token(secret, token, max_age_days, utcnow())
+    except InvalidLink as invalid:
+        raise LinkRefused(INVALID) from invalid
+    except ExpiredLink as too_old:
+        link, expired = too_old.link, True
+    invite = db.session.scalar(
+        select(ParentInvite)
+        .where(
+            ParentInvite.campaign_id == link.campaign_id,
+            ParentInvite.guardian_id == link.guardian_id,
+        )
+        .options(
+            joinedload(ParentInvite.campaign).joinedload(ParentCampaign.policy_version),
+            joinedload(ParentInvite.guardian),
+        )
+    )
+    if invite is None:
+        raise LinkRefused(INVALID)
+    if not invite.campaign.is_open(today):
+        raise LinkRefused(CLOSED)
+    children = children_of(invite.guardian_id)
+    if not children:
+        raise LinkRefused(OFF_ROLL)
+    if expired:
+        raise LinkRefused(EXPIRED, invite)
+    return OpenedLink(invite, children)
+
+
+def children_of(guardian_id: int) -> list[Child]:
+    """The guardian's children on the roll: first names and classes only."""
+    rows = db.session.execute(
+        select(Pupil.first_name, SchoolClass.name)
+        .join(guardian_pupil, guardian_pupil.c.pupil_id == Pupil.id)
+        .outerjoin(SchoolClass, SchoolClass.id == Pupil.class_id)
+        .where(guardian_pupil.c.guardian_id == guardian_id, Pupil.left_on.is_(None))
+        .order_by(Pupil.first_name)
+    ).all()
+    return [Child(first, class_name) for first, class_name in rows]
+
+
+def _answer_key(invite: ParentInvite):
+    campaign = invite.campaign
+    return (
+        Acknowledgement.policy_version_id == campaign.policy_version_id,
+        Acknowledgement.academic_year == campaign.academic_year,
+        Acknowledgement.guardian_id == invite.guardian_id,
+    )
+
+
+def current_answer(invite: ParentInvite) -> Acknowledgement | None:
+    return db.session.scalar(select(Acknowledgement).where(*_answer_key(invite)))
+
+
+def record_answer(
+    invite: ParentInvite,
+    response: str,
+    typed_name: str | None,
+    note: str | None,
+    mail: MailSettings,
+    now: datetime | None = None,
+) -> str:
+    """Record or change the guardian's one answer; RECORDED, CHANGED or UNCHANGED.
+
+    The database decides: an INSERT that does nothing if an answer exists, then an UPDATE
+    only where the answer differs. Two submissions at once leave one row, never two.
+    """
+    campaign, now = invite.campaign, now or utcnow()
+    answer = {"response": response, "typed_name": typed_name, "note": note, "method": "online"}
+    answer_id = db.session.scalar(
+        dialect_insert(Acknowledgement)
+        .values(
+            policy_version_id=campaign.policy_version_id,
+            academic_year=campaign.academic_year,
+            guardian_id=invite.guardian_id,
+            created_at=now,
+            **answer,
+        )
+        .on_conflict_do_nothing()
+        .returning(Acknowledgement.id)
+    )
+    outcome = RECORDED
+    if answer_id is None:
+        answer_id, outcome = _change_answer(invite, answer, now), CHANGED
+    if answer_id is None:
+        return UNCHANGED
+    db.session.add(AcknowledgementChange(acknowledgement_id=answer_id, created_at=now, **answer))
+    if response == QUESTION and mail.office_email:
+        queue_email(
+            mail.office_email,
+            "A parent or carer has a question about the social media guide",
+            "parent_question",
+            name=invite.guardian.full_name,
+            school_name=mail.school_name,
+        )
+    db.session.flush()
+    return outcome
+
+
+def _change_answer(invite: ParentInvite, answer: dict, now: datetime) -> int | None:
+    """The answer's id if it held a different answer and now holds this one, else None.
+
+    ``created_at`` becomes the time of the answer now held; the history keeps the others.
+    """
+    same = and_(
+        Acknowledgement.response == answer["response"],
+        Acknowledgement.method == answer["method"],
+        Acknowledgement.typed_name.is_not_distinct_from(answer["typed_name"]),
+        Acknowledgement.note.is_not_distinct_from(answer["note"]),
+    )
+    return db.session.scalar(
+        update(Acknowledgement)
+        .where(*_answer_key(invite), not_(same))
+        .values(created_at=now, recorded_by_id=None, **answer)
+        .returning(Acknowledgement.id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def send_new_link(invite: ParentInvite, per_day: int, mail: MailSettings) -> bool:
+    """Email a fresh link to the address on file, at most ``per_day`` a day; True if queued.
+
+    One conditional UPDATE counts and decides, so simultaneous requests cannot pass the limit.
+    """
+    guardian = invite.guardian
+    if not guardian.email or not guardian.email.strip():
+        return False
+    now = utcnow()
+    new_day = or_(
+        ParentInvite.new_links_window_start.is_(None),
+        ParentInvite.new_links_window_start <= now - timedelta(days=1),
+    )
+    counted = db.session.execute(
+        update(ParentInvite)
+        .where(ParentInvite.id == invite.id, or_(new_day, ParentInvite.new_links_sent < per_day))
+        .values(
+            new_links_sent=case((new_day, 1), else_=ParentInvite.new_links_sent + 1),
+            new_links_window_start=case((new_day, now), else_=ParentInvite.new_links_window_start),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if counted.rowcount != 1:
+        return False
+    context = email_context(
+        invite.campaign, guardian.id, guardian.first_name, guardian.last_name, mail, now, True
+    )
+    queue_email(guardian.email, subject(mail), "parent_campaign", **context)
+    return True

@@ -1,0 +1,131 @@
+"""The parents' campaign page for leaders, and the parent's own page behind a personal link."""
+
+from datetime import date
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from portal.auth.access import public, roles_required
+from portal.extensions import db
+from portal.parents import campaign as campaigns
+from portal.parents import service
+from portal.parents.forms import ParentAnswerForm, StartCampaignForm
+from portal.people.roles import ADMIN, HEAD_TEACHER
+from portal.people.school_year import academic_year
+
+bp = Blueprint("parents", __name__)
+
+REFUSED_STATUS = {
+    service.INVALID: 400,
+    service.EXPIRED: 410,
+    service.CLOSED: 410,
+    service.OFF_ROLL: 403,
+}
+SAVED = {
+    service.RECORDED: "Thank you. Your answer is saved.",
+    service.CHANGED: "Thank you. Your answer has been changed.",
+    service.UNCHANGED: "You had already given this answer, so nothing has changed.",
+}
+
+
+@bp.after_request
+def no_referrer(response):
+    """A personal link is a key: no page it opens passes it on in a Referer header."""
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def mail_settings() -> campaigns.MailSettings:
+    config = current_app.config
+    return campaigns.MailSettings(
+        config["SECRET_KEY"], config["SCHOOL_NAME"], config["OFFICE_EMAIL"], config["OFFICE_PHONE"]
+    )
+
+
+def open_link(token: str) -> service.OpenedLink:
+    config = current_app.config
+    return service.open_link(token, config["SECRET_KEY"], config["PARENT_LINK_DAYS"], date.today())
+
+
+@bp.errorhandler(service.LinkRefused)
+def link_refused(refused: service.LinkRefused):
+    page = render_template("parents/refused.html", reason=refused.reason)
+    return page, REFUSED_STATUS[refused.reason]
+
+
+@bp.route("/admin/parents/", methods=["GET", "POST"])
+@roles_required(HEAD_TEACHER, ADMIN)
+def campaign():
+    today = date.today()
+    year, version = academic_year(today), campaigns.guide_version(today)
+    running = campaigns.campaign_for(year)
+    config = current_app.config
+    form = StartCampaignForm(
+        closes_on=campaigns.default_closing_day(
+            today, config["AUTUMN_TERM_ENDS"], config["PARENT_CAMPAIGN_WEEKS"]
+        )
+    )
+    if version is not None and form.validate_on_submit():
+        try:
+            started = campaigns.start_campaign(
+                year, version, current_user, form.closes_on.data, mail_settings(), today
+            )
+        except campaigns.CampaignProblem as problem:
+            form.closes_on.errors.append(str(problem))
+        else:
+            db.session.commit()
+            done = "has started" if started else "had already started: nothing more was sent"
+            flash(f"The parents' acknowledgement for {year.label} {done}.", "success")
+            return redirect(url_for("parents.campaign"))
+    return render_template(
+        "parents/campaign.html",
+        form=form,
+        year=year,
+        version=version,
+        running=running,
+        totals=campaigns.campaign_totals(running) if running else None,
+        roll=None if running else campaigns.guardians_on_roll(),
+    ), 422 if form.errors else 200
+
+
+@bp.route("/parents/<token>", methods=["GET", "POST"])
+@public
+def answer(token: str):
+    opened = open_link(token)
+    form = ParentAnswerForm()
+    if form.validate_on_submit():
+        outcome = service.record_answer(opened.invite, *form.answer(), mail_settings())
+        db.session.commit()
+        flash(SAVED[outcome], "success")
+        return redirect(url_for("parents.answer", token=token))
+    return render_template(
+        "parents/answer.html",
+        form=form,
+        token=token,
+        invite=opened.invite,
+        children=opened.children,
+        current=service.current_answer(opened.invite),
+    ), 422 if form.errors else 200
+
+
+@bp.get("/parents/<token>/guide")
+@public
+def guide(token: str):
+    opened = open_link(token)
+    return render_template("parents/guide.html", token=token, invite=opened.invite)
+
+
+@bp.post("/parents/<token>/new-link")
+@public
+def new_link(token: str):
+    try:
+        invite = open_link(token).invite
+    except service.LinkRefused as refused:
+        if refused.reason != service.EXPIRED:
+            raise
+        invite = refused.invite
+    per_day = current_app.config["PARENT_NEW_LINKS_PER_DAY"]
+    service.send_new_link(invite, per_day, mail_settings())
+    db.session.commit()
+    # The same words whether or not it was sent: the page never reveals an address.
+    return render_template("parents/new_link.html")
