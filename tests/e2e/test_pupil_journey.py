@@ -45,7 +45,8 @@ def sign_in_on_tablet(tablet, live_server, code, name, picture):
     tablet.get_by_label("The four numbers on the board").fill(code)
     tablet.get_by_role("button", name="Go").click()
     assert_accessible(tablet)
-    tablet.get_by_role("link", name=name).click()
+    tablet.get_by_role("link", name=name).click()  # said aloud first, then the link is followed
+    expect(tablet.get_by_role("button", name=picture)).to_be_visible()
     assert_accessible(tablet)
     tablet.get_by_role("button", name=picture).click()
 
