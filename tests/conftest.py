@@ -10,6 +10,7 @@ from werkzeug.serving import make_server
 from portal import create_app
 from portal.extensions import db
 from tests.helpers.checkers import validator_missing
+from tests.helpers.smtp import SmtpServer
 from tests.helpers.web import IsolatedClient, settings_for_tests
 
 POSTGRES_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
@@ -95,3 +96,12 @@ def live_server(app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 that keeps what it receives."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()

@@ -1,6 +1,8 @@
 """The outbox, end to end, with a real SMTP server on 127.0.0.1."""
 
+import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -21,20 +23,11 @@ from portal.mail.service import queue_email
 from tests.helpers.builders import make_staff
 from tests.helpers.concurrency import wait_until
 from tests.helpers.queries import counting_queries
-from tests.helpers.smtp import SmtpServer
 from tests.helpers.web import TEST_SECRET, post_form, sign_in
 
 ROOT = Path(__file__).resolve().parent.parent
 FLASK = str(Path(sys.executable).parent / "flask")
 SCHOOL = "Wilkinson Primary School"
-
-
-@pytest.fixture
-def smtp_server():
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -397,7 +390,9 @@ def test_retrying_twice_changes_nothing_the_second_time(admin_client):
         assert response.status_code == 200 and "HX-Request" in response.headers["Vary"]
         html = response.get_data(as_text=True)
         assert html.lstrip().startswith(f'<tr id="message-{message_id}">')
-        assert '<span class="status status-queued">Queued</span>' in html
+        assert re.search(r'<span class="status status-queued"[^>]*>Queued</span>', html)
+        focus = json.loads(response.headers["HX-Trigger-After-Settle"])["portal:focus"]
+        assert focus == f"#message-{message_id}-status"  # focus lands on the new status
         assert "Retry</button>" not in html and 'data-hx-swap-oob="innerHTML"' in html
         assert "Queued (1)" in html and "Failed (0)" in html  # the tabs, swapped too
     assert "back in the queue" in first.get_data(as_text=True)

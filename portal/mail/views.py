@@ -77,6 +77,7 @@ def retry(message_id: int):
         url_for("mail.outbox", **list_args()),
         note,
         category,
+        focus_after_swap=f"#message-{message.id}-status",  # its new status, then Tab goes on
         message=message,
         back=list_args(),
         counts=tab_counts(),

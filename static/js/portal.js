@@ -30,12 +30,26 @@ document.addEventListener("htmx:afterSettle", function (event) {
 // After a swap the person asked for (Unlock, Save), the server names where focus goes next
 // (portal/htmx.py sends HX-Trigger-After-Settle {"portal:focus": "#id"}). Focus moves only if
 // the swap took it away, so nobody who has already moved on is pulled back.
-document.addEventListener("portal:focus", function (event) {
+function focusLost() {
   var active = document.activeElement;
-  var lost = !active || active === document.body || !active.isConnected;
+  return !active || active === document.body || !active.isConnected;
+}
+document.addEventListener("portal:focus", function (event) {
   var next = document.querySelector(event.detail.value);
-  if (lost && next) {
+  if (focusLost() && next) {
     next.focus();
+  }
+});
+
+// Every other swap: the control that sent the request gets the focus back if it is still on the
+// page (Chromium drops the focus of a control disabled while its request runs, hx-disabled-elt).
+document.addEventListener("htmx:beforeRequest", function (event) {
+  event.detail.xhr.portalAskedBy = document.activeElement;
+});
+document.addEventListener("htmx:afterSettle", function (event) {
+  var asker = event.detail.xhr && event.detail.xhr.portalAskedBy;
+  if (asker && asker !== document.body && asker.isConnected && focusLost()) {
+    asker.focus();
   }
 });
 

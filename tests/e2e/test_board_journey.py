@@ -12,7 +12,8 @@ from portal.clock import utcnow
 from portal.extensions import db
 from portal.policies.shipped import install_shipped_policies
 from portal.teaching.service import record_class_acknowledgement
-from tests.helpers.builders import PASSWORD, make_class, make_pupil, make_staff, open_class_session
+from tests.helpers.browser import sign_in_as, tab_to
+from tests.helpers.builders import make_class, make_pupil, make_staff, open_class_session
 from tests.helpers.checkers import assert_accessible
 from tests.helpers.web import with_classroom
 
@@ -88,21 +89,8 @@ def sign_in_pupil(class_session, pupil) -> None:
 
 def open_board(page, live_server, board) -> None:
     page.set_viewport_size(LAPTOP)
-    page.goto(f"{live_server}/sign-in")
-    page.get_by_label("Email address").fill("teacher1@wilkinson.example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    sign_in_as(page, live_server, "teacher1@wilkinson.example.org")
     page.goto(f"{live_server}/teach/sessions/{board['session'].id}")
-
-
-def tab_to(page, locator, limit: int = 80) -> None:
-    """Press Tab until ``locator`` has the focus: the keyboard alone, as a teacher might."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if locator.evaluate("element => element === document.activeElement"):
-            return
-    raise AssertionError(f"Tab never reached {locator}")
 
 
 def changed_list(response) -> bool:

@@ -7,17 +7,9 @@ from playwright.sync_api import expect
 
 from portal.extensions import db
 from portal.policies.shipped import install_shipped_policies
-from tests.helpers.builders import PASSWORD, make_class, make_pupil, make_staff
+from tests.helpers.browser import sign_in_as, tab_to
+from tests.helpers.builders import make_class, make_pupil, make_staff
 from tests.helpers.checkers import assert_accessible
-
-
-def tab_to(page, locator, limit: int = 60) -> None:
-    """Press Tab until ``locator`` has the focus."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if locator.evaluate("element => element === document.activeElement"):
-            return
-    raise AssertionError(f"Tab never reached {locator}")
 
 
 def test_saving_a_pupils_settings_by_keyboard_lands_on_the_confirmation(page, live_server):
@@ -27,11 +19,7 @@ def test_saving_a_pupils_settings_by_keyboard_lands_on_the_confirmation(page, li
     amara = make_pupil(oak, "Amara", "Adeyemi")
     make_pupil(oak, "Ben", "Smith")
     db.session.commit()
-    page.goto(f"{live_server}/sign-in")
-    page.get_by_label("Email address").fill("teacher1@wilkinson.example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    sign_in_as(page, live_server, "teacher1@wilkinson.example.org")
     page.goto(f"{live_server}/teach/classes/{oak.id}")
 
     read_aloud = page.get_by_label("Read aloud for Amara Adeyemi")

@@ -21,18 +21,9 @@ from tests.helpers.builders import (
     make_staff,
 )
 from tests.helpers.checkers import assert_accessible
-from tests.helpers.smtp import SmtpServer
 from tests.helpers.web import TEST_SECRET
 
 PHONE = {"width": 320, "height": 640}
-
-
-@pytest.fixture
-def smtp_server():
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

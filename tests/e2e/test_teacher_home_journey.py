@@ -8,7 +8,8 @@ from playwright.sync_api import expect
 from portal.core import home
 from portal.extensions import db
 from portal.policies.shipped import install_shipped_policies
-from tests.helpers.builders import PASSWORD, make_class, make_staff
+from tests.helpers.browser import sign_in_as
+from tests.helpers.builders import make_class, make_staff
 from tests.helpers.checkers import assert_accessible
 
 LAPTOP = {"width": 1366, "height": 768}
@@ -32,10 +33,7 @@ def teacher(app):
 def open_home(page, live_server, monkeypatch, now: datetime):
     monkeypatch.setattr(home, "utcnow", lambda: now)
     page.set_viewport_size(LAPTOP)
-    page.goto(f"{live_server}/sign-in")
-    page.get_by_label("Email address").fill("teacher1@wilkinson.example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.keyboard.press("Enter")
+    sign_in_as(page, live_server, "teacher1@wilkinson.example.org")
     expect(page.get_by_role("heading", name="Hello, Ruth")).to_be_visible()
 
 
