@@ -8,7 +8,9 @@ import logging
 import os
 import secrets
 import stat
+from datetime import date, time
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.engine import make_url
 
@@ -153,6 +155,45 @@ def instance_secret_key(instance_path: str) -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(48))
     return path.read_text().strip()
+
+
+def _clock_time(value: str) -> time:
+    hours, minutes = value.split(":")
+    return time(int(hours), int(minutes))
+
+
+def _school_hours(value: str) -> None:
+    opens, closes = (_clock_time(part) for part in value.split("-"))
+    if opens >= closes:
+        raise ValueError("school hours close before they open")
+
+
+def _month_day(value: str) -> date:
+    month, day = value.split("-")
+    return date(2000, int(month), int(day))  # a leap year, so 02-29 is a day
+
+
+# Settings written as text that the portal reads as times of day, days of the year or a zone.
+CLOCK_SETTINGS = {
+    "SCHOOL_DAY_ENDS": ("HH:MM, or empty", lambda v: not v or _clock_time(v)),
+    "SCHOOL_HOURS": ("HH:MM-HH:MM, opening before closing", _school_hours),
+    "STAFF_MODULE_DUE": ("MM-DD", _month_day),
+    "AUTUMN_TERM_ENDS": ("MM-DD", _month_day),
+    "TIMEZONE": ("a zone such as Europe/London", ZoneInfo),
+}
+
+
+def unreadable_settings(config: dict) -> list[str]:
+    """Clock settings the portal could not read, named as PORTAL_* with the form expected."""
+    problems = []
+    for name, (form, read) in CLOCK_SETTINGS.items():
+        if name not in config:
+            continue
+        try:
+            read(str(config[name]))
+        except (ValueError, ZoneInfoNotFoundError):
+            problems.append(f"PORTAL_{name} should be {form}, not {config[name]!r}")
+    return problems
 
 
 def insecure_settings(config: dict) -> list[str]:

@@ -304,3 +304,23 @@ def test_behind_a_trusted_proxy_the_visitor_address_is_the_forwarded_one(tmp_pat
         "/whoami", headers={"X-Forwarded-For": "10.1.2.3", "X-Forwarded-Proto": "https"}
     )
     assert response.json == {"address": "10.1.2.3", "secure": True}
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("SCHOOL_HOURS", "8-4"),
+        ("SCHOOL_HOURS", "16:00-08:00"),
+        ("SCHOOL_DAY_ENDS", "3.30pm"),
+        ("STAFF_MODULE_DUE", "30-09"),
+        ("AUTUMN_TERM_ENDS", "12/18"),
+        ("TIMEZONE", "Mars/Olympus"),
+    ],
+)
+def test_a_clock_setting_it_cannot_read_stops_the_start_and_says_which(
+    name, value, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
+    settings = settings_for_tests(f"sqlite:///{tmp_path}/p.sqlite3", **{name: value})
+    with pytest.raises(RuntimeError, match=f"PORTAL_{name} should be"):
+        create_app(settings)
