@@ -25,7 +25,7 @@ def assert_accessible(page):
         "['wcag2a','wcag2aa','wcag21a','wcag21aa','wcag22aa']}})"
     )
     violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
-    assert violations == []
+    assert violations == [], f"axe found {violations}"
 
 
 def validator_missing() -> str | None:
