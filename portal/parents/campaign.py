@@ -115,6 +115,12 @@ def start_campaign(
         return None
     _invite_everyone_on_roll(campaign_id, now)
     campaign = db.session.get(ParentCampaign, campaign_id)
+    _email_everyone_with_an_address(campaign, mail, now)
+    return campaign
+
+
+def _email_everyone_with_an_address(campaign: ParentCampaign, mail: MailSettings, now) -> None:
+    """One outbox message per guardian on the roll with an email address, in one insert."""
     recipients = db.session.execute(
         select(Guardian.id, Guardian.first_name, Guardian.last_name, Guardian.email)
         .where(_on_roll(), _has_email())
@@ -127,7 +133,6 @@ def start_campaign(
             for guardian_id, first, last, email in recipients
         ],
     )
-    return campaign
 
 
 def _invite_everyone_on_roll(campaign_id: int, now: datetime) -> None:

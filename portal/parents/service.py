@@ -118,21 +118,9 @@ def record_answer(
     The database decides: an INSERT that does nothing if an answer exists, then an UPDATE
     only where the answer differs. Two submissions at once leave one row, never two.
     """
-    campaign, now = invite.campaign, now or utcnow()
+    now = now or utcnow()
     answer = {"response": response, "typed_name": typed_name, "note": note, "method": "online"}
-    answer_id = db.session.scalar(
-        dialect_insert(Acknowledgement)
-        .values(
-            policy_version_id=campaign.policy_version_id,
-            academic_year=campaign.academic_year,
-            guardian_id=invite.guardian_id,
-            created_at=now,
-            **answer,
-        )
-        .on_conflict_do_nothing()
-        .returning(Acknowledgement.id)
-    )
-    outcome = RECORDED
+    answer_id, outcome = _first_answer(invite, answer, now), RECORDED
     if answer_id is None:
         answer_id, outcome = _change_answer(invite, answer, now), CHANGED
     if answer_id is None:
@@ -148,6 +136,23 @@ def record_answer(
         )
     db.session.flush()
     return outcome
+
+
+def _first_answer(invite: ParentInvite, answer: dict, now: datetime) -> int | None:
+    """The new answer's id, or None when the guardian had already answered (ON CONFLICT)."""
+    campaign = invite.campaign
+    return db.session.scalar(
+        dialect_insert(Acknowledgement)
+        .values(
+            policy_version_id=campaign.policy_version_id,
+            academic_year=campaign.academic_year,
+            guardian_id=invite.guardian_id,
+            created_at=now,
+            **answer,
+        )
+        .on_conflict_do_nothing()
+        .returning(Acknowledgement.id)
+    )
 
 
 def _change_answer(invite: ParentInvite, answer: dict, now: datetime) -> int | None:
