@@ -140,12 +140,20 @@ def _invite_everyone_on_roll(campaign_id: int, now: datetime) -> None:
     emailed = case((_has_email(), literal(now, DateTime())), else_=None)
     db.session.execute(
         insert(ParentInvite).from_select(
-            ["campaign_id", "guardian_id", "created_at", "emailed_at", "new_links_sent"],
+            [
+                "campaign_id",
+                "guardian_id",
+                "created_at",
+                "emailed_at",
+                "new_links_sent",
+                "reminders_sent",
+            ],
             select(
                 literal(campaign_id, Integer()),
                 Guardian.id,
                 literal(now, DateTime()),
                 emailed,
+                literal(0, Integer()),
                 literal(0, Integer()),
             ).where(_on_roll()),
         )

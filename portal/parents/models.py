@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.clock import utcnow
@@ -52,6 +52,12 @@ class ParentInvite(db.Model):
     # "Send me a new link": how many were sent in the day that began at the window's start.
     new_links_sent: Mapped[int] = mapped_column(default=0)
     new_links_window_start: Mapped[datetime | None]
+    # Reminders to a guardian who has not answered: how many were queued, and the last.
+    reminders_sent: Mapped[int] = mapped_column(default=0)
+    reminded_at: Mapped[datetime | None]
+    # The short code printed on a letter for a family without email (typed or scanned),
+    # made when the first letter is printed; it opens this invite until the campaign closes.
+    letter_code: Mapped[str | None] = mapped_column(String(16), unique=True)
 
     campaign: Mapped[ParentCampaign] = relationship()
     guardian: Mapped[Guardian] = relationship()
