@@ -10,6 +10,7 @@ from werkzeug.serving import make_server
 from portal import create_app
 from portal.extensions import db
 from tests.helpers.checkers import validator_missing
+from tests.helpers.parents import make_family
 from tests.helpers.smtp import SmtpServer
 from tests.helpers.web import IsolatedClient, settings_for_tests
 
@@ -105,3 +106,9 @@ def smtp_server():
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def family(app):
+    """Two guardians of Amara (Oak) and Leo (Ash); one has no email."""
+    return make_family()

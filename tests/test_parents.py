@@ -18,7 +18,6 @@ from portal.parents import links
 from portal.parents.models import ParentCampaign, ParentInvite
 from portal.people.models import Guardian, Pupil, guardian_pupil
 from portal.people.school_year import academic_year
-from portal.policies.models import Acknowledgement, AcknowledgementChange
 from tests.helpers.builders import (
     install_content,
     make_class,
@@ -28,62 +27,20 @@ from tests.helpers.builders import (
 )
 from tests.helpers.checkers import assert_valid_html
 from tests.helpers.concurrency import Browser, at_once
+from tests.helpers.parents import (
+    CLOSES,
+    LINK,
+    TODAY,
+    answers,
+    history,
+    outbox,
+    start,
+    token_for,
+)
 from tests.helpers.queries import counting_queries
 from tests.helpers.roster import snapshot
 from tests.helpers.smtp import SmtpServer
 from tests.helpers.web import TEST_SECRET, body_of, csrf_token, post_form, signed_in
-
-TODAY = date.today()
-CLOSES = TODAY + timedelta(days=30)
-LINK = re.compile(r"http://portal\.test/parents/([A-Za-z0-9_.\-]+)")
-MAIL = campaigns.MailSettings(TEST_SECRET, "Wilkinson Primary School", "office@school.test", "")
-
-
-def start(closes_on=CLOSES):
-    """Start this year's campaign as the command or the page does, and commit."""
-    campaign = campaigns.start_campaign(
-        academic_year(TODAY), campaigns.guide_version(TODAY), None, closes_on, MAIL, TODAY
-    )
-    db.session.commit()
-    return campaign
-
-
-@pytest.fixture
-def family(app):
-    """Two guardians of Amara (Oak) and Leo (Ash); one has no email."""
-    install_content()
-    oak, ash = make_class("Oak", 1), make_class("Ash", 3)
-    amara = make_pupil(oak, "Amara", "Okoye")
-    leo = make_pupil(ash, "Leo", "Okoye")
-    grace = make_guardian([amara, leo], email="grace@example.org")
-    femi = make_guardian([amara, leo], email=None)
-    return {"grace": grace, "femi": femi, "amara": amara, "leo": leo}
-
-
-def token_for(guardian, campaign=None, at=None) -> str:
-    campaign = campaign or db.session.scalar(select(ParentCampaign))
-    link = links.LinkFor(campaign.id, guardian.id)
-    return links.make_token(TEST_SECRET, link, at or utcnow())
-
-
-def outbox(to=None) -> list[OutboxMessage]:
-    db.session.expire_all()
-    query = select(OutboxMessage).order_by(OutboxMessage.id)
-    return db.session.scalars(query.where(OutboxMessage.to_address == to) if to else query).all()
-
-
-def answers() -> list[Acknowledgement]:
-    db.session.expire_all()
-    return db.session.scalars(select(Acknowledgement)).all()
-
-
-def history() -> list[tuple]:
-    rows = db.session.execute(
-        select(AcknowledgementChange.response, AcknowledgementChange.typed_name).order_by(
-            AcknowledgementChange.id
-        )
-    )
-    return rows.all()
 
 
 def answer(client, token, **form):
