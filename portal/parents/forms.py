@@ -1,7 +1,7 @@
 """The shape of the parents' forms; the rules live in service.py."""
 
-from wtforms import HiddenField, StringField, TextAreaField
-from wtforms.validators import AnyOf, Length
+from wtforms import HiddenField, IntegerField, StringField, TextAreaField
+from wtforms.validators import AnyOf, InputRequired, Length
 
 from portal.forms import PortalForm
 from portal.parents.service import ACKNOWLEDGED, DECLINED, QUESTION
@@ -17,6 +17,12 @@ class StartCampaignForm(PortalForm):
         "Choose the day the links stop working.",
         "Parents can answer until the end of this day. It cannot be after the school year ends.",
     )
+
+
+class AskAgainForm(PortalForm):
+    """The version the leader saw on the page: a newer one published since is not assumed."""
+
+    version_id = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
 
 
 class ParentAnswerForm(PortalForm):
