@@ -2,6 +2,7 @@
 names nobody, a chronology and audit trail the database will not let anyone rewrite, and a log
 only its readers can open (every look, and every refusal, recorded)."""
 
+import re
 import uuid
 from datetime import datetime
 
@@ -18,7 +19,7 @@ from portal.people.roles import ESAFETY_LEAD, GOVERNOR, HEAD_TEACHER, TEACHER
 from tests.helpers.builders import make_class, make_pupil, make_staff
 from tests.helpers.checkers import assert_valid_html
 from tests.helpers.queries import counting_queries
-from tests.helpers.web import body_of, signed_in
+from tests.helpers.web import body_of, post_form, signed_in
 
 
 @pytest.fixture
@@ -227,3 +228,146 @@ def test_the_log_and_a_report_are_valid_html(school, client, tmp_path):
         },
         tmp_path,
     )
+
+
+# A member of staff reports ----------------------------------------------------------------
+
+
+def staff_report_form(**changes) -> dict:
+    return {
+        "pupil_1": "Amara Okoye",
+        "pupil_1_role": "target",
+        "pupil_2": "leo barnes (oak)",
+        "pupil_2_role": "alleged",
+        "what_happened": "Amara showed me messages calling her names.",
+        "childs_words": "They keep saying I smell.",
+        "place": "messages",
+        "place_other": "the class group chat",
+        "category": "bullying_messages",
+        "urgent": "no",
+        **changes,
+    }
+
+
+def send_report(client, **changes):
+    page = body_of(client.get("/incidents/new"))
+    key = re.search(r'name="submission_key" type="hidden" value="([^"]+)"', page).group(1)
+    data = {"submission_key": key, **staff_report_form(**changes)}
+    return post_form(client, "/incidents/new", data, page="/incidents/new")
+
+
+def test_a_teacher_reports_and_sees_only_where_their_report_stands(school, client):
+    teacher = signed_in(client, TEACHER, email="reporter@school.test")
+
+    sent = send_report(client)
+
+    assert sent.status_code == 303
+    [incident] = db.session.scalars(select(Incident)).all()
+    assert (
+        incident.reported_by_staff_id == teacher.id
+        and incident.place_other == "the class group chat"
+    )
+    assert sorted((p.pupil.first_name, p.role) for p in incident.pupils) == [
+        ("Amara", "target"),
+        ("Leo", "alleged"),
+    ]
+    mine = body_of(client.get(sent.headers["Location"]))
+    assert incident.reference in mine and "What happens next" in mine and "New" in mine
+    assert "Amara" not in mine and "messages calling her names" not in mine
+    assert client.get(f"/incidents/{incident.id}").status_code == 403
+
+
+def test_the_report_form_says_what_to_do_in_danger_first(school, client):
+    signed_in(client, TEACHER)
+    page = body_of(client.get("/incidents/new"))
+    danger = page.index("call 999, and tell the Designated Safeguarding Lead now")
+    assert (
+        danger < page.index('<form method="post" novalidate>')
+        and "Never save, copy or forward a nude" in page
+    )
+
+
+def test_a_double_click_files_one_report(school, client):
+    signed_in(client, TEACHER)
+    page = body_of(client.get("/incidents/new"))
+    key = re.search(r'name="submission_key" type="hidden" value="([^"]+)"', page).group(1)
+    for _ in range(2):
+        post_form(client, "/incidents/new", {"submission_key": key, **staff_report_form()})
+    assert count(Incident) == 1 and count(OutboxMessage) == 2
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"what_happened": ""}, "Say what happened."),
+        ({"pupil_1": "Amra Okoye"}, "No pupil on the roll is called Amra Okoye."),
+        ({"pupil_1_role": ""}, "Choose Amara Okoye&#39;s part in it."),
+        ({"urgent": "yes"}, "say whether you have told the Designated Safeguarding Lead"),
+        ({"what_happened": "x" * 5001}, "Use at most 5,000 characters."),
+        ({"submission_key": "not-a-key"}, "This form was damaged."),
+        ({"category": "gossip"}, "Not a valid choice"),
+    ],
+)
+def test_a_half_filled_report_comes_back_with_everything_else_kept(
+    school, client, changes, message
+):
+    signed_in(client, TEACHER)
+
+    refused = (
+        send_report(client, **changes)
+        if "submission_key" not in changes
+        else post_form(
+            client, "/incidents/new", {**staff_report_form(), **changes}, page="/incidents/new"
+        )
+    )
+
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and message in page
+    assert "the class group chat" in page  # what was typed is still there
+    assert count(Incident) == 0 and count(OutboxMessage) == 0
+
+
+def test_two_pupils_with_one_name_are_told_apart_by_class(school, client):
+    make_pupil(make_class("Ash", 5), "Amara", "Okoye")
+    signed_in(client, TEACHER)
+
+    ambiguous = send_report(client)
+    assert "More than one pupil is called Amara Okoye: add the class" in ambiguous.get_data(
+        as_text=True
+    )
+    assert send_report(client, pupil_1="Amara Okoye (Oak)").status_code == 303
+    assert [
+        p.pupil.id for p in db.session.scalar(select(Incident)).pupils if p.role == "target"
+    ] == [school["amara"].id]
+
+
+def test_an_urgent_report_not_yet_told_to_the_dsl_is_still_filed(school, client):
+    signed_in(client, TEACHER)
+    assert send_report(client, urgent="yes", told_dsl="no").status_code == 303
+    incident = db.session.scalar(select(Incident))
+    assert incident.urgent and incident.told_dsl_in_person is False
+
+
+def test_names_are_suggested_from_the_roll_as_they_are_typed(school, client):
+    make_pupil(None, "Amira", "Khan")
+    signed_in(client, TEACHER)
+    options = body_of(
+        client.get("/incidents/pupil-names?pupil_1=am", headers={"HX-Request": "true"})
+    )
+    assert '<option value="Amara Okoye (Oak)">' in options and "Amira Khan (no class)" in options
+    assert "Leo" not in options
+    assert body_of(client.get("/incidents/pupil-names?pupil_1=a")).strip() == ""
+
+
+def test_the_report_pages_are_valid_html(school, client, tmp_path):
+    signed_in(client, TEACHER)
+    pages = {
+        "incident-new": body_of(client.get("/incidents/new")),
+        "incident-new-errors": body_of(
+            send_report(client, what_happened="", pupil_1="Nobody"), 422
+        ),
+        "incident-mine-empty": body_of(client.get("/incidents/mine")),
+    }
+    sent = send_report(client)
+    pages["incident-mine"] = body_of(client.get(sent.headers["Location"]))
+    assert_valid_html(pages, tmp_path)

@@ -140,3 +140,13 @@ def _tell_the_log(incident_id: int, urgent: bool, log_roles) -> None:
             for name, email in log_openers(log_roles)
         ],
     )
+
+
+def reports_by(staff_id: int) -> list[tuple[str, datetime, str]]:
+    """(reference, when, status) of each report a member of staff made, newest first."""
+    rows = db.session.execute(
+        select(Incident.reference, Incident.created_at, Incident.status)
+        .where(Incident.reported_by_staff_id == staff_id)
+        .order_by(Incident.created_at.desc(), Incident.id.desc())
+    )
+    return rows.all()
