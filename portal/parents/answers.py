@@ -16,10 +16,10 @@ from portal.extensions import db
 from portal.formatting import long_date, school_time
 from portal.parents.campaign import _has_email, _on_roll
 from portal.parents.models import ParentCampaign, ParentInvite
+from portal.parents.service import ACKNOWLEDGED, DECLINED, QUESTION
 from portal.people.models import Guardian, Pupil, SchoolClass, guardian_pupil
 from portal.policies.models import Acknowledgement
 
-ACKNOWLEDGED, QUESTION, DECLINED = "acknowledged", "question", "declined"
 NO_ANSWER, NO_EMAIL = "no_answer", "no_email"
 # In the order of the page's columns.
 STATUSES = (ACKNOWLEDGED, QUESTION, DECLINED, NO_ANSWER, NO_EMAIL)
