@@ -11,13 +11,14 @@ from sqlalchemy import insert, literal, select, update
 
 from portal.clock import utcnow
 from portal.extensions import db
-from portal.parents import service
-from portal.parents.models import ParentInvite
+from portal.parents import guide_change, service
+from portal.parents.models import ParentCampaign, ParentInvite
 from portal.people.models import Guardian, Pupil, guardian_pupil
 from portal.policies.models import Acknowledgement
 from tests.helpers.builders import install_content, make_class, make_guardian, make_pupil
 from tests.helpers.checkers import assert_valid_html
 from tests.helpers.parents import MAIL, TODAY, start
+from tests.helpers.policies import publish
 from tests.helpers.queries import counting_queries
 from tests.helpers.roster import snapshot
 from tests.helpers.web import body_of, signed_in
@@ -122,8 +123,10 @@ def test_each_class_counts_its_guardians_and_the_school_counts_each_once(family,
 def test_an_online_answer_moves_the_guardian_in_every_class_they_are_in(family, leader):
     start()
     say(family["grace"], "acknowledged", typed_name="Grace")
-    rows = by_class(body_of(leader.get(PAGE)))
+    page = body_of(leader.get(PAGE))
+    rows = by_class(page)
     assert rows["Oak"] == rows["Ash"] == rows["Whole school"] == ["1", "0", "0", "0", "1", "2"]
+    assert "1 of 2 guardians (50%) have acknowledged" in page
     say(family["femi"], "question", note="Can I film?")
     rows = by_class(body_of(leader.get(PAGE)))
     assert rows["Whole school"] == ["1", "1", "0", "0", "0", "2"]  # an answer, email or not
@@ -170,6 +173,17 @@ def test_the_campaign_page_links_here_with_the_same_totals(family, leader):
     page = body_of(leader.get("/admin/parents/"))
     assert 'href="/admin/parents/answers"' in page
     assert "Do not agree: 1" in page and "Acknowledged: 0 of 2" in page
+
+
+def test_asking_again_about_a_new_guide_starts_the_counts_again(family, leader):
+    start()
+    say(family["grace"], "question", note="Old question")
+    newer = publish("parents", kind="material", summary="A material change.")
+    guide_change.ask_again(db.session.scalar(select(ParentCampaign)), newer, MAIL, TODAY)
+    db.session.commit()
+    page = body_of(leader.get(PAGE))
+    assert by_class(page)["Whole school"] == ["0", "0", "0", "1", "1", "2"]
+    assert "Old question" not in page and "Nobody has a question" in page
 
 
 # Who sees what
