@@ -237,7 +237,7 @@ def test_the_follow_up_list_puts_questions_first_then_the_oldest(family, leader)
     rows = [row for row in table_rows(follow_up) if row[0] != "Guardian"]
     assert [(row[0], row[1], row[2], row[4]) for row in rows] == [
         (late.full_name, "Oak", "Have a question", "Early question"),
-        (family["grace"].full_name, "Ash, Oak", "Have a question", "Late question"),
+        (family["grace"].full_name, "Oak, Ash", "Have a question", "Late question"),
         (early.full_name, "Oak", "Do not agree", "Too strict"),
     ]
     assert happy.full_name not in follow_up
@@ -343,7 +343,7 @@ def test_the_follow_up_csv_keeps_the_whole_text_and_defuses_formulas(family, lea
         ["Guardian", "Classes", "Answer", "Answered on", "Question or reason"],
         [
             family["grace"].full_name,
-            "Ash, Oak",
+            "Oak, Ash",
             "Have a question",
             day,
             '\'@SUM(1+1)\n"quoted", and long ' + "y" * 1500,

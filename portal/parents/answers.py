@@ -212,7 +212,9 @@ def follow_ups(campaign: ParentCampaign) -> list[FollowUp]:
         .join(Pupil, _on_roll_children())
         .outerjoin(SchoolClass, SchoolClass.id == Pupil.class_id)
         .where(Acknowledgement.response.in_(FOLLOW_UP))
-        .order_by(first, Acknowledgement.created_at, Guardian.id, SchoolClass.name)
+        .order_by(
+            first, Acknowledgement.created_at, Guardian.id, SchoolClass.year_group, SchoolClass.name
+        )
     )
     rows = []
     for (guardian_id, first_name, last, answer, at, note), classes in groupby(
