@@ -14,7 +14,7 @@ from portal.parents.links import LinkFor, make_token
 from portal.parents.models import ParentCampaign, ParentInvite
 from portal.people.models import Guardian, Pupil, Staff, guardian_pupil
 from portal.people.school_year import AcademicYear, academic_year
-from portal.policies.models import RESPONSES, Acknowledgement, Policy, PolicyVersion
+from portal.policies.models import Policy, PolicyVersion
 from portal.policies.service import version_shown
 from portal.urls import external_url
 
@@ -184,24 +184,3 @@ def email_context(
         "office_phone": mail.office_phone,
         "new_link": new_link,
     }
-
-
-def campaign_totals(campaign: ParentCampaign) -> dict[str, int]:
-    """Invites, emails queued and answers by kind, for the campaign page (two queries)."""
-    invites, emailed = db.session.execute(
-        select(func.count(), func.count(ParentInvite.emailed_at)).where(
-            ParentInvite.campaign_id == campaign.id
-        )
-    ).one()
-    answers = dict(
-        db.session.execute(
-            select(Acknowledgement.response, func.count())
-            .where(
-                Acknowledgement.policy_version_id == campaign.policy_version_id,
-                Acknowledgement.academic_year == campaign.academic_year,
-                Acknowledgement.guardian_id.is_not(None),
-            )
-            .group_by(Acknowledgement.response)
-        ).all()
-    )
-    return {"invites": invites, "emailed": emailed, **{r: answers.get(r, 0) for r in RESPONSES}}
