@@ -75,6 +75,9 @@ DEFAULTS = {
     # way to raise a concern (with the telephone number) until the reporting form exists.
     "OFFICE_EMAIL": "office@wilkinson.example.org",
     "OFFICE_PHONE": "01632 960 000",
+    # The public "report a concern" form: at most this many reports an hour from one network
+    # address (a school's families share few addresses; a flood is refused, with the phone number).
+    "PUBLIC_REPORTS_PER_HOUR": 10,
     # Biggest request body accepted (roster uploads included), in bytes.
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     # Biggest text a form may send (all its fields; each field of a multipart form), in bytes,
@@ -102,6 +105,7 @@ INT_SETTINGS = {
     "PARENT_LINK_DAYS",
     "PARENT_NEW_LINKS_PER_DAY",
     "PARENT_CAMPAIGN_WEEKS",
+    "PUBLIC_REPORTS_PER_HOUR",
 }
 
 

@@ -371,3 +371,76 @@ def test_the_report_pages_are_valid_html(school, client, tmp_path):
     sent = send_report(client)
     pages["incident-mine"] = body_of(client.get(sent.headers["Location"]))
     assert_valid_html(pages, tmp_path)
+
+
+# Anyone reports, at /report -----------------------------------------------------------------
+
+
+def public_form(client, **changes):
+    page = body_of(client.get("/report"))
+    key = re.search(r'name="submission_key" type="hidden" value="([^"]+)"', page).group(1)
+    data = {
+        "submission_key": key,
+        "what_happened": "A post on the village group names a Year 4 girl and mocks her.",
+        "who_involved": "A girl in Oak class",
+        "place": "social_media",
+        "reporter_contact": "",
+        **changes,
+    }
+    return post_form(client, "/report", data, page="/report")
+
+
+def test_anyone_can_report_without_an_account_and_is_told_what_happens(school, client):
+    sent = public_form(client, reporter_name="A neighbour")
+
+    page = body_of(sent)
+    incident = db.session.scalar(select(Incident))
+    assert incident.source == "public" and incident.reporter_name == "A neighbour"
+    assert incident.who_involved == "A girl in Oak class" and incident.reported_by_staff_id is None
+    assert incident.reference in page and "we cannot reply to you" in page
+    assert count(OutboxMessage) == 2
+
+
+def test_the_public_form_is_linked_from_every_footer_and_says_999_first(school, client):
+    assert 'href="/report"' in body_of(client.get("/sign-in"))
+    page = body_of(client.get("/report"))
+    assert page.index("call 999") < page.index('<form method="post"')
+
+
+def test_the_honeypot_thanks_a_robot_and_files_nothing(school, client):
+    sent = public_form(client, website="http://spam.example")
+    assert "Thank you" in body_of(sent)
+    assert count(Incident) == 0 and count(OutboxMessage) == 0
+
+
+def test_the_public_form_needs_its_csrf_token(school, client):
+    refused = client.post("/report", data={"what_happened": "x"})
+    assert refused.status_code == 400 and count(Incident) == 0
+
+
+def test_a_flood_from_one_address_is_refused_with_the_phone_number(school, app, client):
+    app.config["PUBLIC_REPORTS_PER_HOUR"] = 2
+    for _ in range(2):
+        assert public_form(client).status_code == 200
+    flood = public_form(client)
+    assert flood.status_code == 429 and app.config["OFFICE_PHONE"] in flood.get_data(as_text=True)
+    assert count(Incident) == 2
+
+
+def test_markup_in_a_public_report_is_shown_as_text(school, client):
+    public_form(client, what_happened="<img src=x onerror=alert(1)>", reporter_contact="<b>me</b>")
+    signed_in(client, HEAD_TEACHER)
+    page = body_of(client.get(f"/incidents/{db.session.scalar(select(Incident.id))}"))
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page and "&lt;b&gt;me&lt;/b&gt;" in page
+    assert "<img src=x" not in page
+
+
+def test_the_public_pages_are_valid_html(school, client, app, tmp_path):
+    pages = {
+        "report": body_of(client.get("/report")),
+        "report-errors": body_of(public_form(client, what_happened=""), 422),
+        "report-sent": body_of(public_form(client, reporter_contact="07700 900000")),
+    }
+    app.config["PUBLIC_REPORTS_PER_HOUR"] = 1
+    pages["report-too-many"] = body_of(public_form(client), 429)
+    assert_valid_html(pages, tmp_path)

@@ -144,3 +144,46 @@ for _n in range(1, PUPIL_ROWS + 1):
             validators=[Optional()],
         ),
     )
+
+
+class PublicReportForm(PortalForm):
+    """Anyone's report: only what happened is required; contact details are their choice."""
+
+    submission_key = HiddenField(validators=[submission_key])
+    what_happened = TextAreaField(
+        "What happened",
+        validators=[
+            InputRequired("Tell us what happened."),
+            Length(max=TEXT_MAX, message=f"Use at most {TEXT_MAX:,} characters."),
+        ],
+        description="What you saw or were told, in your own words.",
+        render_kw={"rows": 6},
+    )
+    who_involved = TextAreaField(
+        "Who is involved (if you know)",
+        validators=[Length(max=1000, message="Use at most 1,000 characters.")],
+        description="For a child at our school, their first name and class is enough.",
+        render_kw={"rows": 2},
+    )
+    place = SelectField(
+        "Where it happened (if you know)",
+        choices=choices("Choose a place", PLACES),
+        validators=[Optional()],
+    )
+    happened_on = DayField("When it happened (if you know)", validators=[Optional()])
+    reporter_name = StringField(
+        "Your name (you do not have to give it)",
+        validators=[Length(max=120)],
+        render_kw={"autocomplete": "name"},
+    )
+    reporter_contact = StringField(
+        "Your email or telephone number, so we can get back to you (you do not have to give it)",
+        validators=[Length(max=254)],
+        render_kw={"autocomplete": "email"},
+    )
+    # Left empty by people; filled in by the robots that fill in every box.
+    website = StringField("Leave this empty", validators=[Length(max=200)])
+
+    def validate_happened_on(self, field) -> None:
+        if field.data and field.data > date.today():
+            raise ValidationError("The date cannot be in the future.")

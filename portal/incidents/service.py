@@ -33,6 +33,7 @@ class NewReport:
     place_other: str | None = None
     happened_on: date | None = None
     childs_words: str | None = None
+    who_involved: str | None = None
     urgent: bool = False
     told_dsl_in_person: bool | None = None
     feeling: str | None = None
