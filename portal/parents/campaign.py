@@ -4,17 +4,7 @@ and one email each with a personal link, in one transaction."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import (
-    DateTime,
-    Integer,
-    and_,
-    exists,
-    func,
-    literal,
-    not_,
-    select,
-    update,
-)
+from sqlalchemy import DateTime, Integer, and_, exists, func, literal, not_, select, update
 
 from portal.clock import utcnow
 from portal.database import dialect_insert
