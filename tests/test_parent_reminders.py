@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from flask import render_template
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from portal import create_app
 from portal.clock import utcnow
@@ -13,8 +13,8 @@ from portal.mail.models import OutboxMessage
 from portal.parents import reminders
 from portal.parents.models import ParentInvite
 from portal.parents.service import ACKNOWLEDGED, DECLINED, QUESTION, record_answer
-from portal.people.models import Guardian
-from tests.helpers.builders import make_guardian, make_staff
+from portal.people.models import Guardian, Pupil, guardian_pupil
+from tests.helpers.builders import install_content, make_class, make_guardian, make_staff
 from tests.helpers.checkers import FRAGMENT_PAGE, assert_valid_html
 from tests.helpers.concurrency import Browser, at_once
 from tests.helpers.parents import CLOSES, LINK, MAIL, TODAY, outbox, start
@@ -421,3 +421,36 @@ def test_the_button_and_the_campaign_page_are_valid_html(family, app, client, tm
         },
         tmp_path,
     )
+
+
+def test_seven_hundred_guardians_are_reminded_in_one_select_one_update_and_one_insert(app):
+    install_content()
+    oak = make_class("Oak", 2)
+    pupil_ids = db.session.scalars(
+        insert(Pupil).returning(Pupil.id),
+        [
+            {"mis_id": f"P{n}", "first_name": "Child", "last_name": f"N{n}", "class_id": oak.id}
+            for n in range(700)
+        ],
+    ).all()
+    guardian_ids = db.session.scalars(
+        insert(Guardian).returning(Guardian.id),
+        [
+            {"mis_id": f"G{n}", "first_name": "Pat", "last_name": f"N{n}", "email": f"g{n}@ex.org"}
+            for n in range(700)
+        ],
+    ).all()
+    db.session.execute(
+        insert(guardian_pupil),
+        [{"guardian_id": g, "pupil_id": p} for g, p in zip(guardian_ids, pupil_ids, strict=True)],
+    )
+    db.session.commit()
+    start()
+    now = first_emailed(db.session.get(Guardian, guardian_ids[0])) + timedelta(days=7)
+    with counting_queries() as statements:
+        assert run(now).reminders == 700
+    assert len(statements) <= 6
+    addresses = db.session.scalars(
+        select(OutboxMessage.to_address).where(OutboxMessage.subject.startswith("Reminder:"))
+    ).all()
+    assert sorted(addresses) == sorted(f"g{n}@ex.org" for n in range(700))
