@@ -9,6 +9,7 @@ import os
 import secrets
 import stat
 from datetime import date, time
+from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -71,6 +72,10 @@ DEFAULTS = {
     # after that, this many weeks later; never after the school year ends.
     "AUTUMN_TERM_ENDS": "12-18",
     "PARENT_CAMPAIGN_WEEKS": 6,
+    # Reminders to guardians who have not answered: due this many days after their first email
+    # (strictly increasing whole days, comma-separated; empty for none). `flask portal
+    # send-reminders` sends them; one that cron missed is skipped once the next is due.
+    "PARENT_REMINDER_DAYS": "7,14",
     # The school office: told when a parent has a question; shown to parents as the
     # way to raise a concern (with the telephone number) until the reporting form exists.
     "OFFICE_EMAIL": "office@wilkinson.example.org",
@@ -177,13 +182,26 @@ def _month_day(value: str) -> date:
     return date(2000, int(month), int(day))  # a leap year, so 02-29 is a day
 
 
-# Settings written as text that the portal reads as times of day, days of the year or a zone.
+def reminder_days(value: str) -> tuple[int, ...]:
+    """Reads "7,14" as (7, 14), empty as (); ValueError unless strictly increasing days > 0."""
+    days = tuple(int(part) for part in value.split(",")) if value.strip() else ()
+    if any(day < 1 for day in days) or any(a >= b for a, b in pairwise(days)):
+        raise ValueError("days must be positive and strictly increasing")
+    return days
+
+
+# Settings written as text that the portal reads as times of day, days of the year, a zone or
+# a list of days.
 CLOCK_SETTINGS = {
     "SCHOOL_DAY_ENDS": ("HH:MM, or empty", lambda v: not v or _clock_time(v)),
     "SCHOOL_HOURS": ("HH:MM-HH:MM, opening before closing", _school_hours),
     "STAFF_MODULE_DUE": ("MM-DD", _month_day),
     "AUTUMN_TERM_ENDS": ("MM-DD", _month_day),
     "TIMEZONE": ("a zone such as Europe/London", ZoneInfo),
+    "PARENT_REMINDER_DAYS": (
+        "strictly increasing whole days separated by commas, such as 7,14, or empty",
+        reminder_days,
+    ),
 }
 
 

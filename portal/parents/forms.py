@@ -7,6 +7,7 @@ from portal.forms import PortalForm
 from portal.parents.service import ACKNOWLEDGED, DECLINED, QUESTION
 from portal.policies.forms import day_field
 from portal.policies.models import RESPONSES
+from portal.urls import local_path_or_blank
 
 NAME_MAX, TEXT_MAX = 120, 2000
 
@@ -62,3 +63,9 @@ class ParentAnswerForm(PortalForm):
         note = (text[response] or "").strip() or None
         name = self.typed_name.data.strip() if response == ACKNOWLEDGED else None
         return response, name, note
+
+
+class ResendLinkForm(PortalForm):
+    """ "Send the link again": one button; ``next`` is the page it was pressed on."""
+
+    next = HiddenField(filters=[local_path_or_blank])

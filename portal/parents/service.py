@@ -14,7 +14,7 @@ from portal.clock import utcnow
 from portal.database import dialect_insert
 from portal.extensions import db
 from portal.mail.service import queue_email
-from portal.parents.campaign import MailSettings, email_context, subject
+from portal.parents.campaign import NEW_LINK, MailSettings, email_context, subject
 from portal.parents.links import ExpiredLink, InvalidLink, read_token
 from portal.parents.models import ParentCampaign, ParentInvite
 from portal.people.models import Pupil, SchoolClass, guardian_pupil
@@ -200,7 +200,7 @@ def send_new_link(invite: ParentInvite, per_day: int, mail: MailSettings) -> boo
     if counted.rowcount != 1:
         return False
     context = email_context(
-        invite.campaign, guardian.id, guardian.first_name, guardian.last_name, mail, now, True
+        invite.campaign, guardian.id, guardian.first_name, guardian.last_name, mail, now, NEW_LINK
     )
     queue_email(guardian.email, subject(mail), "parent_campaign", **context)
     return True

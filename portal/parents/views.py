@@ -6,12 +6,19 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from portal.auth.access import public, roles_required
+from portal.clock import utcnow
+from portal.config import reminder_days
 from portal.csv_export import csv_response
 from portal.extensions import db
-from portal.parents import answers, guide_change, service
+from portal.parents import answers, guide_change, reminders, service
 from portal.parents import campaign as campaigns
-from portal.parents.forms import AskAgainForm, ParentAnswerForm, StartCampaignForm
-from portal.people.models import SchoolClass
+from portal.parents.forms import (
+    AskAgainForm,
+    ParentAnswerForm,
+    ResendLinkForm,
+    StartCampaignForm,
+)
+from portal.people.models import Guardian, SchoolClass
 from portal.people.roles import ADMIN, HEAD_TEACHER, OVERSIGHT, SCHOOL_LEADERS
 from portal.people.school_year import academic_year
 
@@ -29,6 +36,26 @@ SAVED = {
     service.UNCHANGED: "You had already given this answer, so nothing has changed.",
 }
 
+RESEND_SAID = {
+    reminders.SENT: ("A new link was sent to {name}'s email address.", "success"),
+    reminders.JUST_SENT: (
+        "A link was sent to {name}'s email address in the last few minutes, so no other was sent.",
+        "info",
+    ),
+    reminders.NO_CAMPAIGN: (
+        "No link was sent: the parents' acknowledgement is not open.",
+        "error",
+    ),
+    reminders.OFF_ROLL: (
+        "No link was sent: {name} is no longer a guardian of a pupil on the roll.",
+        "error",
+    ),
+    reminders.NO_EMAIL: (
+        "No link was sent: the school has no email address for {name}.",
+        "error",
+    ),
+}
+
 
 @bp.after_request
 def no_referrer(response):
@@ -38,10 +65,7 @@ def no_referrer(response):
 
 
 def mail_settings() -> campaigns.MailSettings:
-    config = current_app.config
-    return campaigns.MailSettings(
-        config["SECRET_KEY"], config["SCHOOL_NAME"], config["OFFICE_EMAIL"], config["OFFICE_PHONE"]
-    )
+    return campaigns.MailSettings.from_config(current_app.config)
 
 
 def open_link(token: str) -> service.OpenedLink:
@@ -89,6 +113,7 @@ def campaign():
         roll=None if running else campaigns.guardians_on_roll(),
         newer=guide_change.newer_guide(running, today) if running else None,
         ask_again_form=AskAgainForm(),
+        reminder_days=reminder_days(config["PARENT_REMINDER_DAYS"]),
     ), 422 if form.errors else 200
 
 
@@ -190,6 +215,20 @@ def class_answers_csv(class_id: int):
     cells = answers.guardian_cells(answers.guardian_rows(running, school_class, status))
     name = f"parents-answers-{school_class.name}-{status or 'all'}.csv"
     return csv_response(name, answers.GUARDIAN_HEADER, cells)
+
+
+@bp.post("/admin/parents/guardians/<int:guardian_id>/resend")
+@roles_required(*SCHOOL_LEADERS)
+def resend_link(guardian_id: int):
+    guardian = db.get_or_404(Guardian, guardian_id)
+    form = ResendLinkForm()
+    if not form.validate_on_submit():
+        abort(400)
+    outcome = reminders.resend_link(guardian, date.today(), utcnow(), mail_settings())
+    db.session.commit()
+    message, category = RESEND_SAID[outcome]
+    flash(message.format(name=guardian.full_name), category)
+    return redirect(form.next.data or url_for("parents.campaign"), 303)
 
 
 @bp.route("/parents/<token>", methods=["GET", "POST"])
