@@ -3,8 +3,10 @@ the office records from a reply slip or a telephone call."""
 
 import re
 from html import unescape
+from types import SimpleNamespace
 
 import pytest
+from flask import render_template
 from sqlalchemy import insert, select
 
 from portal.clock import utcnow
@@ -16,6 +18,7 @@ from portal.policies.models import AcknowledgementChange
 from portal.qr import qr_svg
 from tests.helpers.builders import make_class, make_guardian, make_pupil
 from tests.helpers.checkers import assert_valid_html
+from tests.helpers.concurrency import Browser, at_once
 from tests.helpers.parents import TODAY, answers, history, outbox, start, token_for
 from tests.helpers.queries import counting_queries
 from tests.helpers.roster import snapshot
@@ -443,3 +446,26 @@ def test_every_new_page_is_valid_html(family, client, office, app, tmp_path):
         last = parent.get(f"/p/ZZZ-ZZZ-{n:03d}")
     pages["too-many"] = body_of(last, 429)
     assert_valid_html(pages, tmp_path)
+
+
+def test_two_printings_at_once_make_one_code(family, live_server, office):
+    start()
+    browsers = [Browser(live_server).sign_in(office.email) for _ in range(4)]
+    url = letter_url(family["femi"])
+    pages = at_once([lambda b=browser: b.get(url) for browser in browsers])
+    links = {short_link_in(unescape(page.text)) for page in pages}
+    assert len(links) == 1
+    assert len([code for code in stored_codes() if code]) == 1
+
+
+def test_the_row_actions_partial_offers_a_letter_only_without_email(app):
+    def actions(has_email):
+        row = SimpleNamespace(guardian_id=7, name="Sam Carer", has_email=has_email, response=None)
+        with app.test_request_context():
+            return render_template("parents/_guardian_actions.html", row=row)
+
+    with_email, without = actions(True), actions(False)
+    assert "Print letter" not in with_email and "/admin/parents/guardians/7/letter" in without
+    for html in (with_email, without):
+        assert 'href="/admin/parents/guardians/7/answer">Record an answer' in html
+        assert '<span class="visually-hidden"> for Sam Carer</span>' in html
