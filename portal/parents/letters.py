@@ -121,9 +121,8 @@ def children_of_each(guardian_ids: list[int]) -> dict[int, list[Child]]:
     return children
 
 
-def guardian_row(today: date, guardian_id: int) -> GuardianRow | None:
-    """One guardian invited in the open campaign and still on the roll, else None."""
-    campaign = open_campaign(today)
+def guardian_row(campaign: ParentCampaign | None, guardian_id: int) -> GuardianRow | None:
+    """One guardian invited in the (open) campaign and still on the roll, else None."""
     rows = guardian_rows(campaign, False, guardian_id) if campaign else []
     return rows[0] if rows else None
 

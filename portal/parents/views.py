@@ -182,7 +182,7 @@ def all_letters():
 @roles_required(*SCHOOL_LEADERS)
 def letter_page(guardian_id: int):
     running = letters.open_campaign(date.today())
-    row = letters.guardian_row(date.today(), guardian_id) or abort(404)
+    row = letters.guardian_row(running, guardian_id) or abort(404)
     printed = printed_letter(row)
     db.session.commit()
     return render_template(
@@ -211,9 +211,8 @@ def letter_link(code: str):
 @bp.route("/admin/parents/guardians/<int:guardian_id>/answer", methods=["GET", "POST"])
 @roles_required(*SCHOOL_LEADERS)
 def record_for(guardian_id: int):
-    today = date.today()
-    running = letters.open_campaign(today)
-    row = letters.guardian_row(today, guardian_id) or abort(404)
+    running = letters.open_campaign(date.today())
+    row = letters.guardian_row(running, guardian_id) or abort(404)
     form = RecordAnswerForm()
     if form.validate_on_submit():
         outcome = service.record_answer(
