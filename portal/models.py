@@ -2,6 +2,14 @@
 
 from portal.auth.models import StaffSession, Throttle
 from portal.classroom.models import ClassSession, SessionPupil
+from portal.incidents.models import (
+    Incident,
+    IncidentAction,
+    IncidentAudit,
+    IncidentCounter,
+    IncidentEvidence,
+    IncidentPupil,
+)
 from portal.mail.models import OutboxMessage
 from portal.parents.models import ParentCampaign, ParentInvite
 from portal.people.models import Guardian, Pupil, SchoolClass, Staff, StaffRole
@@ -21,6 +29,12 @@ __all__ = [
     "Certificate",
     "ClassSession",
     "Guardian",
+    "Incident",
+    "IncidentAction",
+    "IncidentAudit",
+    "IncidentCounter",
+    "IncidentEvidence",
+    "IncidentPupil",
     "ModuleProgress",
     "OutboxMessage",
     "ParentCampaign",

@@ -34,6 +34,7 @@ def init_app(app: Flask) -> None:
     from portal.classroom.picture_views import bp as pictures_bp
     from portal.classroom.views import bp as classroom_bp
     from portal.core.views import bp as core_bp
+    from portal.incidents.views import bp as incidents_bp
     from portal.mail.views import bp as mail_bp
     from portal.parents.views import bp as parents_bp
     from portal.people.roster_views import bp as roster_bp
@@ -56,6 +57,7 @@ def init_app(app: Flask) -> None:
         pictures_bp,
         pupil_bp,
         parents_bp,
+        incidents_bp,
     ):
         app.register_blueprint(blueprint)
     app.before_request(keep_staff_session_alive)

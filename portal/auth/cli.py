@@ -30,7 +30,8 @@ def create_admin_command(email: str, name: str, password: str) -> None:
     except StaffProblem as error:
         raise click.UsageError(str(error)) from error
     set_password(staff, password)
-    added = install_shipped_policies(date.today())  # a new install's first step brings the texts
+    # A new install's first step brings the texts.
+    added = len(install_shipped_policies(date.today()).added)
     db.session.commit()
     if added:
         click.echo(f"Installed the school's {added} shipped policy documents.")

@@ -1,8 +1,8 @@
 """The shape of the parents' forms; the rules live in service.py."""
 
-from wtforms import HiddenField, RadioField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, Length
+from wtforms.validators import AnyOf, InputRequired, Length
 
 from portal.forms import PortalForm
 from portal.parents.service import ACKNOWLEDGED, DECLINED, PAPER, PHONE, QUESTION
@@ -18,6 +18,12 @@ class StartCampaignForm(PortalForm):
         "Choose the day the links stop working.",
         "Parents can answer until the end of this day. It cannot be after the school year ends.",
     )
+
+
+class AskAgainForm(PortalForm):
+    """The version the leader saw on the page: a newer one published since is not assumed."""
+
+    version_id = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
 
 
 class ParentAnswerForm(PortalForm):

@@ -18,8 +18,14 @@ from portal.auth.access import public, roles_required
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.parents import campaign as campaigns
-from portal.parents import letters, service
-from portal.parents.forms import ANSWERS, ParentAnswerForm, RecordAnswerForm, StartCampaignForm
+from portal.parents import guide_change, letters, service
+from portal.parents.forms import (
+    ANSWERS,
+    AskAgainForm,
+    ParentAnswerForm,
+    RecordAnswerForm,
+    StartCampaignForm,
+)
 from portal.people.roles import ADMIN, HEAD_TEACHER, SCHOOL_LEADERS
 from portal.people.school_year import academic_year
 from portal.qr import qr_svg
@@ -102,7 +108,32 @@ def campaign():
         running=running,
         totals=campaigns.campaign_totals(running) if running else None,
         roll=None if running else campaigns.guardians_on_roll(),
+        newer=guide_change.newer_guide(running, today) if running else None,
+        ask_again_form=AskAgainForm(),
     ), 422 if form.errors else 200
+
+
+@bp.post("/admin/parents/ask-again")
+@roles_required(HEAD_TEACHER, ADMIN)
+def ask_again():
+    """Move the open campaign to the guide's new version and ask every guardian again."""
+    today = date.today()
+    running = campaigns.campaign_for(academic_year(today))
+    newer = guide_change.newer_guide(running, today) if running else None
+    form = AskAgainForm()
+    emailed = None
+    if newer is not None and form.validate_on_submit() and form.version_id.data == newer.id:
+        emailed = guide_change.ask_again(running, newer, mail_settings(), today)
+        db.session.commit()
+    if emailed is None:
+        flash("Nothing was changed: the page was out of date. Here it is as it is now.", "info")
+    else:
+        flash(
+            f"Parents and carers are now asked about the guide's {newer.label}; "
+            f"{emailed} were emailed.",
+            "success",
+        )
+    return redirect(url_for("parents.campaign"), 303)
 
 
 @bp.route("/parents/<token>", methods=["GET", "POST"])
@@ -115,13 +146,15 @@ def answer(token: str):
         db.session.commit()
         flash(SAVED[outcome], "success")
         return redirect(url_for("parents.answer", token=token))
+    current = service.current_answer(opened.invite)
     return render_template(
         "parents/answer.html",
         form=form,
         token=token,
         invite=opened.invite,
         children=opened.children,
-        current=service.current_answer(opened.invite),
+        current=current,
+        earlier=None if current else guide_change.earlier_answer(opened.invite),
     ), 422 if form.errors else 200
 
 

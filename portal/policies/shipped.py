@@ -1,18 +1,31 @@
-"""The school's own policy texts as shipped in content/policies: checked, then installed once."""
+"""The school's own policy texts as shipped in content/policies: checked, then installed once,
+and corrected where a school still has a shipped text that a later release replaces."""
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
 from portal.people.roles import ALL_ROLES
 from portal.policies import formats
-from portal.policies.models import AUDIENCES, INITIAL, Policy, PolicyVersion
+from portal.policies.models import AUDIENCES, INITIAL, MATERIAL, MINOR, Policy, PolicyVersion
+from portal.policies.publishing import publish_version
+from portal.policies.service import latest_version
 
 CONTENT = Path(__file__).resolve().parents[2] / "content" / "policies"
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """An earlier shipped text that the current one corrects, and what changed."""
+
+    body: str
+    change_kind: str
+    change_summary: str
 
 
 @dataclass(frozen=True)
@@ -27,6 +40,17 @@ class ShippedPolicy:
     effective_on: date
     next_review_on: date
     body: str
+    replaces: tuple[Replaced, ...] = ()
+
+
+@dataclass
+class Installed:
+    """What `install-content` did: titles added, corrections published, corrections left."""
+
+    added: list[str] = field(default_factory=list)
+    corrected: list[PolicyVersion] = field(default_factory=list)
+    # A correction not published because the school has a text of its own: its newest version.
+    left_to_the_school: list[PolicyVersion] = field(default_factory=list)
 
 
 def load_catalogue(folder: Path = CONTENT) -> list[ShippedPolicy]:
@@ -39,10 +63,19 @@ def load_catalogue(folder: Path = CONTENT) -> list[ShippedPolicy]:
     ]
     if problems:
         raise ValueError("content/policies/catalogue.toml: " + "; ".join(problems))
-    fields = set(ShippedPolicy.__dataclass_fields__) - {"body"}
+    fields = set(ShippedPolicy.__dataclass_fields__) - {"body", "replaces"}
     return [
         ShippedPolicy(
-            **{k: entry[k] for k in fields}, body=(folder / entry["file"]).read_text("utf-8")
+            **{k: entry[k] for k in fields},
+            body=(folder / entry["file"]).read_text("utf-8"),
+            replaces=tuple(
+                Replaced(
+                    (folder / earlier["file"]).read_text("utf-8"),
+                    earlier["change_kind"],
+                    earlier["change_summary"],
+                )
+                for earlier in entry.get("replaces", [])
+            ),
         )
         for entry in entries
     ]
@@ -59,6 +92,11 @@ def _entry_problems(entry: dict, folder: Path) -> list[str]:
         ((folder / str(entry.get("file", ""))).is_file(), "file not found"),
     ]
     problems = [message for ok, message in checks if not ok]
+    problems += [
+        f"replaces {earlier.get('file', '?')}: {problem}"
+        for earlier in entry.get("replaces", [])
+        for problem in _replaced_problems(earlier, folder)
+    ]
     if not problems:
         text = formats.normalise((folder / entry["file"]).read_text("utf-8"))
         problem = formats.problem_in(str(entry.get("slug")), text)
@@ -66,12 +104,26 @@ def _entry_problems(entry: dict, folder: Path) -> list[str]:
     return problems
 
 
-def install_shipped_policies(today: date) -> int:
-    """Add each shipped policy missing by slug, as version 1; returns how many were added."""
-    present = set(db.session.scalars(select(Policy.slug)))
-    added = 0
+def _replaced_problems(earlier: dict, folder: Path) -> list[str]:
+    checks = [
+        ((folder / str(earlier.get("file", ""))).is_file(), "file not found"),
+        (earlier.get("change_kind") in (MINOR, MATERIAL), "change_kind must be minor or material"),
+        (0 < len(str(earlier.get("change_summary", "")).strip()) <= 500, "change_summary missing"),
+    ]
+    return [message for ok, message in checks if not ok]
+
+
+def install_shipped_policies(today: date) -> Installed:
+    """Add each shipped policy missing by slug, as version 1 of its current text, and publish
+    each shipped correction where the school's newest version is a text it replaces."""
+    present = {
+        policy.slug: policy
+        for policy in db.session.scalars(select(Policy).options(selectinload(Policy.versions)))
+    }
+    installed = Installed()
     for shipped in load_catalogue():
         if shipped.slug in present:
+            _correct(present[shipped.slug], shipped, today, installed)
             continue
         policy = Policy(
             slug=shipped.slug,
@@ -91,6 +143,34 @@ def install_shipped_policies(today: date) -> int:
             )
         )
         db.session.add(policy)
-        added += 1
+        installed.added.append(shipped.title)
     db.session.flush()
-    return added
+    return installed
+
+
+def _correct(policy: Policy, shipped: ShippedPolicy, today: date, installed: Installed) -> None:
+    """Publish the shipped text as the next version if the newest is a text it replaces,
+    word for word; a school's own text is never overwritten."""
+    latest = latest_version(policy)
+    current = formats.normalise(shipped.body)
+    if latest is None or formats.normalise(latest.body) == current or not shipped.replaces:
+        return
+    texts = {formats.normalise(r.body): r for r in shipped.replaces}
+    replaced = texts.get(formats.normalise(latest.body))
+    if replaced is None:
+        # Said only where the school's text grew from a replaced one: a school that wrote
+        # its own from the start has nothing of ours to correct.
+        if any(formats.normalise(v.body) in texts for v in policy.versions):
+            installed.left_to_the_school.append(latest)
+        return
+    installed.corrected.append(
+        publish_version(
+            policy,
+            current,
+            max(today, latest.effective_on),
+            replaced.change_kind,
+            replaced.change_summary,
+            published_by=None,
+            today=today,
+        )
+    )

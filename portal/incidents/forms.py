@@ -1,0 +1,146 @@
+"""The shape of the report forms; what a report must hold lives in reporting.py."""
+
+import uuid
+from datetime import date
+
+from wtforms import (
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from portal.forms import PortalForm
+from portal.incidents import reporting
+from portal.incidents.models import CATEGORIES, PLACES, PUPIL_ROLES
+from portal.policies.forms import DayField
+
+TEXT_MAX = 5000
+PUPIL_ROWS = 4
+
+
+def choices(prompt: str, labels: dict[str, str]) -> list[SelectChoice]:
+    """A pick-list that starts with an empty choice, so nothing is chosen by accident."""
+    return [SelectChoice("", prompt), *(SelectChoice(k, label) for k, label in labels.items())]
+
+
+def submission_key(form, field) -> None:
+    try:
+        uuid.UUID(field.data or "")
+    except ValueError:
+        raise ValidationError("This form was damaged. Reload the page and try again.") from None
+
+
+class StaffReportForm(PortalForm):
+    submission_key = HiddenField(validators=[submission_key])
+    what_happened = TextAreaField(
+        "What happened",
+        validators=[
+            InputRequired("Say what happened."),
+            Length(max=TEXT_MAX, message=f"Use at most {TEXT_MAX:,} characters."),
+        ],
+        description="The facts: who, what, and what you saw or were shown.",
+        render_kw={"rows": 6},
+    )
+    childs_words = TextAreaField(
+        "The child's own words (if a child told you)",
+        validators=[Length(max=TEXT_MAX, message=f"Use at most {TEXT_MAX:,} characters.")],
+        description="Write down exactly what they said, without changing it.",
+        render_kw={"rows": 4},
+    )
+    place = SelectField(
+        "Where it happened",
+        choices=choices("Choose a place", PLACES),
+        validators=[InputRequired("Choose where it happened.")],
+    )
+    place_other = StringField(
+        "The app, game or place, if you know it", validators=[Length(max=120)]
+    )
+    happened_on = DayField("When it happened (if you know)", validators=[Optional()])
+    category = SelectField(
+        "What kind of concern",
+        choices=choices("Choose one", CATEGORIES),
+        validators=[InputRequired("Choose what kind of concern it is.")],
+    )
+    urgent = RadioField(
+        "How urgent is it?",
+        choices=[
+            SelectChoice("yes", "Urgent: a child may be at risk now"),
+            SelectChoice("no", "Not urgent"),
+        ],
+        validators=[InputRequired("Say whether it is urgent.")],
+    )
+    told_dsl = RadioField(
+        "Have you told the Designated Safeguarding Lead in person?",
+        choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
+        validators=[Optional()],
+    )
+
+    def validate_happened_on(self, field) -> None:
+        if field.data and field.data > date.today():
+            raise ValidationError("The date cannot be in the future.")
+
+    # The pupils involved: rows of name and part, set on the class below.
+    pupils_matched: list[tuple[int, str]] = []
+
+    def pupil_rows(self):
+        return [(self[f"pupil_{n}"], self[f"pupil_{n}_role"]) for n in range(1, PUPIL_ROWS + 1)]
+
+    def validate(self, extra_validators=None) -> bool:
+        """The form's own checks, then each typed name matched to one pupil on the roll."""
+        valid = super().validate(extra_validators)
+        if self.urgent.data == "yes" and self.told_dsl.data not in ("yes", "no"):
+            # An inline validator would not run: Optional() stops the chain on an empty answer.
+            self.told_dsl.errors.append(
+                "For an urgent concern, say whether you have told the Designated Safeguarding "
+                "Lead in person."
+            )
+            valid = False
+        self.pupils_matched = []
+        for name, role in self.pupil_rows():
+            typed = (name.data or "").strip()
+            if not typed:
+                continue
+            match = reporting.match_pupil(typed)
+            if match.pupil is None:
+                name.errors.append(match.problem)
+            elif not role.data:
+                role.errors.append(f"Choose {typed}'s part in it.")
+            else:
+                self.pupils_matched.append((match.pupil.id, role.data))
+                continue
+            valid = False
+        return valid
+
+
+for _n in range(1, PUPIL_ROWS + 1):
+    setattr(
+        StaffReportForm,
+        f"pupil_{_n}",
+        StringField(
+            f"Pupil {_n}: name",
+            validators=[Length(max=120)],
+            render_kw={
+                "list": "pupil-names",
+                "autocomplete": "off",
+                # Suggestions from the roll as the name is typed (without JavaScript, the
+                # name is matched when the form is sent).
+                "data-hx-get": "/incidents/pupil-names",
+                "data-hx-trigger": "input changed delay:250ms",
+                "data-hx-target": "#pupil-names",
+                "data-hx-swap": "innerHTML",
+            },
+        ),
+    )
+    setattr(
+        StaffReportForm,
+        f"pupil_{_n}_role",
+        SelectField(
+            f"Pupil {_n}: their part",
+            choices=choices("Choose", PUPIL_ROLES),
+            validators=[Optional()],
+        ),
+    )

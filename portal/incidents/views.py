@@ -1,0 +1,124 @@
+"""The incident log: open only to those who follow reports up; every look is recorded."""
+
+import uuid
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from portal.auth.access import roles_required, staff_required
+from portal.errors import render_error
+from portal.extensions import db
+from portal.htmx import fragment
+from portal.incidents import log, reporting
+from portal.incidents.forms import StaffReportForm
+from portal.incidents.models import (
+    CATEGORIES,
+    PATHWAYS,
+    PLACES,
+    PUPIL_ROLES,
+    STAFF_REPORT,
+    STATUSES,
+)
+from portal.incidents.service import NewReport, audit, file_report, reports_by
+
+bp = Blueprint("incidents", __name__, url_prefix="/incidents")
+
+
+@bp.context_processor
+def labels():
+    return {
+        "categories": CATEGORIES,
+        "places": PLACES,
+        "statuses": STATUSES,
+        "pathways": PATHWAYS,
+        "pupil_roles": PUPIL_ROLES,
+    }
+
+
+@bp.errorhandler(403)
+def refused(error):
+    """Someone without access tried the log: they are refused, and the attempt is recorded."""
+    db.session.rollback()
+    staff_id = current_user.id if current_user.is_authenticated else None
+    audit(staff_id, "refused", None, f"{request.method} {request.path}"[:300])
+    db.session.commit()
+    return render_error(403)
+
+
+@bp.get("/")
+@roles_required(*log.LOG_ROLES)
+def index():
+    status = request.args.get("status") or None
+    if status is not None and status not in STATUSES:
+        abort(404)
+    page = log.log_page(request.args.get("page", 1, type=int), status)
+    shown = render_template("incidents/log.html", log=page, status=status)
+    return recorded(shown, "list", None, f"page {page.page}" + (f", {status}" if status else ""))
+
+
+@bp.get("/<int:incident_id>")
+@roles_required(*log.LOG_ROLES)
+def detail(incident_id: int):
+    found = log.report_whole(incident_id) or abort(404)
+    incident, chronology = found
+    shown = render_template("incidents/detail.html", incident=incident, chronology=chronology)
+    return recorded(shown, "view", incident.id)
+
+
+def recorded(shown: str, action: str, incident_id: int | None, detail: str = "") -> str:
+    """The page, once the look at it is in the audit trail (rendered first: committing
+    expires what the page reads)."""
+    audit(current_user.id, action, incident_id, detail)
+    db.session.commit()
+    return shown
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@staff_required
+def new():
+    """A member of staff reports a concern: filed once, however often the form is sent."""
+    form = StaffReportForm()
+    if request.method == "GET":
+        form.submission_key.data = str(uuid.uuid4())
+    if form.validate_on_submit():
+        incident = file_report(
+            NewReport(
+                source=STAFF_REPORT,
+                submission_key=form.submission_key.data,
+                what_happened=form.what_happened.data.strip(),
+                childs_words=(form.childs_words.data or "").strip() or None,
+                category=form.category.data,
+                place=form.place.data,
+                place_other=(form.place_other.data or "").strip() or None,
+                happened_on=form.happened_on.data,
+                urgent=form.urgent.data == "yes",
+                told_dsl_in_person={"yes": True, "no": False}.get(form.told_dsl.data),
+                reported_by_staff_id=current_user.id,
+                pupils=tuple(form.pupils_matched),
+            ),
+            log.LOG_ROLES,
+        )
+        db.session.commit()
+        flash(f"Thank you. Your report is logged as {incident.reference}.", "success")
+        return redirect(url_for("incidents.mine", filed=incident.reference), 303)
+    return render_template("incidents/new.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/pupil-names")
+@staff_required
+def pupil_names():
+    """Names on the roll that start with what was typed, for the form's list of suggestions."""
+    typed = next((v for k, v in request.args.items() if k.startswith("pupil_")), "")
+    names = reporting.suggestions(typed[:120])
+    return fragment("incidents/_pupil_names.html", names=names)
+
+
+@bp.get("/mine")
+@staff_required
+def mine():
+    """A reporter's own reports: where each stands, nothing more."""
+    return render_template(
+        "incidents/mine.html",
+        reports=reports_by(current_user.id),
+        filed=request.args.get("filed", "")[:16],
+    )

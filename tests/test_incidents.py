@@ -1,0 +1,373 @@
+"""The incident log's foundation: references, one report per submission, a notification that
+names nobody, a chronology and audit trail the database will not let anyone rewrite, and a log
+only its readers can open (every look, and every refusal, recorded)."""
+
+import re
+import uuid
+from datetime import datetime
+
+import pytest
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import DatabaseError
+
+from portal.extensions import db
+from portal.incidents import log
+from portal.incidents.models import Incident, IncidentAction, IncidentAudit, IncidentPupil
+from portal.incidents.service import NewReport, file_report, next_reference
+from portal.mail.models import OutboxMessage
+from portal.people.roles import ESAFETY_LEAD, GOVERNOR, HEAD_TEACHER, TEACHER
+from tests.helpers.builders import make_class, make_pupil, make_staff
+from tests.helpers.checkers import assert_valid_html
+from tests.helpers.queries import counting_queries
+from tests.helpers.web import body_of, post_form, signed_in
+
+
+@pytest.fixture
+def school(app):
+    oak = make_class("Oak", 4)
+    return {
+        "head": make_staff("head@school.test", roles=(HEAD_TEACHER,), name="Helen Head"),
+        "lead": make_staff("lead@school.test", roles=(ESAFETY_LEAD,), name="Esme Lead"),
+        "teacher": make_staff("teacher@school.test", roles=(TEACHER,), name="Tom Teacher"),
+        "gone": make_staff("gone@school.test", roles=(HEAD_TEACHER,), active=False),
+        "amara": make_pupil(oak, "Amara", "Okoye"),
+        "leo": make_pupil(oak, "Leo", "Barnes"),
+    }
+
+
+def report(school, key=None, **changes) -> Incident:
+    """A teacher's report about Amara (target) and Leo (alleged), committed."""
+    values = {
+        "source": "staff",
+        "submission_key": key or str(uuid.uuid4()),
+        "what_happened": "Messages in the class group chat calling Amara names.",
+        "category": "bullying_messages",
+        "place": "messages",
+        "reported_by_staff_id": school["teacher"].id,
+        "pupils": ((school["amara"].id, "target"), (school["leo"].id, "alleged")),
+        **changes,
+    }
+    incident = file_report(NewReport(**values), log.LOG_ROLES)
+    db.session.commit()
+    return incident
+
+
+def count(model) -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def trail() -> list[tuple]:
+    db.session.expire_all()
+    rows = db.session.execute(
+        select(IncidentAudit.staff_id, IncidentAudit.action, IncidentAudit.incident_id).order_by(
+            IncidentAudit.id
+        )
+    )
+    return rows.all()
+
+
+# References and filing ------------------------------------------------------------------
+
+
+def test_references_count_up_within_a_year_and_start_again_in_the_next(app):
+    assert [next_reference(2026) for _ in range(3)] == [
+        "OS-2026-0001",
+        "OS-2026-0002",
+        "OS-2026-0003",
+    ]
+    assert next_reference(2027) == "OS-2027-0001"
+    assert next_reference(2026) == "OS-2026-0004"
+
+
+def test_a_report_is_filed_with_its_pupils_and_the_first_entry_of_its_chronology(school):
+    incident = report(school)
+
+    assert incident.reference.startswith(f"OS-{datetime.now().year}-") and incident.status == "new"
+    assert sorted((p.pupil.first_name, p.role) for p in incident.pupils) == [
+        ("Amara", "target"),
+        ("Leo", "alleged"),
+    ]
+    [first] = db.session.scalars(select(IncidentAction)).all()
+    assert (first.kind, first.staff_id, first.status_to) == (
+        "reported",
+        school["teacher"].id,
+        "new",
+    )
+    assert trail() == [(school["teacher"].id, "report", incident.id)]
+
+
+def test_the_same_form_sent_twice_files_one_report(school):
+    first = report(school, key="7d0c5f1e-0000-4000-8000-000000000001")
+    again = report(school, key="7d0c5f1e-0000-4000-8000-000000000001")
+
+    assert again.id == first.id
+    assert (count(Incident), count(IncidentPupil), count(IncidentAction)) == (1, 2, 1)
+    assert count(OutboxMessage) == 2  # the head and the e-Safety lead, told once
+
+
+def test_those_who_can_open_the_log_are_told_and_the_email_names_nobody(school):
+    report(school, what_happened="Leo Barnes sent Amara Okoye a cruel message.")
+
+    messages = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.to_address)).all()
+    assert [m.to_address for m in messages] == ["head@school.test", "lead@school.test"]
+    for message in messages:
+        assert message.subject == "A new report needs your attention"
+        for text in (message.subject, message.body_text, message.body_html):
+            for secret in ("Amara", "Okoye", "Leo", "Barnes", "bullying", "Messages", "cruel"):
+                assert secret not in text
+        assert "/incidents/" in message.body_text
+
+
+def test_an_urgent_report_says_urgent_and_nothing_more(school):
+    report(school, urgent=True, told_dsl_in_person=True)
+    subjects = set(db.session.scalars(select(OutboxMessage.subject)))
+    assert subjects == {"Urgent: a new report needs your attention"}
+
+
+# What the database will not allow ------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", [IncidentAction, IncidentAudit])
+def test_the_chronology_and_the_audit_trail_cannot_be_changed_or_deleted(school, model):
+    report(school)
+    for statement in (
+        update(model).values(created_at=datetime(2000, 1, 1))
+        if model is IncidentAction
+        else update(model).values(detail="edited"),
+        delete(model),
+    ):
+        with pytest.raises(DatabaseError, match="append-only"):
+            db.session.execute(statement)
+        db.session.rollback()
+    assert count(model) == 1
+
+
+def test_a_closed_report_must_say_its_outcome(school):
+    incident = report(school)
+    with pytest.raises(DatabaseError):
+        db.session.execute(
+            update(Incident).where(Incident.id == incident.id).values(status="closed")
+        )
+    db.session.rollback()
+
+
+# The log --------------------------------------------------------------------------------
+
+
+def test_the_head_teacher_reads_the_log_and_every_look_is_recorded(school, client):
+    incident = report(school, what_happened="<script>alert('x')</script> in a message")
+    head = signed_in(client, HEAD_TEACHER)
+
+    listing = body_of(client.get("/incidents/"))
+    page = body_of(client.get(f"/incidents/{incident.id}"))
+
+    assert incident.reference in listing and "Amara Okoye (target)" in listing
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; in a message" in page
+    assert "<script>alert" not in page
+    assert "Tom Teacher" in page and "Leo Barnes: alleged to have done it" in page
+    assert trail()[-2:] == [(head.id, "list", None), (head.id, "view", incident.id)]
+
+
+@pytest.mark.parametrize("role", [TEACHER, GOVERNOR])
+def test_anyone_else_is_refused_and_the_attempt_is_recorded(school, client, role):
+    incident = report(school)
+    intruder = signed_in(client, role)
+
+    for address in ("/incidents/", f"/incidents/{incident.id}"):
+        refused = client.get(address)
+        assert refused.status_code == 403
+        assert "Amara" not in refused.get_data(as_text=True)
+
+    assert trail()[-2:] == [(intruder.id, "refused", None), (intruder.id, "refused", None)]
+    details = db.session.scalars(select(IncidentAudit.detail).order_by(IncidentAudit.id)).all()
+    assert details[-1] == f"GET /incidents/{incident.id}"
+
+
+def test_an_unknown_report_or_status_is_not_found(school, client):
+    signed_in(client, ESAFETY_LEAD)
+    assert client.get("/incidents/999").status_code == 404
+    assert client.get("/incidents/?status=lost").status_code == 404
+
+
+def test_the_log_is_paged_and_filtered_by_status(school, client):
+    for _ in range(log.PER_PAGE + 2):
+        report(school)
+    signed_in(client, HEAD_TEACHER)
+    first = body_of(client.get("/incidents/"))
+    second = body_of(client.get("/incidents/?page=2"))
+    assert f"{log.PER_PAGE + 2} reports: page 1 of 2" in first and "Older reports" in first
+    assert "page 2 of 2" in second and second.count("OS-") == 2
+    assert "No reports with this status." in body_of(client.get("/incidents/?status=closed"))
+
+
+def test_the_log_costs_the_same_queries_for_2_or_20_reports(school, client):
+    signed_in(client, HEAD_TEACHER)
+
+    def queries_for_the_log() -> int:
+        with counting_queries() as statements:
+            body_of(client.get("/incidents/"))
+        return len(statements)
+
+    for _ in range(2):
+        report(school)
+    few = queries_for_the_log()
+    for _ in range(18):
+        report(school)
+    assert queries_for_the_log() == few
+
+
+def test_the_log_and_a_report_are_valid_html(school, client, tmp_path):
+    incident = report(school, urgent=True, told_dsl_in_person=False, childs_words="He said it.")
+    signed_in(client, HEAD_TEACHER)
+    assert_valid_html(
+        {
+            "incident-log": body_of(client.get("/incidents/")),
+            "incident-log-empty": body_of(client.get("/incidents/?status=closed")),
+            "incident-report": body_of(client.get(f"/incidents/{incident.id}")),
+        },
+        tmp_path,
+    )
+
+
+# A member of staff reports ----------------------------------------------------------------
+
+
+def staff_report_form(**changes) -> dict:
+    return {
+        "pupil_1": "Amara Okoye",
+        "pupil_1_role": "target",
+        "pupil_2": "leo barnes (oak)",
+        "pupil_2_role": "alleged",
+        "what_happened": "Amara showed me messages calling her names.",
+        "childs_words": "They keep saying I smell.",
+        "place": "messages",
+        "place_other": "the class group chat",
+        "category": "bullying_messages",
+        "urgent": "no",
+        **changes,
+    }
+
+
+def send_report(client, **changes):
+    page = body_of(client.get("/incidents/new"))
+    key = re.search(r'name="submission_key" type="hidden" value="([^"]+)"', page).group(1)
+    data = {"submission_key": key, **staff_report_form(**changes)}
+    return post_form(client, "/incidents/new", data, page="/incidents/new")
+
+
+def test_a_teacher_reports_and_sees_only_where_their_report_stands(school, client):
+    teacher = signed_in(client, TEACHER, email="reporter@school.test")
+
+    sent = send_report(client)
+
+    assert sent.status_code == 303
+    [incident] = db.session.scalars(select(Incident)).all()
+    assert (
+        incident.reported_by_staff_id == teacher.id
+        and incident.place_other == "the class group chat"
+    )
+    assert sorted((p.pupil.first_name, p.role) for p in incident.pupils) == [
+        ("Amara", "target"),
+        ("Leo", "alleged"),
+    ]
+    mine = body_of(client.get(sent.headers["Location"]))
+    assert incident.reference in mine and "What happens next" in mine and "New" in mine
+    assert "Amara" not in mine and "messages calling her names" not in mine
+    assert client.get(f"/incidents/{incident.id}").status_code == 403
+
+
+def test_the_report_form_says_what_to_do_in_danger_first(school, client):
+    signed_in(client, TEACHER)
+    page = body_of(client.get("/incidents/new"))
+    danger = page.index("call 999, and tell the Designated Safeguarding Lead now")
+    assert (
+        danger < page.index('<form method="post" novalidate>')
+        and "Never save, copy or forward a nude" in page
+    )
+
+
+def test_a_double_click_files_one_report(school, client):
+    signed_in(client, TEACHER)
+    page = body_of(client.get("/incidents/new"))
+    key = re.search(r'name="submission_key" type="hidden" value="([^"]+)"', page).group(1)
+    for _ in range(2):
+        post_form(client, "/incidents/new", {"submission_key": key, **staff_report_form()})
+    assert count(Incident) == 1 and count(OutboxMessage) == 2
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"what_happened": ""}, "Say what happened."),
+        ({"pupil_1": "Amra Okoye"}, "No pupil on the roll is called Amra Okoye."),
+        ({"pupil_1_role": ""}, "Choose Amara Okoye&#39;s part in it."),
+        ({"urgent": "yes"}, "say whether you have told the Designated Safeguarding Lead"),
+        ({"what_happened": "x" * 5001}, "Use at most 5,000 characters."),
+        ({"submission_key": "not-a-key"}, "This form was damaged."),
+        ({"category": "gossip"}, "Not a valid choice"),
+    ],
+)
+def test_a_half_filled_report_comes_back_with_everything_else_kept(
+    school, client, changes, message
+):
+    signed_in(client, TEACHER)
+
+    refused = (
+        send_report(client, **changes)
+        if "submission_key" not in changes
+        else post_form(
+            client, "/incidents/new", {**staff_report_form(), **changes}, page="/incidents/new"
+        )
+    )
+
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and message in page
+    assert "the class group chat" in page  # what was typed is still there
+    assert count(Incident) == 0 and count(OutboxMessage) == 0
+
+
+def test_two_pupils_with_one_name_are_told_apart_by_class(school, client):
+    make_pupil(make_class("Ash", 5), "Amara", "Okoye")
+    signed_in(client, TEACHER)
+
+    ambiguous = send_report(client)
+    assert "More than one pupil is called Amara Okoye: add the class" in ambiguous.get_data(
+        as_text=True
+    )
+    assert send_report(client, pupil_1="Amara Okoye (Oak)").status_code == 303
+    assert [
+        p.pupil.id for p in db.session.scalar(select(Incident)).pupils if p.role == "target"
+    ] == [school["amara"].id]
+
+
+def test_an_urgent_report_not_yet_told_to_the_dsl_is_still_filed(school, client):
+    signed_in(client, TEACHER)
+    assert send_report(client, urgent="yes", told_dsl="no").status_code == 303
+    incident = db.session.scalar(select(Incident))
+    assert incident.urgent and incident.told_dsl_in_person is False
+
+
+def test_names_are_suggested_from_the_roll_as_they_are_typed(school, client):
+    make_pupil(None, "Amira", "Khan")
+    signed_in(client, TEACHER)
+    options = body_of(
+        client.get("/incidents/pupil-names?pupil_1=am", headers={"HX-Request": "true"})
+    )
+    assert '<option value="Amara Okoye (Oak)">' in options and "Amira Khan (no class)" in options
+    assert "Leo" not in options
+    assert body_of(client.get("/incidents/pupil-names?pupil_1=a")).strip() == ""
+
+
+def test_the_report_pages_are_valid_html(school, client, tmp_path):
+    signed_in(client, TEACHER)
+    pages = {
+        "incident-new": body_of(client.get("/incidents/new")),
+        "incident-new-errors": body_of(
+            send_report(client, what_happened="", pupil_1="Nobody"), 422
+        ),
+        "incident-mine-empty": body_of(client.get("/incidents/mine")),
+    }
+    sent = send_report(client)
+    pages["incident-mine"] = body_of(client.get(sent.headers["Location"]))
+    assert_valid_html(pages, tmp_path)
