@@ -2,9 +2,11 @@
 names nobody, a chronology and audit trail the database will not let anyone rewrite, and a log
 only its readers can open (every look, and every refusal, recorded)."""
 
+import io
 import re
 import uuid
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, func, select, update
@@ -12,7 +14,13 @@ from sqlalchemy.exc import DatabaseError
 
 from portal.extensions import db
 from portal.incidents import log
-from portal.incidents.models import Incident, IncidentAction, IncidentAudit, IncidentPupil
+from portal.incidents.models import (
+    Incident,
+    IncidentAction,
+    IncidentAudit,
+    IncidentEvidence,
+    IncidentPupil,
+)
 from portal.incidents.service import NewReport, file_report, next_reference
 from portal.mail.models import OutboxMessage
 from portal.people.roles import ESAFETY_LEAD, GOVERNOR, HEAD_TEACHER, TEACHER
@@ -282,7 +290,7 @@ def test_the_report_form_says_what_to_do_in_danger_first(school, client):
     page = body_of(client.get("/incidents/new"))
     danger = page.index("call 999, and tell the Designated Safeguarding Lead now")
     assert (
-        danger < page.index('<form method="post" novalidate>')
+        danger < page.index('<form method="post" enctype="multipart/form-data"')
         and "Never save, copy or forward a nude" in page
     )
 
@@ -444,3 +452,104 @@ def test_the_public_pages_are_valid_html(school, client, app, tmp_path):
     app.config["PUBLIC_REPORTS_PER_HOUR"] = 1
     pages["report-too-many"] = body_of(public_form(client), 429)
     assert_valid_html(pages, tmp_path)
+
+
+# Evidence -------------------------------------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
+PDF = b"%PDF-1.7\n" + b"x" * 200
+
+
+def send_with_files(client, files, **changes):
+    page = body_of(client.get("/incidents/new"))
+    key = re.search(r'name="submission_key" type="hidden" value="([^"]+)"', page).group(1)
+    data = {"submission_key": key, **staff_report_form(**changes), "evidence": files}
+    return post_form(
+        client, "/incidents/new", data, page="/incidents/new", content_type="multipart/form-data"
+    )
+
+
+def test_evidence_is_kept_outside_the_static_folder_and_only_the_log_can_download_it(
+    school, app, client
+):
+    signed_in(client, TEACHER)
+    sent = send_with_files(
+        client, [(io.BytesIO(PNG), "chat.png"), (io.BytesIO(PDF), "../../etc/letter.pdf")]
+    )
+    assert sent.status_code == 303
+    incident = db.session.scalar(select(Incident))
+    kept = sorted(incident.evidence, key=lambda e: e.original_name)
+    assert [(e.original_name, e.media_type) for e in kept] == [
+        ("chat.png", "image/png"),
+        ("letter.pdf", "application/pdf"),
+    ]
+    folder = Path(app.instance_path) / "evidence"
+    stored = folder / kept[0].stored_name
+    assert stored.read_bytes() == PNG and oct(stored.stat().st_mode & 0o777) == "0o600"
+    assert "static" not in str(folder) and kept[0].stored_name != "chat.png"
+    address = f"/incidents/{incident.id}/evidence/{kept[0].id}"
+    assert client.get(address).status_code == 403
+
+    lead = app.test_client()
+    reader = signed_in(lead, ESAFETY_LEAD)
+    assert address in body_of(lead.get(f"/incidents/{incident.id}"))
+    download = lead.get(address)
+    assert download.status_code == 200 and download.data == PNG
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in download.headers["Cache-Control"]
+    assert trail()[-1] == (reader.id, "download", incident.id)
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ([(b"#!/bin/sh\nrm -rf /\n", "screenshot.png")], "screenshot.png is not a PNG"),
+        ([(b"", "empty.png")], "empty.png is empty."),
+        ([(PNG, f"shot{n}.png") for n in range(6)], "Attach at most 5 files."),
+        ([(PNG + b"\x00" * (10 * 1024 * 1024), "huge.png")], "huge.png is bigger than 10 MB."),
+    ],
+)
+def test_a_wrong_file_brings_the_form_back_with_everything_else_kept(
+    school, client, files, message
+):
+    signed_in(client, TEACHER)
+    refused = send_with_files(client, [(io.BytesIO(content), name) for content, name in files])
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and message in page
+    assert "the class group chat" in page and "Please choose your files again" in page
+    assert count(Incident) == 0
+
+
+def test_evidence_sent_twice_with_one_form_is_kept_once(school, client):
+    signed_in(client, TEACHER)
+    page = body_of(client.get("/incidents/new"))
+    key = re.search(r'name="submission_key" type="hidden" value="([^"]+)"', page).group(1)
+    for _ in range(2):
+        data = {
+            "submission_key": key,
+            **staff_report_form(),
+            "evidence": [(io.BytesIO(PNG), "a.png")],
+        }
+        post_form(client, "/incidents/new", data, content_type="multipart/form-data")
+    assert count(Incident) == 1 and count(IncidentEvidence) == 1
+
+
+def test_evidence_of_another_report_is_not_found(school, app, client):
+    signed_in(client, TEACHER)
+    send_with_files(client, [(io.BytesIO(PNG), "a.png")])
+    other = report(school)
+    signed_in(client, HEAD_TEACHER)
+    kept = db.session.scalar(select(IncidentEvidence))
+    assert client.get(f"/incidents/{other.id}/evidence/{kept.id}").status_code == 404
+
+
+def test_a_request_bigger_than_every_file_allowed_is_refused_plainly(school, client, monkeypatch):
+    from portal.incidents import evidence
+
+    signed_in(client, TEACHER)
+    monkeypatch.setattr(evidence, "UPLOAD_ALLOWANCE", 4000)
+    refused = send_with_files(client, [(io.BytesIO(PNG + b"\x00" * 5000), "big.png")])
+    assert refused.status_code == 413
+    assert "at most 5 files of 10 MB each" in refused.get_data(as_text=True)
+    assert count(Incident) == 0

@@ -3,6 +3,7 @@
 import uuid
 from datetime import date
 
+from flask_wtf.file import MultipleFileField
 from wtforms import (
     HiddenField,
     RadioField,
@@ -15,6 +16,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from portal.forms import PortalForm
 from portal.incidents import reporting
+from portal.incidents.evidence import Checked, check
 from portal.incidents.models import CATEGORIES, PLACES, PUPIL_ROLES
 from portal.policies.forms import DayField
 
@@ -73,6 +75,11 @@ class StaffReportForm(PortalForm):
         ],
         validators=[InputRequired("Say whether it is urgent.")],
     )
+    evidence = MultipleFileField(
+        "Evidence (optional): up to 5 screenshots or documents",
+        description="PNG, JPEG or PDF, at most 10 MB each.",
+        render_kw={"accept": ".png,.jpg,.jpeg,.pdf,image/png,image/jpeg,application/pdf"},
+    )
     told_dsl = RadioField(
         "Have you told the Designated Safeguarding Lead in person?",
         choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
@@ -85,6 +92,7 @@ class StaffReportForm(PortalForm):
 
     # The pupils involved: rows of name and part, set on the class below.
     pupils_matched: list[tuple[int, str]] = []
+    evidence_checked: list[Checked] = []
 
     def pupil_rows(self):
         return [(self[f"pupil_{n}"], self[f"pupil_{n}_role"]) for n in range(1, PUPIL_ROWS + 1)]
@@ -98,6 +106,10 @@ class StaffReportForm(PortalForm):
                 "For an urgent concern, say whether you have told the Designated Safeguarding "
                 "Lead in person."
             )
+            valid = False
+        self.evidence_checked, problems = check(self.evidence.data or [])
+        if problems:
+            self.evidence.errors = [*self.evidence.errors, *problems]
             valid = False
         self.pupils_matched = []
         for name, role in self.pupil_rows():

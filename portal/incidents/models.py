@@ -129,6 +129,7 @@ class Incident(db.Model):
     reported_by_staff: Mapped[Staff | None] = relationship(foreign_keys=[reported_by_staff_id])
     reported_by_pupil: Mapped[Pupil | None] = relationship(foreign_keys=[reported_by_pupil_id])
     pupils: Mapped[list["IncidentPupil"]] = relationship(back_populates="incident")
+    evidence: Mapped[list["IncidentEvidence"]] = relationship(order_by="IncidentEvidence.id")
 
 
 class IncidentPupil(db.Model):

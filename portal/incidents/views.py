@@ -2,14 +2,24 @@
 
 import uuid
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user
 
 from portal.auth.access import roles_required, staff_required
 from portal.errors import render_error
 from portal.extensions import db
 from portal.htmx import fragment
-from portal.incidents import log, reporting
+from portal.incidents import evidence, log, reporting
 from portal.incidents.forms import StaffReportForm
 from portal.incidents.models import (
     CATEGORIES,
@@ -20,6 +30,7 @@ from portal.incidents.models import (
     STATUSES,
 )
 from portal.incidents.service import NewReport, audit, file_report, reports_by
+from portal.request_limits import accepts_uploads
 
 bp = Blueprint("incidents", __name__, url_prefix="/incidents")
 
@@ -43,6 +54,15 @@ def refused(error):
     audit(staff_id, "refused", None, f"{request.method} {request.path}"[:300])
     db.session.commit()
     return render_error(403)
+
+
+@bp.errorhandler(413)
+def too_big(error):
+    return render_error(
+        413,
+        f"Those files were too big to send: at most {evidence.MAX_FILES} files of "
+        f"{evidence.MAX_BYTES // (1024 * 1024)} MB each. Go back and choose smaller files.",
+    )
 
 
 @bp.get("/")
@@ -75,6 +95,7 @@ def recorded(shown: str, action: str, incident_id: int | None, detail: str = "")
 
 @bp.route("/new", methods=["GET", "POST"])
 @staff_required
+@accepts_uploads(lambda config: evidence.UPLOAD_ALLOWANCE)
 def new():
     """A member of staff reports a concern: filed once, however often the form is sent."""
     form = StaffReportForm()
@@ -97,6 +118,12 @@ def new():
                 pupils=tuple(form.pupils_matched),
             ),
             log.LOG_ROLES,
+            on_filed=lambda incident_id: evidence.keep(
+                form.evidence_checked,
+                incident_id,
+                current_user.id,
+                evidence.evidence_folder(current_app.instance_path),
+            ),
         )
         db.session.commit()
         flash(f"Thank you. Your report is logged as {incident.reference}.", "success")
@@ -122,3 +149,22 @@ def mine():
         reports=reports_by(current_user.id),
         filed=request.args.get("filed", "")[:16],
     )
+
+
+@bp.get("/<int:incident_id>/evidence/<int:evidence_id>")
+@roles_required(*log.LOG_ROLES)
+def evidence_file(incident_id: int, evidence_id: int):
+    """A download, never shown in the browser: the file is whatever the reporter sent."""
+    kept = log.evidence_of(incident_id, evidence_id) or abort(404)
+    audit(current_user.id, "download", incident_id, f"evidence {kept.original_name}")
+    db.session.commit()
+    response = send_file(
+        evidence.evidence_folder(current_app.instance_path) / kept.stored_name,
+        mimetype=kept.media_type,
+        as_attachment=True,
+        download_name=kept.original_name,
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
