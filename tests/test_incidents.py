@@ -27,7 +27,7 @@ from portal.people.roles import ESAFETY_LEAD, GOVERNOR, HEAD_TEACHER, TEACHER
 from tests.helpers.builders import make_class, make_pupil, make_staff
 from tests.helpers.checkers import assert_valid_html
 from tests.helpers.queries import counting_queries
-from tests.helpers.web import body_of, post_form, signed_in
+from tests.helpers.web import body_of, csrf_token, post_form, signed_in
 
 
 @pytest.fixture
@@ -553,3 +553,172 @@ def test_a_request_bigger_than_every_file_allowed_is_refused_plainly(school, cli
     assert refused.status_code == 413
     assert "at most 5 files of 10 MB each" in refused.get_data(as_text=True)
     assert count(Incident) == 0
+
+
+# Following a report up --------------------------------------------------------------------------
+
+
+def follow(client, incident, change, **fields):
+    data = {f"{change}-{name}": value for name, value in fields.items()}
+    page = f"/incidents/{incident.id}"
+    token = csrf_token(client, page)
+    return client.post(f"{page}/{change}", data={f"{change}-csrf_token": token, **data})
+
+
+def chronology() -> list[tuple]:
+    db.session.expire_all()
+    rows = db.session.execute(
+        select(IncidentAction.kind, IncidentAction.status_to, IncidentAction.text).order_by(
+            IncidentAction.id
+        )
+    )
+    return rows.all()
+
+
+def test_the_lead_follows_a_report_up_to_its_close_and_every_step_is_kept(school, client):
+    incident = report(school)
+    lead = signed_in(client, ESAFETY_LEAD)
+
+    steps = [
+        follow(client, incident, "status", seen="new", status="investigating"),
+        follow(client, incident, "pathway", pathway="anti_bullying"),
+        follow(client, incident, "note", text="Spoke to Leo and his parents."),
+        follow(client, incident, "support", pupil_id=school["amara"].id, text="Daily check-in."),
+        follow(
+            client,
+            incident,
+            "status",
+            seen="investigating",
+            status="closed",
+            outcome="Apology made; chat removed.",
+        ),
+    ]
+
+    assert [step.status_code for step in steps] == [303] * 5
+    db.session.expire_all()
+    closed = db.session.get(Incident, incident.id)
+    assert (closed.status, closed.pathway, closed.outcome) == (
+        "closed",
+        "anti_bullying",
+        "Apology made; chat removed.",
+    )
+    assert closed.closed_at is not None
+    assert [kind for kind, *_ in chronology()] == [
+        "reported",
+        "status",
+        "pathway",
+        "note",
+        "support",
+        "status",
+    ]
+    page = body_of(client.get(f"/incidents/{incident.id}"))
+    assert "support for Amara Okoye" in page and "Daily check-in." in page
+    assert "status investigating → closed" in page
+    assert [row for row in trail() if row[1] == "change"] == [(lead.id, "change", incident.id)] * 5
+
+
+def test_closing_without_an_outcome_is_refused_and_changes_nothing(school, client):
+    incident = report(school)
+    signed_in(client, HEAD_TEACHER)
+
+    refused = follow(client, incident, "status", seen="new", status="closed", outcome="  ")
+
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "Say what the outcome was before closing the report." in page
+    db.session.expire_all()
+    assert db.session.get(Incident, incident.id).status == "new"
+    assert chronology() == [("reported", "new", "")]
+
+
+def test_a_status_changed_meanwhile_is_not_overwritten(school, client, app):
+    incident = report(school)
+    signed_in(client, HEAD_TEACHER)
+    other = app.test_client()
+    signed_in(other, ESAFETY_LEAD)
+    follow(other, incident, "status", seen="new", status="investigating")
+
+    stale = follow(client, incident, "status", seen="new", status="action_taken")
+
+    assert stale.status_code == 422 and "Someone else changed the status" in stale.get_data(
+        as_text=True
+    )
+    db.session.expire_all()
+    assert db.session.get(Incident, incident.id).status == "investigating"
+
+
+def test_a_correction_is_a_new_entry_and_the_original_stays(school, client):
+    incident = report(school)
+    signed_in(client, HEAD_TEACHER)
+    follow(client, incident, "note", text="Spoke to Leo on Monday.")
+    note_id = db.session.scalar(select(IncidentAction.id).where(IncidentAction.kind == "note"))
+
+    follow(client, incident, "correction", action_id=note_id, text="It was Tuesday, not Monday.")
+
+    assert [text for *_, text in chronology()] == [
+        "",
+        "Spoke to Leo on Monday.",
+        "It was Tuesday, not Monday.",
+    ]
+    corrected = db.session.scalar(select(IncidentAction).where(IncidentAction.kind == "correction"))
+    assert corrected.corrects_id == note_id
+
+
+def test_support_only_for_a_pupil_in_the_report_and_entries_only_of_this_report(school, client):
+    incident, other = report(school), report(school)
+    stranger = make_pupil(None, "Zara", "Stranger")
+    signed_in(client, HEAD_TEACHER)
+    other_entry = db.session.scalar(
+        select(IncidentAction.id).where(IncidentAction.incident_id == other.id)
+    )
+
+    refused = [
+        follow(client, incident, "support", pupil_id=stranger.id, text="Check-in."),
+        follow(client, incident, "correction", action_id=other_entry, text="Not ours."),
+        follow(client, incident, "status", seen="new", status="lost"),
+        follow(client, incident, "note", text=""),
+    ]
+
+    assert [r.status_code for r in refused] == [422] * 4
+    assert "That entry is not in this report" in refused[1].get_data(as_text=True)
+    assert count(IncidentAction) == 2
+
+
+def test_choosing_safeguarding_offers_the_facts_to_copy(school, client):
+    incident = report(school, childs_words="They keep saying I smell.")
+    signed_in(client, HEAD_TEACHER)
+    follow(client, incident, "pathway", pathway="safeguarding")
+    page = body_of(client.get(f"/incidents/{incident.id}"))
+    assert "Record this in the school's safeguarding system too" in page
+    summary = page.split('id="safeguarding-summary"')[1].split("</textarea>")[0]
+    assert incident.reference in summary and "Amara Okoye: target." in summary
+    assert (
+        "&#34;They keep saying I smell.&#34;" in summary or '"They keep saying I smell."' in summary
+    )
+
+
+def test_only_the_log_can_follow_a_report_up(school, client):
+    incident = report(school)
+    signed_in(client, TEACHER)
+    assert client.post(f"/incidents/{incident.id}/note", data={"note-text": "x"}).status_code in (
+        400,
+        403,
+    )
+    assert count(IncidentAction) == 1
+
+
+def test_the_report_with_its_follow_up_is_valid_html(school, client, tmp_path):
+    incident = report(school, childs_words="They keep saying I smell.")
+    signed_in(client, HEAD_TEACHER)
+    follow(client, incident, "pathway", pathway="safeguarding")
+    follow(client, incident, "note", text="Spoke to Leo.")
+    pages = {
+        "report-followed": body_of(client.get(f"/incidents/{incident.id}")),
+        "report-refused-close": body_of(
+            follow(client, incident, "status", seen="new", status="closed"), 422
+        ),
+        "report-refused-correction": body_of(
+            follow(client, incident, "correction", action_id=1, text=""), 422
+        ),
+    }
+    assert_valid_html(pages, tmp_path)

@@ -6,6 +6,7 @@ from datetime import date
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     HiddenField,
+    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -13,11 +14,12 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import HiddenInput
 
 from portal.forms import PortalForm
 from portal.incidents import reporting
 from portal.incidents.evidence import Checked, check
-from portal.incidents.models import CATEGORIES, PLACES, PUPIL_ROLES
+from portal.incidents.models import CATEGORIES, PATHWAYS, PLACES, PUPIL_ROLES, STATUSES
 from portal.policies.forms import DayField
 
 TEXT_MAX = 5000
@@ -199,3 +201,46 @@ class PublicReportForm(PortalForm):
     def validate_happened_on(self, field) -> None:
         if field.data and field.data > date.today():
             raise ValidationError("The date cannot be in the future.")
+
+
+NOTE_MAX = 5000
+
+
+def note_field(label: str, required: str | None = None, description: str = "") -> TextAreaField:
+    validators = [Length(max=NOTE_MAX, message=f"Use at most {NOTE_MAX:,} characters.")]
+    if required:
+        validators.insert(0, InputRequired(required))
+    return TextAreaField(
+        label, validators=validators, description=description, render_kw={"rows": 3}
+    )
+
+
+class NoteForm(PortalForm):
+    text = note_field("Add to the chronology", "Write what was done or found.")
+
+
+class StatusForm(PortalForm):
+    seen = HiddenField()
+    status = SelectField("New status", choices=choices("Choose a status", STATUSES))
+    outcome = note_field(
+        "Outcome (needed to close the report)",
+        description="What was decided and done, and the support given.",
+    )
+
+
+class PathwayForm(PortalForm):
+    pathway = SelectField("Handled under", choices=choices("Choose a policy", PATHWAYS))
+
+
+class CategoryForm(PortalForm):
+    category = SelectField("What kind of concern", choices=choices("Choose one", CATEGORIES))
+
+
+class SupportForm(PortalForm):
+    pupil_id = SelectField("Pupil", coerce=int, validate_choice=False)
+    text = note_field("Support given", "Say what support was given.")
+
+
+class CorrectionForm(PortalForm):
+    action_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    text = note_field("Correction", "Write the correction.")

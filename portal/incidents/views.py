@@ -19,8 +19,16 @@ from portal.auth.access import roles_required, staff_required
 from portal.errors import render_error
 from portal.extensions import db
 from portal.htmx import fragment
-from portal.incidents import evidence, log, reporting
-from portal.incidents.forms import StaffReportForm
+from portal.incidents import evidence, follow_up, log, reporting
+from portal.incidents.forms import (
+    CategoryForm,
+    CorrectionForm,
+    NoteForm,
+    PathwayForm,
+    StaffReportForm,
+    StatusForm,
+    SupportForm,
+)
 from portal.incidents.models import (
     CATEGORIES,
     PATHWAYS,
@@ -80,9 +88,111 @@ def index():
 @roles_required(*log.LOG_ROLES)
 def detail(incident_id: int):
     found = log.report_whole(incident_id) or abort(404)
-    incident, chronology = found
-    shown = render_template("incidents/detail.html", incident=incident, chronology=chronology)
-    return recorded(shown, "view", incident.id)
+    return recorded(report_page(*found), "view", incident_id)
+
+
+def report_page(
+    incident, chronology, failed: str | None = None, form=None, problem: str | None = None
+) -> str:
+    """The report and its follow-up forms; ``failed`` names the form that came back."""
+    forms = {
+        name: form_class(formdata=None, prefix=name) for name, (form_class, _) in FOLLOW_UPS.items()
+    }
+    forms["status"].seen.data = incident.status
+    forms["support"].pupil_id.choices = [
+        (involved.pupil_id, involved.pupil.full_name) for involved in incident.pupils
+    ]
+    if failed:
+        forms[failed] = form
+    return render_template(
+        "incidents/detail.html",
+        incident=incident,
+        chronology=chronology,
+        forms=forms,
+        failed=failed,
+        problem=problem,
+        summary=follow_up.safeguarding_summary(incident)
+        if incident.pathway == follow_up.SAFEGUARDING
+        else None,
+    )
+
+
+FOLLOW_UPS = {
+    "note": (
+        NoteForm,
+        lambda incident, form: follow_up.add_note(incident, current_user, form.text.data.strip()),
+    ),
+    "status": (
+        StatusForm,
+        lambda incident, form: follow_up.change_status(
+            incident,
+            current_user,
+            form.seen.data,
+            form.status.data,
+            (form.outcome.data or "").strip() or None,
+        ),
+    ),
+    "pathway": (
+        PathwayForm,
+        lambda incident, form: follow_up.set_pathway(incident, current_user, form.pathway.data),
+    ),
+    "category": (
+        CategoryForm,
+        lambda incident, form: follow_up.set_category(incident, current_user, form.category.data),
+    ),
+    "support": (
+        SupportForm,
+        lambda incident, form: follow_up.record_support(
+            incident, current_user, form.pupil_id.data, form.text.data.strip()
+        ),
+    ),
+    "correction": (
+        CorrectionForm,
+        lambda incident, form: follow_up.correct(
+            incident, current_user, form.action_id.data, form.text.data.strip()
+        ),
+    ),
+}
+DONE = {
+    "note": "Added to the chronology.",
+    "status": "The status is changed.",
+    "pathway": "The pathway is recorded.",
+    "category": "The category is recorded.",
+    "support": "The support is recorded.",
+    "correction": "The correction is added to the chronology.",
+}
+
+
+@bp.post("/<int:incident_id>/<change>")
+@roles_required(*log.LOG_ROLES)
+def follow(incident_id: int, change: str):
+    """One change to a report: a new line in its chronology, or the form back with why not."""
+    if change not in FOLLOW_UPS:
+        abort(404)
+    incident = log.report_whole(incident_id) or abort(404)
+    form_class, make_change = FOLLOW_UPS[change]
+    form = form_class(prefix=change)
+    if change == "support":
+        form.pupil_id.choices = [(p.pupil_id, p.pupil.full_name) for p in incident[0].pupils]
+    problem = None
+    if form.validate_on_submit():
+        try:
+            make_change(incident[0], form)
+        except follow_up.FollowUpProblem as refused:
+            problem = str(refused)
+        else:
+            db.session.commit()
+            flash(DONE[change], "success")
+            return redirect(
+                url_for("incidents.detail", incident_id=incident_id) + "#chronology", 303
+            )
+    db.session.rollback()
+    if problem:
+        form.form_errors.append(problem)
+    found = log.report_whole(incident_id)
+    return recorded(
+        report_page(*found, failed=change, form=form), "refused-change", incident_id, change
+    ), 422
 
 
 def recorded(shown: str, action: str, incident_id: int | None, detail: str = "") -> str:
