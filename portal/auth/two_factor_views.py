@@ -74,9 +74,8 @@ def setup():
         return _setup_page(form, 422)
     two_factor.mark_passed(g.staff_session.id)
     db.session.commit()
-    return render_template(
-        "auth/two_factor_codes.html", codes=codes, next=safe_next(form.next.data), new=True
-    )
+    next_page = safe_next(form.next.data) if form.next.data else None  # None: this page again
+    return render_template("auth/two_factor_codes.html", codes=codes, next=next_page, new=True)
 
 
 def _manage_page(off_form, codes_form, status: int = 200, error: str | None = None):
@@ -97,8 +96,10 @@ def _password_and_code(form: TwoFactorChangeForm) -> bool:
     if not service.check_current_password(staff, form.current.data, _limits()):
         form.current.errors.append("That is not your current password.")
         return False
-    if not two_factor.code_matches(staff, form.code.data):
-        form.code.errors.append(two_factor.WRONG_CODE)
+    try:  # a wrong code counts like a wrong password, here as at sign-in
+        two_factor.check_code(staff, form.code.data, request.remote_addr or "unknown", _limits())
+    except two_factor.CodeRefused as refused:
+        form.code.errors.append(str(refused))
         return False
     return True
 
