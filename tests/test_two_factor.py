@@ -16,6 +16,7 @@ from portal.extensions import db
 from portal.people.models import Staff
 from tests.helpers.builders import PASSWORD, make_staff
 from tests.helpers.checkers import assert_valid_html
+from tests.helpers.concurrency import Browser, at_once
 from tests.helpers.queries import counting_queries
 from tests.helpers.web import body_of, post_form, settings_for_tests, sign_in
 
@@ -201,6 +202,23 @@ def test_changing_the_password_keeps_the_code_given_in_this_session(client):
     )
     assert response.status_code == 302
     assert client.get("/").status_code == 200
+
+
+def test_one_code_sent_from_four_browsers_at_once_signs_in_one(app, live_server):
+    teacher = make_staff()
+    secret = with_two_factor(teacher)
+    browsers = [Browser(live_server).sign_in(teacher.email) for _ in range(4)]
+    code = totp.code_at(secret, utcnow())
+    posts = [browser.poster("/sign-in/code", {"code": code}) for browser in browsers]
+    statuses = sorted(response.status_code for response in at_once(posts))
+    assert statuses == [302, 422, 422, 422]
+
+
+def test_two_tabs_opening_set_up_at_once_get_the_same_key(app, live_server):
+    browser = Browser(live_server).sign_in(make_staff().email)
+    pages = at_once([lambda: browser.get("/account/two-factor") for _ in range(3)])
+    assert {page.status_code for page in pages} == {200}
+    assert len({secret_on_page(page.text) for page in pages}) == 1
 
 
 # Who must use it

@@ -2,6 +2,10 @@
 
 A view is either ``@public`` or ``@roles_required(...)``; anything else is refused,
 so a new route that forgets to declare its audience is closed, not open.
+
+Two-factor sign-in is checked here too: a session whose person has it on gives a code
+before any staff page opens, and ``@two_factor_required`` pages (every staff page, with
+PORTAL_TWO_FACTOR_FOR=all_staff) first send those the school requires to use it to set-up.
 """
 
 from flask import abort, current_app, flash, g, redirect, request, url_for
@@ -53,7 +57,7 @@ def two_factor_required(view):
 
 
 def two_factor_exempt(view):
-    """Reachable while a sign-in still waits for its code: the code page, set-up, sign-out."""
+    """Reachable while a sign-in still waits for its code: the code page and sign-out."""
     view.two_factor_exempt = True
     return view
 
@@ -110,19 +114,20 @@ def _two_factor_gate(view):
     here = request.full_path.rstrip("?")
     if two_factor_pending():
         return _send_to(url_for("two_factor.verify", next=here))
-    wanted = getattr(view, "access_two_factor", False)
-    if current_app.config["TWO_FACTOR_FOR"] == "all_staff":
-        wanted = True
-    if request.endpoint == "two_factor.setup":
-        return None  # where the gate sends people: let them in
-    if wanted and not g.get("two_factor_on") and must_use_two_factor(current_user):
-        flash(
-            "The school asks you to set up two-factor sign-in before you go on. "
-            "It takes two minutes with an authenticator app on your phone.",
-            "info",
-        )
-        return _send_to(url_for("two_factor.setup", next=here))
-    return None
+    wanted = getattr(view, "access_two_factor", False) or (
+        current_app.config["TWO_FACTOR_FOR"] == "all_staff"
+    )
+    # Set-up itself is where the gate sends people, so it lets them in.
+    if not wanted or request.endpoint == "two_factor.setup" or g.get("two_factor_on"):
+        return None
+    if not must_use_two_factor(current_user):
+        return None
+    flash(
+        "The school asks you to set up two-factor sign-in before you go on. "
+        "It takes two minutes with an authenticator app on your phone.",
+        "info",
+    )
+    return _send_to(url_for("two_factor.setup", next=here))
 
 
 def _send_to(target: str):

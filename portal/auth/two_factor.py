@@ -11,6 +11,7 @@ from sqlalchemy import delete, select, update
 from portal.auth import service, throttle, totp
 from portal.auth.models import RecoveryCode, StaffSession, TwoFactor, TwoFactorReset
 from portal.clock import utcnow
+from portal.database import insert_if_absent
 from portal.extensions import db
 from portal.people.models import Staff
 
@@ -39,10 +40,11 @@ def begin_setup(staff: Staff) -> TwoFactor:
     setting = setting_of(staff)
     if setting is not None and setting.confirmed_at is not None:
         raise CodeRefused("Two-factor sign-in is on already.")
-    if setting is None:
-        setting = TwoFactor(staff_id=staff.id, secret=totp.new_secret(), created_at=utcnow())
-        db.session.add(setting)
-        db.session.flush()
+    if setting is None:  # two tabs opening set-up at once: one secret, the first
+        insert_if_absent(
+            TwoFactor, staff_id=staff.id, secret=totp.new_secret(), created_at=utcnow()
+        )
+        setting = db.session.get(TwoFactor, staff.id, populate_existing=True)
     return setting
 
 

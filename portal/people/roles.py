@@ -15,11 +15,11 @@ ROLE_LABELS = {
     ADMIN: "Administrator",
     HEAD_TEACHER: "Head Teacher",
     ESAFETY_LEAD: "e-Safety lead",
+    DSL: "Designated Safeguarding Lead",
+    DEPUTY_DSL: "Deputy DSL",
     TEACHER: "Teacher",
     STAFF: "Staff",
     GOVERNOR: "Governor",
-    DSL: "Designated Safeguarding Lead",
-    DEPUTY_DSL: "Deputy DSL",
 }
 ALL_ROLES = frozenset(ROLE_LABELS)
 
