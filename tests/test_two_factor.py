@@ -467,3 +467,13 @@ def test_the_two_factor_pages_are_valid_html(app, client, tmp_path):
     pages["code"] = body_of(other.get("/sign-in/code"))
     pages["code-error"] = body_of(give_code(other, "999999"), 422)
     assert_valid_html(pages, tmp_path)
+
+
+def test_emails_still_render_outside_a_request(app):
+    # The mail sender and cron render templates with no request and nobody signed in.
+    from portal.mail.service import queue_email
+
+    message = queue_email(
+        "x@example.org", "A test", "test_message", school_name="Wilkinson", queued_at=utcnow()
+    )
+    assert "Wilkinson" in message.body_text

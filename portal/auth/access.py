@@ -8,7 +8,7 @@ before any staff page opens, and ``@two_factor_required`` pages (every staff pag
 PORTAL_TWO_FACTOR_FOR=all_staff) first send those the school requires to use it to set-up.
 """
 
-from flask import abort, current_app, flash, g, redirect, request, url_for
+from flask import abort, current_app, flash, g, has_request_context, redirect, request, url_for
 from flask_login import current_user
 
 from portal.classroom.pupil_auth import current_seat
@@ -77,8 +77,8 @@ def must_use_two_factor(staff) -> bool:
 
 def two_factor_pending() -> bool:
     """This signed-in session belongs to someone with two-factor on and has not given a code."""
-    if not current_user.is_authenticated:
-        return False
+    if not has_request_context() or not current_user.is_authenticated:
+        return False  # an email rendered by the mail sender: no request, nobody signed in
     return bool(g.get("two_factor_on")) and g.staff_session.two_factor_at is None
 
 

@@ -56,6 +56,7 @@ def test_set_up_then_sign_in_with_a_code_and_with_a_recovery_code(page, live_ser
 
     page.get_by_role("button", name="Sign out").click()
     sign_in_as(page, live_server, EMAIL)
+    expect(page.get_by_label("Code")).to_be_focused()  # typing goes into the field
     page.keyboard.type(codes[0])
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Hello, Helen")).to_be_visible()
