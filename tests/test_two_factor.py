@@ -460,6 +460,9 @@ def test_the_two_factor_pages_are_valid_html(app, client, tmp_path):
         post_form(client, "/account/two-factor", {"code": totp.code_at(secret, utcnow())})
     )
     pages["manage"] = body_of(client.get("/account/two-factor"))
+    wrong = {"off-current": PASSWORD, "off-code": "000000"}
+    pages["manage-error"] = body_of(post_form(client, "/account/two-factor/off", wrong), 422)
+    assert "There is a problem" in pages["manage-error"]
     pages["staff"] = body_of(client.get("/admin/staff/two-factor"))
     pages["reset"] = body_of(client.get(f"/admin/staff/{colleague.id}/two-factor"))
     other = app.test_client()
