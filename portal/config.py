@@ -15,6 +15,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.engine import make_url
 
+from portal.people.roles import INCIDENT_LOG_ROLES
+
+TWO_FACTOR_CHOICES = ("incident_log", "all_staff")
+
 DEFAULTS = {
     # "development" or "production": production refuses insecure settings.
     "ENV": "development",
@@ -83,6 +87,12 @@ DEFAULTS = {
     # The public "report a concern" form: at most this many reports an hour from one network
     # address (a school's families share few addresses; a flood is refused, with the phone number).
     "PUBLIC_REPORTS_PER_HOUR": 10,
+    # Who may open the incident log (comma-separated roles): only ever some of head_teacher,
+    # esafety_lead, dsl and deputy_dsl. The school may narrow the list, never widen it.
+    "INCIDENT_LOG_ROLES": "head_teacher,esafety_lead,dsl,deputy_dsl",
+    # Who must sign in with an authenticator app as well as a password: "incident_log" (those
+    # who can open the incident log, before it opens) or "all_staff" (everyone, from sign-in).
+    "TWO_FACTOR_FOR": "incident_log",
     # Biggest request body accepted (roster uploads included), in bytes.
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     # Biggest text a form may send (all its fields; each field of a multipart form), in bytes,
@@ -215,6 +225,29 @@ def unreadable_settings(config: dict) -> list[str]:
             read(str(config[name]))
         except (ValueError, ZoneInfoNotFoundError):
             problems.append(f"PORTAL_{name} should be {form}, not {config[name]!r}")
+    return problems
+
+
+def role_list(value: str) -> tuple[str, ...]:
+    """Roles written as "head_teacher, dsl": lower case, in the order given, blanks dropped."""
+    return tuple(part.strip().lower() for part in str(value).split(",") if part.strip())
+
+
+def refused_access_settings(config: dict) -> list[str]:
+    """Settings that would widen who sees the most sensitive data, or that mean nothing."""
+    problems = []
+    roles = role_list(config.get("INCIDENT_LOG_ROLES", ""))
+    outside = [role for role in roles if role not in INCIDENT_LOG_ROLES]
+    if not roles or outside:
+        problems.append(
+            "PORTAL_INCIDENT_LOG_ROLES may only narrow the incident log to some of "
+            f"{', '.join(INCIDENT_LOG_ROLES)}, not {config.get('INCIDENT_LOG_ROLES')!r}"
+        )
+    if config.get("TWO_FACTOR_FOR") not in TWO_FACTOR_CHOICES:
+        problems.append(
+            "PORTAL_TWO_FACTOR_FOR should be incident_log or all_staff, "
+            f"not {config.get('TWO_FACTOR_FOR')!r}"
+        )
     return problems
 
 

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from portal import database, errors, pictures  # noqa: F401  (database: the SQLite settings)
 from portal.auth import sessions
-from portal.auth.access import enforce_access
+from portal.auth.access import can_open_incident_log, enforce_access, two_factor_pending
 from portal.clock import utcnow
 from portal.extensions import db, login_manager
 from portal.formatting import long_date, school_time
@@ -30,6 +30,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def init_app(app: Flask) -> None:
+    from portal.auth.two_factor_views import bp as two_factor_bp
     from portal.auth.views import bp as auth_bp
     from portal.classroom.picture_views import bp as pictures_bp
     from portal.classroom.views import bp as classroom_bp
@@ -48,6 +49,7 @@ def init_app(app: Flask) -> None:
     for blueprint in (
         core_bp,
         auth_bp,
+        two_factor_bp,
         people_bp,
         roster_bp,
         mail_bp,
@@ -69,9 +71,18 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["school_time"] = school_time
     app.jinja_env.filters["markdown"] = markdown.render
-    app.jinja_env.globals.update(picture_file=pictures.svg_file, picture_name=pictures.child_name)
+    app.jinja_env.globals.update(
+        picture_file=pictures.svg_file,
+        picture_name=pictures.child_name,
+        can_open_incident_log=can_open_incident_log,
+    )
     app.context_processor(
-        lambda: {"role_labels": ROLE_LABELS, "today": date.today(), "step_labels": STEP_LABELS}
+        lambda: {
+            "role_labels": ROLE_LABELS,
+            "today": date.today(),
+            "step_labels": STEP_LABELS,
+            "two_factor_pending": two_factor_pending(),
+        }
     )
 
 
@@ -84,7 +95,7 @@ def load_user(user_id: str):
     found = sessions.find_session(token, utcnow())
     if found is None:
         return None
-    staff, g.staff_session = found
+    staff, g.staff_session, g.two_factor_on = found
     staff.session_token = token
     return staff
 

@@ -27,6 +27,7 @@ from portal.people.roles import ESAFETY_LEAD, GOVERNOR, HEAD_TEACHER, TEACHER
 from tests.helpers.builders import make_class, make_pupil, make_staff
 from tests.helpers.checkers import assert_valid_html
 from tests.helpers.queries import counting_queries
+from tests.helpers.two_factor import signed_in_with_code
 from tests.helpers.web import body_of, csrf_token, post_form, signed_in
 
 
@@ -55,7 +56,7 @@ def report(school, key=None, **changes) -> Incident:
         "pupils": ((school["amara"].id, "target"), (school["leo"].id, "alleged")),
         **changes,
     }
-    incident = file_report(NewReport(**values), log.LOG_ROLES)
+    incident = file_report(NewReport(**values), log.readers())
     db.session.commit()
     return incident
 
@@ -165,7 +166,7 @@ def test_a_closed_report_must_say_its_outcome(school):
 
 def test_the_head_teacher_reads_the_log_and_every_look_is_recorded(school, client):
     incident = report(school, what_happened="<script>alert('x')</script> in a message")
-    head = signed_in(client, HEAD_TEACHER)
+    head = signed_in_with_code(client, HEAD_TEACHER)
 
     listing = body_of(client.get("/incidents/"))
     page = body_of(client.get(f"/incidents/{incident.id}"))
@@ -193,7 +194,7 @@ def test_anyone_else_is_refused_and_the_attempt_is_recorded(school, client, role
 
 
 def test_an_unknown_report_or_status_is_not_found(school, client):
-    signed_in(client, ESAFETY_LEAD)
+    signed_in_with_code(client, ESAFETY_LEAD)
     assert client.get("/incidents/999").status_code == 404
     assert client.get("/incidents/?status=lost").status_code == 404
 
@@ -201,7 +202,7 @@ def test_an_unknown_report_or_status_is_not_found(school, client):
 def test_the_log_is_paged_and_filtered_by_status(school, client):
     for _ in range(log.PER_PAGE + 2):
         report(school)
-    signed_in(client, HEAD_TEACHER)
+    signed_in_with_code(client, HEAD_TEACHER)
     first = body_of(client.get("/incidents/"))
     second = body_of(client.get("/incidents/?page=2"))
     assert f"{log.PER_PAGE + 2} reports: page 1 of 2" in first and "Older reports" in first
@@ -210,7 +211,7 @@ def test_the_log_is_paged_and_filtered_by_status(school, client):
 
 
 def test_the_log_costs_the_same_queries_for_2_or_20_reports(school, client):
-    signed_in(client, HEAD_TEACHER)
+    signed_in_with_code(client, HEAD_TEACHER)
 
     def queries_for_the_log() -> int:
         with counting_queries() as statements:
@@ -227,7 +228,7 @@ def test_the_log_costs_the_same_queries_for_2_or_20_reports(school, client):
 
 def test_the_log_and_a_report_are_valid_html(school, client, tmp_path):
     incident = report(school, urgent=True, told_dsl_in_person=False, childs_words="He said it.")
-    signed_in(client, HEAD_TEACHER)
+    signed_in_with_code(client, HEAD_TEACHER)
     assert_valid_html(
         {
             "incident-log": body_of(client.get("/incidents/")),
@@ -437,7 +438,7 @@ def test_a_flood_from_one_address_is_refused_with_the_phone_number(school, app, 
 
 def test_markup_in_a_public_report_is_shown_as_text(school, client):
     public_form(client, what_happened="<img src=x onerror=alert(1)>", reporter_contact="<b>me</b>")
-    signed_in(client, HEAD_TEACHER)
+    signed_in_with_code(client, HEAD_TEACHER)
     page = body_of(client.get(f"/incidents/{db.session.scalar(select(Incident.id))}"))
     assert "&lt;img src=x onerror=alert(1)&gt;" in page and "&lt;b&gt;me&lt;/b&gt;" in page
     assert "<img src=x" not in page
@@ -491,7 +492,7 @@ def test_evidence_is_kept_outside_the_static_folder_and_only_the_log_can_downloa
     assert client.get(address).status_code == 403
 
     lead = app.test_client()
-    reader = signed_in(lead, ESAFETY_LEAD)
+    reader = signed_in_with_code(lead, ESAFETY_LEAD)
     assert address in body_of(lead.get(f"/incidents/{incident.id}"))
     download = lead.get(address)
     assert download.status_code == 200 and download.data == PNG
@@ -539,7 +540,7 @@ def test_evidence_of_another_report_is_not_found(school, app, client):
     signed_in(client, TEACHER)
     send_with_files(client, [(io.BytesIO(PNG), "a.png")])
     other = report(school)
-    signed_in(client, HEAD_TEACHER)
+    signed_in_with_code(client, HEAD_TEACHER)
     kept = db.session.scalar(select(IncidentEvidence))
     assert client.get(f"/incidents/{other.id}/evidence/{kept.id}").status_code == 404
 
@@ -577,7 +578,7 @@ def chronology() -> list[tuple]:
 
 def test_the_lead_follows_a_report_up_to_its_close_and_every_step_is_kept(school, client):
     incident = report(school)
-    lead = signed_in(client, ESAFETY_LEAD)
+    lead = signed_in_with_code(client, ESAFETY_LEAD)
 
     steps = [
         follow(client, incident, "status", seen="new", status="investigating"),
@@ -619,7 +620,7 @@ def test_the_lead_follows_a_report_up_to_its_close_and_every_step_is_kept(school
 
 def test_closing_without_an_outcome_is_refused_and_changes_nothing(school, client):
     incident = report(school)
-    signed_in(client, HEAD_TEACHER)
+    signed_in_with_code(client, HEAD_TEACHER)
 
     refused = follow(client, incident, "status", seen="new", status="closed", outcome="  ")
 
@@ -633,9 +634,9 @@ def test_closing_without_an_outcome_is_refused_and_changes_nothing(school, clien
 
 def test_a_status_changed_meanwhile_is_not_overwritten(school, client, app):
     incident = report(school)
-    signed_in(client, HEAD_TEACHER)
+    signed_in_with_code(client, HEAD_TEACHER)
     other = app.test_client()
-    signed_in(other, ESAFETY_LEAD)
+    signed_in_with_code(other, ESAFETY_LEAD)
     follow(other, incident, "status", seen="new", status="investigating")
 
     stale = follow(client, incident, "status", seen="new", status="action_taken")
@@ -649,7 +650,7 @@ def test_a_status_changed_meanwhile_is_not_overwritten(school, client, app):
 
 def test_a_correction_is_a_new_entry_and_the_original_stays(school, client):
     incident = report(school)
-    signed_in(client, HEAD_TEACHER)
+    signed_in_with_code(client, HEAD_TEACHER)
     follow(client, incident, "note", text="Spoke to Leo on Monday.")
     note_id = db.session.scalar(select(IncidentAction.id).where(IncidentAction.kind == "note"))
 
@@ -667,7 +668,7 @@ def test_a_correction_is_a_new_entry_and_the_original_stays(school, client):
 def test_support_only_for_a_pupil_in_the_report_and_entries_only_of_this_report(school, client):
     incident, other = report(school), report(school)
     stranger = make_pupil(None, "Zara", "Stranger")
-    signed_in(client, HEAD_TEACHER)
+    signed_in_with_code(client, HEAD_TEACHER)
     other_entry = db.session.scalar(
         select(IncidentAction.id).where(IncidentAction.incident_id == other.id)
     )
@@ -686,7 +687,7 @@ def test_support_only_for_a_pupil_in_the_report_and_entries_only_of_this_report(
 
 def test_choosing_safeguarding_offers_the_facts_to_copy(school, client):
     incident = report(school, childs_words="They keep saying I smell.")
-    signed_in(client, HEAD_TEACHER)
+    signed_in_with_code(client, HEAD_TEACHER)
     follow(client, incident, "pathway", pathway="safeguarding")
     page = body_of(client.get(f"/incidents/{incident.id}"))
     assert "Record this in the school's safeguarding system too" in page
@@ -709,7 +710,7 @@ def test_only_the_log_can_follow_a_report_up(school, client):
 
 def test_the_report_with_its_follow_up_is_valid_html(school, client, tmp_path):
     incident = report(school, childs_words="They keep saying I smell.")
-    signed_in(client, HEAD_TEACHER)
+    signed_in_with_code(client, HEAD_TEACHER)
     follow(client, incident, "pathway", pathway="safeguarding")
     follow(client, incident, "note", text="Spoke to Leo.")
     pages = {
@@ -722,3 +723,37 @@ def test_the_report_with_its_follow_up_is_valid_html(school, client, tmp_path):
         ),
     }
     assert_valid_html(pages, tmp_path)
+
+
+# Who can open the log: the configured roles, after two-factor -------------------------------------
+
+
+def test_a_designated_safeguarding_lead_opens_the_log_and_is_told_of_reports(school, client):
+    dsl = make_staff("dsl@school.test", roles=("dsl",), name="Dee Dsl")
+    incident = report(school)
+    assert "dsl@school.test" in set(db.session.scalars(select(OutboxMessage.to_address)))
+    sign_in = signed_in_with_code(client, "deputy_dsl")
+    assert incident.reference in body_of(client.get("/incidents/"))
+    assert dsl.id != sign_in.id
+
+
+def test_a_reader_without_two_factor_is_sent_to_set_it_up_first(school, client):
+    incident = report(school)
+    signed_in(client, ESAFETY_LEAD)
+    for address in ("/incidents/", f"/incidents/{incident.id}"):
+        sent = client.get(address)
+        assert sent.status_code == 302 and sent.location.startswith("/account/two-factor")
+    assert [row for row in trail() if row[1] in ("list", "view")] == []
+
+
+def test_the_school_can_narrow_who_opens_the_log(school, app, client):
+    app.config["INCIDENT_LOG_ROLES"] = "head_teacher"
+    incident = report(school)
+    assert set(db.session.scalars(select(OutboxMessage.to_address))) == {"head@school.test"}
+    lead = signed_in_with_code(client, ESAFETY_LEAD)
+
+    refused = client.get(f"/incidents/{incident.id}")
+
+    assert refused.status_code == 403
+    assert trail()[-1] == (lead.id, "refused", None)
+    assert "Online-safety log" not in body_of(client.get("/"))

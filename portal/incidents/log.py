@@ -3,16 +3,21 @@ queries whatever the size of the log."""
 
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from portal.config import role_list
 from portal.extensions import db
 from portal.incidents.models import Incident, IncidentAction, IncidentEvidence, IncidentPupil
-from portal.people.roles import ESAFETY_LEAD, HEAD_TEACHER
 
-# Who may open the log. The Designated Safeguarding Leads join them with their roles.
-LOG_ROLES = (HEAD_TEACHER, ESAFETY_LEAD)
 PER_PAGE = 25
+
+
+def readers() -> tuple[str, ...]:
+    """The roles the school lets open the log (PORTAL_INCIDENT_LOG_ROLES: never wider than
+    the Head Teacher, the e-Safety lead and the DSLs)."""
+    return role_list(current_app.config["INCIDENT_LOG_ROLES"])
 
 
 @dataclass(frozen=True)

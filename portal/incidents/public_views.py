@@ -53,7 +53,7 @@ def report():
             reporter_name=_text(form.reporter_name),
             reporter_contact=_text(form.reporter_contact),
         ),
-        log.LOG_ROLES,
+        log.readers(),
     )
     db.session.commit()
     return render_template(

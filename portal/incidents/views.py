@@ -15,7 +15,12 @@ from flask import (
 )
 from flask_login import current_user
 
-from portal.auth.access import roles_required, staff_required
+from portal.auth.access import (
+    can_open_incident_log,
+    roles_required,
+    staff_required,
+    two_factor_required,
+)
 from portal.errors import render_error
 from portal.extensions import db
 from portal.htmx import fragment
@@ -38,9 +43,25 @@ from portal.incidents.models import (
     STATUSES,
 )
 from portal.incidents.service import NewReport, audit, file_report, reports_by
+from portal.people.roles import INCIDENT_LOG_ROLES
 from portal.request_limits import accepts_uploads
 
 bp = Blueprint("incidents", __name__, url_prefix="/incidents")
+
+
+def log_only(view):
+    """Open to the roles that may read the log, after an authenticator code (two-factor)."""
+    view = two_factor_required(roles_required(*INCIDENT_LOG_ROLES)(view))
+    view.incident_log = True
+    return view
+
+
+@bp.before_request
+def narrowed_by_the_school():
+    """The school may narrow the log's readers in configuration: the rest are refused."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "incident_log", False) and not can_open_incident_log(current_user):
+        abort(403)
 
 
 @bp.context_processor
@@ -74,7 +95,7 @@ def too_big(error):
 
 
 @bp.get("/")
-@roles_required(*log.LOG_ROLES)
+@log_only
 def index():
     status = request.args.get("status") or None
     if status is not None and status not in STATUSES:
@@ -85,7 +106,7 @@ def index():
 
 
 @bp.get("/<int:incident_id>")
-@roles_required(*log.LOG_ROLES)
+@log_only
 def detail(incident_id: int):
     found = log.report_whole(incident_id) or abort(404)
     return recorded(report_page(*found), "view", incident_id)
@@ -164,7 +185,7 @@ DONE = {
 
 
 @bp.post("/<int:incident_id>/<change>")
-@roles_required(*log.LOG_ROLES)
+@log_only
 def follow(incident_id: int, change: str):
     """One change to a report: a new line in its chronology, or the form back with why not."""
     if change not in FOLLOW_UPS:
@@ -227,7 +248,7 @@ def new():
                 reported_by_staff_id=current_user.id,
                 pupils=tuple(form.pupils_matched),
             ),
-            log.LOG_ROLES,
+            log.readers(),
             on_filed=lambda incident_id: evidence.keep(
                 form.evidence_checked,
                 incident_id,
@@ -262,7 +283,7 @@ def mine():
 
 
 @bp.get("/<int:incident_id>/evidence/<int:evidence_id>")
-@roles_required(*log.LOG_ROLES)
+@log_only
 def evidence_file(incident_id: int, evidence_id: int):
     """A download, never shown in the browser: the file is whatever the reporter sent."""
     kept = log.evidence_of(incident_id, evidence_id) or abort(404)
