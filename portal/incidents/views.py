@@ -28,6 +28,7 @@ from portal.incidents import evidence, follow_up, log, reporting
 from portal.incidents.forms import (
     CategoryForm,
     CorrectionForm,
+    LogFilterForm,
     NoteForm,
     PathwayForm,
     StaffReportForm,
@@ -97,12 +98,16 @@ def too_big(error):
 @bp.get("/")
 @log_only
 def index():
-    status = request.args.get("status") or None
-    if status is not None and status not in STATUSES:
-        abort(404)
-    page = log.log_page(request.args.get("page", 1, type=int), status)
-    shown = render_template("incidents/log.html", log=page, status=status)
-    return recorded(shown, "list", None, f"page {page.page}" + (f", {status}" if status else ""))
+    form = LogFilterForm(request.args)
+    valid = form.validate()
+    page_number = request.args.get("page", 1, type=int)
+    page = log.log_page(page_number, form.filters()) if valid else log.LogPage([], 0, 1, 1)
+    shown = render_template("incidents/log.html", log=page, form=form, valid=valid)
+    detail = "; ".join(f"{k}={v}" for k, v in request.args.items() if v and k != "page")
+    response = recorded(
+        shown, "list", None, f"page {page.page}" + (f", {detail}" if detail else "")
+    )
+    return response, 200 if valid else 422
 
 
 @bp.get("/<int:incident_id>")
@@ -208,12 +213,8 @@ def follow(incident_id: int, change: str):
                 url_for("incidents.detail", incident_id=incident_id) + "#chronology", 303
             )
     db.session.rollback()
-    if problem:
-        form.form_errors.append(problem)
-    found = log.report_whole(incident_id)
-    return recorded(
-        report_page(*found, failed=change, form=form), "refused-change", incident_id, change
-    ), 422
+    page = report_page(*log.report_whole(incident_id), failed=change, form=form, problem=problem)
+    return recorded(page, "view", incident_id, f"{change} not made"), 422
 
 
 def recorded(shown: str, action: str, incident_id: int | None, detail: str = "") -> str:
