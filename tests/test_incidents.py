@@ -725,7 +725,7 @@ def test_the_report_with_its_follow_up_is_valid_html(school, client, tmp_path):
     assert_valid_html(pages, tmp_path)
 
 
-# Who can open the log: the configured roles, after two-factor -------------------------------------
+# Who can open the log: the configured roles, after two-factor ---------------------------------
 
 
 def test_a_designated_safeguarding_lead_opens_the_log_and_is_told_of_reports(school, client):
@@ -829,3 +829,87 @@ def test_the_filtered_log_costs_the_same_queries_for_2_or_20_reports(school, cli
     for _ in range(18):
         report(school, what_happened="group chat")
     assert queries() == few
+
+
+# The audit trail and the governors' summary ---------------------------------------------------
+
+
+def test_the_head_teacher_sees_a_teachers_refused_attempt_in_the_trail(school, client, app):
+    incident = report(school)
+    nosy = app.test_client()
+    teacher = signed_in(nosy, TEACHER, email="nosy@school.test")
+    assert nosy.get(f"/incidents/{incident.id}").status_code == 403
+
+    signed_in_with_code(client, HEAD_TEACHER)
+    everyone = body_of(client.get("/incidents/trail"))
+    theirs = body_of(client.get(f"/incidents/trail?staff={teacher.id}"))
+    about = body_of(client.get(f"/incidents/trail?reference={incident.reference.lower()}"))
+
+    assert f"GET /incidents/{incident.id}" in everyone and "Refused" in everyone
+    assert f"GET /incidents/{incident.id}" in theirs and "Made a report" not in theirs
+    assert "Made a report" in about and "Refused" not in about
+
+
+@pytest.mark.parametrize("role", [ESAFETY_LEAD, "dsl", GOVERNOR, TEACHER])
+def test_only_the_head_teacher_reads_the_trail(school, client, role):
+    signed_in_with_code(client, role) if role in (ESAFETY_LEAD, "dsl") else signed_in(client, role)
+    assert client.get("/incidents/trail").status_code == 403
+
+
+def test_the_trail_costs_the_same_queries_for_few_or_many_lines(school, client):
+    signed_in_with_code(client, HEAD_TEACHER)
+
+    def queries() -> int:
+        with counting_queries() as statements:
+            body_of(client.get("/incidents/trail"))
+        return len(statements)
+
+    report(school)
+    few = queries()
+    for _ in range(15):
+        report(school)
+    assert queries() == few
+
+
+def test_governors_see_counts_with_small_numbers_hidden_and_no_names(school, client):
+    for _ in range(3):
+        report(school, category="bullying_gaming", place="game")
+    report(
+        school,
+        category="stranger_contact",
+        place="game",
+        what_happened="Amara was asked for photos.",
+    )
+    signed_in(client, GOVERNOR)
+
+    page = body_of(client.get("/incidents/summary"))
+
+    rows = dict(re.findall(r'<th scope="row">([^<]+)</th><td>([^<]+)</td>', page))
+    assert rows["Cyber-bullying: gaming chat"] == "3"
+    assert rows["Contact from a stranger"] == "fewer than 3"
+    assert rows["An online game"] == "4"
+    assert rows["Upsetting content"] == "0"
+    assert "Reports this term: <strong>4</strong>" in page
+    for secret in ("Amara", "Okoye", "Leo", "photos", "OS-"):
+        assert secret not in page
+
+
+def test_the_summary_covers_the_term_chosen(school, client):
+    report(school)
+    signed_in(client, GOVERNOR)
+    assert "Reports this term: <strong>0</strong>" in body_of(
+        client.get("/incidents/summary?term=2020-autumn")
+    )
+    assert client.get("/incidents/summary?term=nonsense").status_code == 200
+
+
+def test_the_trail_and_summary_pages_are_valid_html(school, client, tmp_path):
+    report(school)
+    signed_in_with_code(client, HEAD_TEACHER)
+    assert_valid_html(
+        {
+            "incident-trail": body_of(client.get("/incidents/trail")),
+            "incident-summary": body_of(client.get("/incidents/summary")),
+        },
+        tmp_path,
+    )
