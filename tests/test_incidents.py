@@ -23,7 +23,7 @@ from portal.incidents.models import (
 )
 from portal.incidents.service import NewReport, file_report, next_reference
 from portal.mail.models import OutboxMessage
-from portal.people.roles import ESAFETY_LEAD, GOVERNOR, HEAD_TEACHER, TEACHER
+from portal.people.roles import ALL_ROLES, ESAFETY_LEAD, GOVERNOR, HEAD_TEACHER, TEACHER
 from tests.helpers.builders import make_class, make_pupil, make_staff
 from tests.helpers.checkers import assert_valid_html
 from tests.helpers.queries import counting_queries
@@ -913,3 +913,62 @@ def test_the_trail_and_summary_pages_are_valid_html(school, client, tmp_path):
         },
         tmp_path,
     )
+
+
+# Every route of the log, as every role ---------------------------------------------------------
+
+LOG_READERS = {HEAD_TEACHER, ESAFETY_LEAD, "dsl", "deputy_dsl"}
+
+
+def log_addresses(incident, evidence_id) -> list[tuple[str, str, set[str]]]:
+    """(method, address, roles let in) for every route of the log."""
+    base = f"/incidents/{incident.id}"
+    return [
+        ("GET", "/incidents/", LOG_READERS),
+        ("GET", base, LOG_READERS),
+        ("GET", f"{base}/evidence/{evidence_id}", LOG_READERS),
+        *(
+            ("POST", f"{base}/{change}", LOG_READERS)
+            for change in ("note", "status", "pathway", "category", "support", "correction")
+        ),
+        ("GET", "/incidents/trail", {HEAD_TEACHER}),
+        ("GET", "/incidents/summary", LOG_READERS | {GOVERNOR}),
+        ("GET", "/incidents/new", set(ALL_ROLES)),
+        ("GET", "/incidents/mine", set(ALL_ROLES)),
+        ("GET", "/incidents/pupil-names?pupil_1=am", set(ALL_ROLES)),
+    ]
+
+
+def test_a_walk_through_every_route_of_the_log_as_every_role(school, app):
+    reporter = app.test_client()
+    signed_in(reporter, TEACHER)
+    send_with_files(reporter, [(io.BytesIO(PNG), "a.png")])
+    incident = db.session.scalar(select(Incident))
+    evidence_id = db.session.scalar(select(IncidentEvidence.id))
+    walked = log_addresses(incident, evidence_id)
+    adapter = app.url_map.bind("portal.test")
+    reached = {adapter.match(a.split("?")[0], method=m)[0] for m, a, _ in walked}
+    assert reached == {
+        r.endpoint for r in app.url_map.iter_rules() if r.endpoint.startswith("incidents.")
+    }
+
+    for role in sorted(ALL_ROLES):
+        client = app.test_client()
+        signed_in_with_code(client, role) if role in LOG_READERS else signed_in(client, role)
+        for method, address, let_in in walked:
+            if method == "GET":
+                status = client.get(address).status_code
+            else:
+                status = client.post(
+                    address, data={"csrf_token": csrf_token(client, "/")}
+                ).status_code
+            if role in let_in:
+                assert status in (200, 422), (role, method, address, status)
+            else:
+                assert status == 403, (role, method, address, status)
+
+    anonymous = app.test_client()
+    for method, address, _ in walked:
+        response = anonymous.open(address, method=method)
+        assert response.status_code in (302, 400), (method, address, response.status_code)
+        assert "Amara" not in response.get_data(as_text=True)
