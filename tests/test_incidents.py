@@ -972,3 +972,13 @@ def test_a_walk_through_every_route_of_the_log_as_every_role(school, app):
         response = anonymous.open(address, method=method)
         assert response.status_code in (302, 400), (method, address, response.status_code)
         assert "Amara" not in response.get_data(as_text=True)
+
+
+def test_a_pupil_who_has_left_cannot_be_named_in_a_new_report(school, client):
+    school["leo"].left_on = date.today()
+    db.session.commit()
+    signed_in(client, TEACHER)
+    refused = send_report(client)
+    assert refused.status_code == 422
+    assert "No pupil on the roll is called leo barnes (oak)." in refused.get_data(as_text=True)
+    assert count(Incident) == 0
