@@ -982,3 +982,15 @@ def test_a_pupil_who_has_left_cannot_be_named_in_a_new_report(school, client):
     assert refused.status_code == 422
     assert "No pupil on the roll is called leo barnes (oak)." in refused.get_data(as_text=True)
     assert count(Incident) == 0
+
+
+def test_the_home_page_of_those_who_read_the_log_says_how_many_reports_wait(school, client, app):
+    report(school)
+    report(school, urgent=True, told_dsl_in_person=True)
+    signed_in(client, ESAFETY_LEAD)
+    home = body_of(client.get("/"))
+    assert "2 new reports</strong> in the online-safety log, 1 urgent" in home
+    assert "Amara" not in home
+    teacher = app.test_client()
+    signed_in(teacher, TEACHER)
+    assert "new report" not in body_of(teacher.get("/"))

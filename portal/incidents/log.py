@@ -134,3 +134,13 @@ def report_whole(incident_id: int) -> tuple[Incident, list[IncidentAction]] | No
         .options(selectinload(IncidentAction.staff))
     ).all()
     return incident, chronology
+
+
+def waiting_counts() -> dict[str, int]:
+    """New reports nobody has taken up yet, and how many of them are urgent (one query)."""
+    new, urgent = db.session.execute(
+        select(func.count(), func.count().filter(Incident.urgent.is_(True))).where(
+            Incident.status == "new"
+        )
+    ).one()
+    return {"new": new, "urgent": urgent}
