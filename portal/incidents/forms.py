@@ -46,16 +46,22 @@ def submission_key(form, field) -> None:
         raise ValidationError("This form was damaged. Reload the page and try again.") from None
 
 
-class StaffReportForm(PortalForm):
-    submission_key = HiddenField(validators=[submission_key])
-    what_happened = TextAreaField(
+def what_happened_field(missing: str, description: str) -> TextAreaField:
+    return TextAreaField(
         "What happened",
         validators=[
-            InputRequired("Say what happened."),
+            InputRequired(missing),
             Length(max=TEXT_MAX, message=f"Use at most {TEXT_MAX:,} characters."),
         ],
-        description="The facts: who, what, and what you saw or were shown.",
+        description=description,
         render_kw={"rows": 6},
+    )
+
+
+class StaffReportForm(PortalForm):
+    submission_key = HiddenField(validators=[submission_key])
+    what_happened = what_happened_field(
+        "Say what happened.", "The facts: who, what, and what you saw or were shown."
     )
     childs_words = TextAreaField(
         "The child's own words (if a child told you)",
@@ -172,14 +178,8 @@ class PublicReportForm(PortalForm):
     """Anyone's report: only what happened is required; contact details are their choice."""
 
     submission_key = HiddenField(validators=[submission_key])
-    what_happened = TextAreaField(
-        "What happened",
-        validators=[
-            InputRequired("Tell us what happened."),
-            Length(max=TEXT_MAX, message=f"Use at most {TEXT_MAX:,} characters."),
-        ],
-        description="What you saw or were told, in your own words.",
-        render_kw={"rows": 6},
+    what_happened = what_happened_field(
+        "Tell us what happened.", "What you saw or were told, in your own words."
     )
     who_involved = TextAreaField(
         "Who is involved (if you know)",
