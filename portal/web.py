@@ -8,6 +8,7 @@ from flask_login import current_user
 from portal import database, errors, pictures  # noqa: F401  (database: the SQLite settings)
 from portal.auth import sessions
 from portal.auth.access import enforce_access
+from portal.classroom.pupil_auth import current_seat
 from portal.clock import utcnow
 from portal.extensions import db, login_manager
 from portal.formatting import long_date, school_time
@@ -34,6 +35,7 @@ def init_app(app: Flask) -> None:
     from portal.classroom.picture_views import bp as pictures_bp
     from portal.classroom.views import bp as classroom_bp
     from portal.core.views import bp as core_bp
+    from portal.incidents.tell_views import bp as tell_bp
     from portal.incidents.views import bp as incidents_bp
     from portal.mail.views import bp as mail_bp
     from portal.parents.views import bp as parents_bp
@@ -58,6 +60,7 @@ def init_app(app: Flask) -> None:
         pupil_bp,
         parents_bp,
         incidents_bp,
+        tell_bp,
     ):
         app.register_blueprint(blueprint)
     app.before_request(keep_staff_session_alive)
@@ -67,7 +70,11 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["school_time"] = school_time
     app.jinja_env.filters["markdown"] = markdown.render
-    app.jinja_env.globals.update(picture_file=pictures.svg_file, picture_name=pictures.child_name)
+    app.jinja_env.globals.update(
+        picture_file=pictures.svg_file,
+        picture_name=pictures.child_name,
+        signed_in_pupil=current_seat,
+    )
     app.context_processor(
         lambda: {"role_labels": ROLE_LABELS, "today": date.today(), "step_labels": STEP_LABELS}
     )
