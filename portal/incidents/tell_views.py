@@ -81,16 +81,16 @@ def send():
         return words_screen(form, 422)
     if not valid or telling.next_step(form.chosen()) is not None:
         return problem(form)
-    hide_name = form.hide_name.data and telling.may_hide_name(current_seat().pupil)
-    telling.tell_a_trusted_adult(
+    incident = telling.tell_a_trusted_adult(
         current_seat().pupil,
         form.chosen(),
         form.words.data or "",
-        hide_name,
+        form.hide_name.data,
         form.submission_key.data,
     )
     db.session.commit()
-    return redirect(url_for("tell.thanks", **({"name": "hidden"} if hide_name else {})), 303)
+    unnamed = incident.reported_by_pupil_id is None
+    return redirect(url_for("tell.thanks", **({"name": "hidden"} if unnamed else {})), 303)
 
 
 @bp.get("/thanks")
