@@ -33,7 +33,7 @@ class TellForm(PortalForm):
         description="You do not have to write anything.",
         render_kw={"rows": 5},
     )
-    hide_name = BooleanField("Don't show my name")
+    hide_name = BooleanField("Don\u2019t show my name")
 
     def chosen(self) -> dict[str, str]:
         """The pictures tapped so far: {"feeling": "sad", ...}, only those sent."""

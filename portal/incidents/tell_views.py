@@ -14,7 +14,7 @@ from portal.incidents.tell_forms import NOT_ON_THE_SCREEN, TellForm
 from portal.pupils.service import key_stage_of
 
 bp = Blueprint("tell", __name__, url_prefix="/me/tell")
-START_AGAIN = "Something went wrong. Let's start again."
+START_AGAIN = "Something went wrong. Let\u2019s start again."
 
 
 @bp.app_context_processor

@@ -44,7 +44,10 @@ FEELING = Step(
         Picture("scared", "😨", "Scared", "Scared"),
         Picture("angry", "😠", "Angry", "Angry"),
         Picture(
-            "ok_but_something", "🙂", "I'm OK, but something happened", "OK, but something happened"
+            "ok_but_something",
+            "🙂",
+            "I\u2019m OK, but something happened",
+            "OK, but something happened",
         ),
     ),
 )

@@ -73,9 +73,9 @@ def test_a_year_1_pupil_tells_a_grown_up_and_the_head_teacher_sees_it(
     said_last(
         tablet,
         "Tell a grown-up. How do you feel? Sad. Worried. Scared. Angry. "
-        "I'm OK, but something happened",
+        "I\u2019m OK, but something happened",
     )
-    faces = tablet.get_by_role("button", name=re.compile("^(Sad|Worried|Scared|Angry|I'm OK)"))
+    faces = tablet.get_by_role("button", name=re.compile("^(Sad|Worried|Scared|Angry|I\u2019m OK)"))
     expect(faces).to_have_count(5)
     assert_big_enough(*faces.all(), tablet.get_by_role("button", name="Read aloud: Sad"))
     assert_accessible(tablet)
