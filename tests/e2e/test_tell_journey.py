@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from portal.extensions import db
 from portal.people.roles import HEAD_TEACHER
 from portal.policies.shipped import install_shipped_policies
-from tests.helpers.browser import sign_in_as
+from tests.helpers.browser import sign_in_as, tab_to
 from tests.helpers.builders import make_class, make_pupil, make_staff, open_class_session
 from tests.helpers.checkers import assert_accessible
 from tests.helpers.speech import FAKE_SPEECH
@@ -82,6 +82,11 @@ def test_a_year_1_pupil_tells_a_grown_up_and_the_head_teacher_sees_it(
     tablet.get_by_role("button", name="Worried", exact=True).click()
 
     expect(tablet.get_by_role("heading", name="Where did it happen?")).to_be_visible()
+    said_last(
+        tablet,
+        "Where did it happen? A game. A video. Messages. A tablet at school. A phone. "
+        "Somewhere else",
+    )
     assert_big_enough(*tablet.locator("button.tell-choice").all())
     assert_accessible(tablet)
     tablet.get_by_role("button", name="A game", exact=True).click()
@@ -132,3 +137,46 @@ def test_the_button_fits_a_narrow_phone_beside_sign_out(app, oak, browser, live_
     assert_big_enough(*phone.locator("button.tell-choice").all())
     assert phone.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     assert_accessible(phone)
+
+
+def test_a_year_5_pupil_tells_with_the_keyboard_alone_and_leaves_their_name_off(
+    app, oak, browser, live_server
+):
+    willow = make_class("Willow", 5)
+    teacher = make_staff(classes=[willow])
+    make_pupil(willow, "Zainab", "Quartermaine").picture = "owl"
+    db.session.commit()
+    session = open_class_session(willow, teacher, code="7429")
+    tablet = browser.new_context(viewport=TABLET).new_page()
+    tablet.goto(f"{live_server}/class")
+    tablet.get_by_label("The four numbers on the board").fill(session.code)
+    tablet.get_by_role("button", name="Go").click()
+    tablet.get_by_role("link", name="Zainab Q.").click()
+    tablet.get_by_role("button", name="Owl").click()
+
+    for target in ("Tell a trusted adult", "Scared", "Messages", "The e-Safety lead"):
+        tab_to(
+            tablet,
+            tablet.get_by_role("link", name=target).or_(
+                tablet.get_by_role("button", name=target, exact=True)
+            ),
+        )
+        tablet.keyboard.press("Enter")
+    hide = tablet.get_by_label("Don\u2019t show my name")
+    expect(hide).to_be_visible()
+    assert_accessible(tablet)
+    tab_to(tablet, hide)
+    tablet.keyboard.press("Space")
+    expect(hide).to_be_checked()
+    tab_to(tablet, tablet.get_by_role("button", name="Send"))
+    tablet.keyboard.press("Enter")
+
+    expect(tablet.get_by_role("heading", name="Thank you for telling us.")).to_be_visible()
+    expect(tablet.get_by_text("The grown-ups will read it and help.")).to_be_visible()
+    assert_accessible(tablet)
+
+    office = browser.new_context().new_page()
+    sign_in_as(office, live_server, "head@wilkinson.example.org")
+    office.goto(f"{live_server}/incidents/")
+    expect(office.get_by_role("row", name=re.compile("None named"))).to_have_count(1)
+    expect(office.get_by_text("Zainab")).to_have_count(0)
