@@ -75,6 +75,7 @@ def configure(app: Flask, overrides: dict) -> None:
         PREFERRED_URL_SCHEME="https" if secure_cookies else "http",
     )
     unreadable = settings.unreadable_settings(app.config)
+    unreadable += settings.refused_access_settings(app.config)
     if unreadable:  # better a clear refusal now than a 500 on the first page that reads it
         raise RuntimeError("Refusing to start: " + "; ".join(unreadable))
     if values["ENV"] == "production":

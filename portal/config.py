@@ -9,10 +9,15 @@ import os
 import secrets
 import stat
 from datetime import date, time
+from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.engine import make_url
+
+from portal.people.roles import INCIDENT_LOG_ROLES
+
+TWO_FACTOR_CHOICES = ("incident_log", "all_staff")
 
 DEFAULTS = {
     # "development" or "production": production refuses insecure settings.
@@ -71,10 +76,23 @@ DEFAULTS = {
     # after that, this many weeks later; never after the school year ends.
     "AUTUMN_TERM_ENDS": "12-18",
     "PARENT_CAMPAIGN_WEEKS": 6,
+    # Reminders to guardians who have not answered: due this many days after their first email
+    # (strictly increasing whole days, comma-separated; empty for none). `flask portal
+    # send-reminders` sends them; one that cron missed is skipped once the next is due.
+    "PARENT_REMINDER_DAYS": "7,14",
     # The school office: told when a parent has a question; shown to parents as the
     # way to raise a concern (with the telephone number) until the reporting form exists.
     "OFFICE_EMAIL": "office@wilkinson.example.org",
     "OFFICE_PHONE": "01632 960 000",
+    # The public "report a concern" form: at most this many reports an hour from one network
+    # address (a school's families share few addresses; a flood is refused, with the phone number).
+    "PUBLIC_REPORTS_PER_HOUR": 10,
+    # Who may open the incident log (comma-separated roles): only ever some of head_teacher,
+    # esafety_lead, dsl and deputy_dsl. The school may narrow the list, never widen it.
+    "INCIDENT_LOG_ROLES": "head_teacher,esafety_lead,dsl,deputy_dsl",
+    # Who must sign in with an authenticator app as well as a password: "incident_log" (those
+    # who can open the incident log, before it opens) or "all_staff" (everyone, from sign-in).
+    "TWO_FACTOR_FOR": "incident_log",
     # Biggest request body accepted (roster uploads included), in bytes.
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     # Biggest text a form may send (all its fields; each field of a multipart form), in bytes,
@@ -102,6 +120,7 @@ INT_SETTINGS = {
     "PARENT_LINK_DAYS",
     "PARENT_NEW_LINKS_PER_DAY",
     "PARENT_CAMPAIGN_WEEKS",
+    "PUBLIC_REPORTS_PER_HOUR",
 }
 
 
@@ -173,13 +192,26 @@ def _month_day(value: str) -> date:
     return date(2000, int(month), int(day))  # a leap year, so 02-29 is a day
 
 
-# Settings written as text that the portal reads as times of day, days of the year or a zone.
+def reminder_days(value: str) -> tuple[int, ...]:
+    """Reads "7,14" as (7, 14), empty as (); ValueError unless strictly increasing days > 0."""
+    days = tuple(int(part) for part in value.split(",")) if value.strip() else ()
+    if any(day < 1 for day in days) or any(a >= b for a, b in pairwise(days)):
+        raise ValueError("days must be positive and strictly increasing")
+    return days
+
+
+# Settings written as text that the portal reads as times of day, days of the year, a zone or
+# a list of days.
 CLOCK_SETTINGS = {
     "SCHOOL_DAY_ENDS": ("HH:MM, or empty", lambda v: not v or _clock_time(v)),
     "SCHOOL_HOURS": ("HH:MM-HH:MM, opening before closing", _school_hours),
     "STAFF_MODULE_DUE": ("MM-DD", _month_day),
     "AUTUMN_TERM_ENDS": ("MM-DD", _month_day),
     "TIMEZONE": ("a zone such as Europe/London", ZoneInfo),
+    "PARENT_REMINDER_DAYS": (
+        "strictly increasing whole days separated by commas, such as 7,14, or empty",
+        reminder_days,
+    ),
 }
 
 
@@ -193,6 +225,29 @@ def unreadable_settings(config: dict) -> list[str]:
             read(str(config[name]))
         except (ValueError, ZoneInfoNotFoundError):
             problems.append(f"PORTAL_{name} should be {form}, not {config[name]!r}")
+    return problems
+
+
+def role_list(value: str) -> tuple[str, ...]:
+    """Roles written as "head_teacher, dsl": lower case, in the order given, blanks dropped."""
+    return tuple(part.strip().lower() for part in str(value).split(",") if part.strip())
+
+
+def refused_access_settings(config: dict) -> list[str]:
+    """Settings that would widen who sees the most sensitive data, or that mean nothing."""
+    problems = []
+    roles = role_list(config.get("INCIDENT_LOG_ROLES", ""))
+    outside = [role for role in roles if role not in INCIDENT_LOG_ROLES]
+    if not roles or outside:
+        problems.append(
+            "PORTAL_INCIDENT_LOG_ROLES may only narrow the incident log to some of "
+            f"{', '.join(INCIDENT_LOG_ROLES)}, not {config.get('INCIDENT_LOG_ROLES')!r}"
+        )
+    if config.get("TWO_FACTOR_FOR") not in TWO_FACTOR_CHOICES:
+        problems.append(
+            "PORTAL_TWO_FACTOR_FOR should be incident_log or all_staff, "
+            f"not {config.get('TWO_FACTOR_FOR')!r}"
+        )
     return problems
 
 

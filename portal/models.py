@@ -1,6 +1,6 @@
 """Every model, imported in one place so the metadata (and Alembic) sees all tables."""
 
-from portal.auth.models import StaffSession, Throttle
+from portal.auth.models import RecoveryCode, StaffSession, Throttle, TwoFactor, TwoFactorReset
 from portal.classroom.models import ClassSession, SessionPupil
 from portal.incidents.models import (
     Incident,
@@ -45,6 +45,7 @@ __all__ = [
     "Pupil",
     "QuizAnswer",
     "QuizAttempt",
+    "RecoveryCode",
     "Reminder",
     "SchoolClass",
     "SessionPupil",
@@ -52,4 +53,6 @@ __all__ = [
     "StaffRole",
     "StaffSession",
     "Throttle",
+    "TwoFactor",
+    "TwoFactorReset",
 ]

@@ -36,6 +36,18 @@ class PortalRequest(Request):
     form_data_parser_class = FormParser
 
     @property
+    def max_content_length(self) -> int | None:
+        view = current_app.view_functions.get(self.endpoint or "")
+        allowance = getattr(view, "upload_allowance", None)
+        if self._max_content_length is None and allowance is not None:
+            return allowance(current_app.config)
+        return super().max_content_length
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
+
+    @property
     def max_form_memory_size(self) -> int | None:
         view = current_app.view_functions.get(self.endpoint or "")
         if self._max_form_memory_size is None and getattr(view, "carries_a_file", False):
@@ -51,3 +63,13 @@ def carries_a_file(view):
     """This view's form sends a whole file back (a previewed roster): allow an upload's size."""
     view.carries_a_file = True
     return view
+
+
+def accepts_uploads(allowance):
+    """This view takes bigger files than the rest of the portal: ``allowance(config)`` bytes."""
+
+    def decorate(view):
+        view.upload_allowance = allowance
+        return view
+
+    return decorate

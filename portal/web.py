@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from portal import database, errors, pictures  # noqa: F401  (database: the SQLite settings)
 from portal.auth import sessions
-from portal.auth.access import enforce_access
+from portal.auth.access import can_open_incident_log, enforce_access, two_factor_pending
 from portal.classroom.pupil_auth import current_seat
 from portal.clock import utcnow
 from portal.extensions import db, login_manager
@@ -31,10 +31,12 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def init_app(app: Flask) -> None:
+    from portal.auth.two_factor_views import bp as two_factor_bp
     from portal.auth.views import bp as auth_bp
     from portal.classroom.picture_views import bp as pictures_bp
     from portal.classroom.views import bp as classroom_bp
     from portal.core.views import bp as core_bp
+    from portal.incidents.public_views import bp as report_bp
     from portal.incidents.tell_views import bp as tell_bp
     from portal.incidents.views import bp as incidents_bp
     from portal.mail.views import bp as mail_bp
@@ -49,6 +51,7 @@ def init_app(app: Flask) -> None:
     for blueprint in (
         core_bp,
         auth_bp,
+        two_factor_bp,
         people_bp,
         roster_bp,
         mail_bp,
@@ -60,6 +63,7 @@ def init_app(app: Flask) -> None:
         pupil_bp,
         parents_bp,
         incidents_bp,
+        report_bp,
         tell_bp,
     ):
         app.register_blueprint(blueprint)
@@ -73,10 +77,16 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         picture_file=pictures.svg_file,
         picture_name=pictures.child_name,
+        can_open_incident_log=can_open_incident_log,
         signed_in_pupil=current_seat,
     )
     app.context_processor(
-        lambda: {"role_labels": ROLE_LABELS, "today": date.today(), "step_labels": STEP_LABELS}
+        lambda: {
+            "role_labels": ROLE_LABELS,
+            "today": date.today(),
+            "step_labels": STEP_LABELS,
+            "two_factor_pending": two_factor_pending(),
+        }
     )
 
 
@@ -89,7 +99,7 @@ def load_user(user_id: str):
     found = sessions.find_session(token, utcnow())
     if found is None:
         return None
-    staff, g.staff_session = found
+    staff, g.staff_session, g.two_factor_on = found
     staff.session_token = token
     return staff
 

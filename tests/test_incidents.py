@@ -2,9 +2,11 @@
 names nobody, a chronology and audit trail the database will not let anyone rewrite, and a log
 only its readers can open (every look, and every refusal, recorded)."""
 
+import io
 import re
 import uuid
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, func, select, update
@@ -12,14 +14,21 @@ from sqlalchemy.exc import DatabaseError
 
 from portal.extensions import db
 from portal.incidents import log
-from portal.incidents.models import Incident, IncidentAction, IncidentAudit, IncidentPupil
+from portal.incidents.models import (
+    Incident,
+    IncidentAction,
+    IncidentAudit,
+    IncidentEvidence,
+    IncidentPupil,
+)
 from portal.incidents.service import NewReport, file_report, next_reference
 from portal.mail.models import OutboxMessage
 from portal.people.roles import ESAFETY_LEAD, GOVERNOR, HEAD_TEACHER, TEACHER
 from tests.helpers.builders import make_class, make_pupil, make_staff
 from tests.helpers.checkers import assert_valid_html
 from tests.helpers.queries import counting_queries
-from tests.helpers.web import body_of, post_form, signed_in
+from tests.helpers.two_factor import signed_in_with_code
+from tests.helpers.web import body_of, csrf_token, post_form, signed_in
 
 
 @pytest.fixture
@@ -47,7 +56,7 @@ def report(school, key=None, **changes) -> Incident:
         "pupils": ((school["amara"].id, "target"), (school["leo"].id, "alleged")),
         **changes,
     }
-    incident = file_report(NewReport(**values), log.LOG_ROLES)
+    incident = file_report(NewReport(**values), log.readers())
     db.session.commit()
     return incident
 
@@ -157,7 +166,7 @@ def test_a_closed_report_must_say_its_outcome(school):
 
 def test_the_head_teacher_reads_the_log_and_every_look_is_recorded(school, client):
     incident = report(school, what_happened="<script>alert('x')</script> in a message")
-    head = signed_in(client, HEAD_TEACHER)
+    head = signed_in_with_code(client, HEAD_TEACHER)
 
     listing = body_of(client.get("/incidents/"))
     page = body_of(client.get(f"/incidents/{incident.id}"))
@@ -185,7 +194,7 @@ def test_anyone_else_is_refused_and_the_attempt_is_recorded(school, client, role
 
 
 def test_an_unknown_report_or_status_is_not_found(school, client):
-    signed_in(client, ESAFETY_LEAD)
+    signed_in_with_code(client, ESAFETY_LEAD)
     assert client.get("/incidents/999").status_code == 404
     assert client.get("/incidents/?status=lost").status_code == 404
 
@@ -193,7 +202,7 @@ def test_an_unknown_report_or_status_is_not_found(school, client):
 def test_the_log_is_paged_and_filtered_by_status(school, client):
     for _ in range(log.PER_PAGE + 2):
         report(school)
-    signed_in(client, HEAD_TEACHER)
+    signed_in_with_code(client, HEAD_TEACHER)
     first = body_of(client.get("/incidents/"))
     second = body_of(client.get("/incidents/?page=2"))
     assert f"{log.PER_PAGE + 2} reports: page 1 of 2" in first and "Older reports" in first
@@ -202,7 +211,7 @@ def test_the_log_is_paged_and_filtered_by_status(school, client):
 
 
 def test_the_log_costs_the_same_queries_for_2_or_20_reports(school, client):
-    signed_in(client, HEAD_TEACHER)
+    signed_in_with_code(client, HEAD_TEACHER)
 
     def queries_for_the_log() -> int:
         with counting_queries() as statements:
@@ -219,7 +228,7 @@ def test_the_log_costs_the_same_queries_for_2_or_20_reports(school, client):
 
 def test_the_log_and_a_report_are_valid_html(school, client, tmp_path):
     incident = report(school, urgent=True, told_dsl_in_person=False, childs_words="He said it.")
-    signed_in(client, HEAD_TEACHER)
+    signed_in_with_code(client, HEAD_TEACHER)
     assert_valid_html(
         {
             "incident-log": body_of(client.get("/incidents/")),
@@ -282,7 +291,7 @@ def test_the_report_form_says_what_to_do_in_danger_first(school, client):
     page = body_of(client.get("/incidents/new"))
     danger = page.index("call 999, and tell the Designated Safeguarding Lead now")
     assert (
-        danger < page.index('<form method="post" novalidate>')
+        danger < page.index('<form method="post" enctype="multipart/form-data"')
         and "Never save, copy or forward a nude" in page
     )
 
@@ -371,3 +380,380 @@ def test_the_report_pages_are_valid_html(school, client, tmp_path):
     sent = send_report(client)
     pages["incident-mine"] = body_of(client.get(sent.headers["Location"]))
     assert_valid_html(pages, tmp_path)
+
+
+# Anyone reports, at /report -----------------------------------------------------------------
+
+
+def public_form(client, **changes):
+    page = body_of(client.get("/report"))
+    key = re.search(r'name="submission_key" type="hidden" value="([^"]+)"', page).group(1)
+    data = {
+        "submission_key": key,
+        "what_happened": "A post on the village group names a Year 4 girl and mocks her.",
+        "who_involved": "A girl in Oak class",
+        "place": "social_media",
+        "reporter_contact": "",
+        **changes,
+    }
+    return post_form(client, "/report", data, page="/report")
+
+
+def test_anyone_can_report_without_an_account_and_is_told_what_happens(school, client):
+    sent = public_form(client, reporter_name="A neighbour")
+
+    page = body_of(sent)
+    incident = db.session.scalar(select(Incident))
+    assert incident.source == "public" and incident.reporter_name == "A neighbour"
+    assert incident.who_involved == "A girl in Oak class" and incident.reported_by_staff_id is None
+    assert incident.reference in page and "we cannot reply to you" in page
+    assert count(OutboxMessage) == 2
+
+
+def test_the_public_form_is_linked_from_every_footer_and_says_999_first(school, client):
+    assert 'href="/report"' in body_of(client.get("/sign-in"))
+    page = body_of(client.get("/report"))
+    assert page.index("call 999") < page.index('<form method="post"')
+
+
+def test_the_honeypot_thanks_a_robot_and_files_nothing(school, client):
+    sent = public_form(client, website="http://spam.example")
+    assert "Thank you" in body_of(sent)
+    assert count(Incident) == 0 and count(OutboxMessage) == 0
+
+
+def test_the_public_form_needs_its_csrf_token(school, client):
+    refused = client.post("/report", data={"what_happened": "x"})
+    assert refused.status_code == 400 and count(Incident) == 0
+
+
+def test_a_flood_from_one_address_is_refused_with_the_phone_number(school, app, client):
+    app.config["PUBLIC_REPORTS_PER_HOUR"] = 2
+    for _ in range(2):
+        assert public_form(client).status_code == 200
+    flood = public_form(client)
+    assert flood.status_code == 429 and app.config["OFFICE_PHONE"] in flood.get_data(as_text=True)
+    assert count(Incident) == 2
+
+
+def test_markup_in_a_public_report_is_shown_as_text(school, client):
+    public_form(client, what_happened="<img src=x onerror=alert(1)>", reporter_contact="<b>me</b>")
+    signed_in_with_code(client, HEAD_TEACHER)
+    page = body_of(client.get(f"/incidents/{db.session.scalar(select(Incident.id))}"))
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page and "&lt;b&gt;me&lt;/b&gt;" in page
+    assert "<img src=x" not in page
+
+
+def test_the_public_pages_are_valid_html(school, client, app, tmp_path):
+    pages = {
+        "report": body_of(client.get("/report")),
+        "report-errors": body_of(public_form(client, what_happened=""), 422),
+        "report-sent": body_of(public_form(client, reporter_contact="07700 900000")),
+    }
+    app.config["PUBLIC_REPORTS_PER_HOUR"] = 1
+    pages["report-too-many"] = body_of(public_form(client), 429)
+    assert_valid_html(pages, tmp_path)
+
+
+# Evidence -------------------------------------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
+PDF = b"%PDF-1.7\n" + b"x" * 200
+
+
+def send_with_files(client, files, **changes):
+    page = body_of(client.get("/incidents/new"))
+    key = re.search(r'name="submission_key" type="hidden" value="([^"]+)"', page).group(1)
+    data = {"submission_key": key, **staff_report_form(**changes), "evidence": files}
+    return post_form(
+        client, "/incidents/new", data, page="/incidents/new", content_type="multipart/form-data"
+    )
+
+
+def test_evidence_is_kept_outside_the_static_folder_and_only_the_log_can_download_it(
+    school, app, client
+):
+    signed_in(client, TEACHER)
+    sent = send_with_files(
+        client, [(io.BytesIO(PNG), "chat.png"), (io.BytesIO(PDF), "../../etc/letter.pdf")]
+    )
+    assert sent.status_code == 303
+    incident = db.session.scalar(select(Incident))
+    kept = sorted(incident.evidence, key=lambda e: e.original_name)
+    assert [(e.original_name, e.media_type) for e in kept] == [
+        ("chat.png", "image/png"),
+        ("letter.pdf", "application/pdf"),
+    ]
+    folder = Path(app.instance_path) / "evidence"
+    stored = folder / kept[0].stored_name
+    assert stored.read_bytes() == PNG and oct(stored.stat().st_mode & 0o777) == "0o600"
+    assert "static" not in str(folder) and kept[0].stored_name != "chat.png"
+    address = f"/incidents/{incident.id}/evidence/{kept[0].id}"
+    assert client.get(address).status_code == 403
+
+    lead = app.test_client()
+    reader = signed_in_with_code(lead, ESAFETY_LEAD)
+    assert address in body_of(lead.get(f"/incidents/{incident.id}"))
+    download = lead.get(address)
+    assert download.status_code == 200 and download.data == PNG
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in download.headers["Cache-Control"]
+    assert trail()[-1] == (reader.id, "download", incident.id)
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ([(b"#!/bin/sh\nrm -rf /\n", "screenshot.png")], "screenshot.png is not a PNG"),
+        ([(b"", "empty.png")], "empty.png is empty."),
+        ([(PNG, f"shot{n}.png") for n in range(6)], "Attach at most 5 files."),
+        ([(PNG + b"\x00" * (10 * 1024 * 1024), "huge.png")], "huge.png is bigger than 10 MB."),
+    ],
+)
+def test_a_wrong_file_brings_the_form_back_with_everything_else_kept(
+    school, client, files, message
+):
+    signed_in(client, TEACHER)
+    refused = send_with_files(client, [(io.BytesIO(content), name) for content, name in files])
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and message in page
+    assert "the class group chat" in page and "Please choose your files again" in page
+    assert count(Incident) == 0
+
+
+def test_evidence_sent_twice_with_one_form_is_kept_once(school, client):
+    signed_in(client, TEACHER)
+    page = body_of(client.get("/incidents/new"))
+    key = re.search(r'name="submission_key" type="hidden" value="([^"]+)"', page).group(1)
+    for _ in range(2):
+        data = {
+            "submission_key": key,
+            **staff_report_form(),
+            "evidence": [(io.BytesIO(PNG), "a.png")],
+        }
+        post_form(client, "/incidents/new", data, content_type="multipart/form-data")
+    assert count(Incident) == 1 and count(IncidentEvidence) == 1
+
+
+def test_evidence_of_another_report_is_not_found(school, app, client):
+    signed_in(client, TEACHER)
+    send_with_files(client, [(io.BytesIO(PNG), "a.png")])
+    other = report(school)
+    signed_in_with_code(client, HEAD_TEACHER)
+    kept = db.session.scalar(select(IncidentEvidence))
+    assert client.get(f"/incidents/{other.id}/evidence/{kept.id}").status_code == 404
+
+
+def test_a_request_bigger_than_every_file_allowed_is_refused_plainly(school, client, monkeypatch):
+    from portal.incidents import evidence
+
+    signed_in(client, TEACHER)
+    monkeypatch.setattr(evidence, "UPLOAD_ALLOWANCE", 4000)
+    refused = send_with_files(client, [(io.BytesIO(PNG + b"\x00" * 5000), "big.png")])
+    assert refused.status_code == 413
+    assert "at most 5 files of 10 MB each" in refused.get_data(as_text=True)
+    assert count(Incident) == 0
+
+
+# Following a report up --------------------------------------------------------------------------
+
+
+def follow(client, incident, change, **fields):
+    data = {f"{change}-{name}": value for name, value in fields.items()}
+    page = f"/incidents/{incident.id}"
+    token = csrf_token(client, page)
+    return client.post(f"{page}/{change}", data={f"{change}-csrf_token": token, **data})
+
+
+def chronology() -> list[tuple]:
+    db.session.expire_all()
+    rows = db.session.execute(
+        select(IncidentAction.kind, IncidentAction.status_to, IncidentAction.text).order_by(
+            IncidentAction.id
+        )
+    )
+    return rows.all()
+
+
+def test_the_lead_follows_a_report_up_to_its_close_and_every_step_is_kept(school, client):
+    incident = report(school)
+    lead = signed_in_with_code(client, ESAFETY_LEAD)
+
+    steps = [
+        follow(client, incident, "status", seen="new", status="investigating"),
+        follow(client, incident, "pathway", pathway="anti_bullying"),
+        follow(client, incident, "note", text="Spoke to Leo and his parents."),
+        follow(client, incident, "support", pupil_id=school["amara"].id, text="Daily check-in."),
+        follow(
+            client,
+            incident,
+            "status",
+            seen="investigating",
+            status="closed",
+            outcome="Apology made; chat removed.",
+        ),
+    ]
+
+    assert [step.status_code for step in steps] == [303] * 5
+    db.session.expire_all()
+    closed = db.session.get(Incident, incident.id)
+    assert (closed.status, closed.pathway, closed.outcome) == (
+        "closed",
+        "anti_bullying",
+        "Apology made; chat removed.",
+    )
+    assert closed.closed_at is not None
+    assert [kind for kind, *_ in chronology()] == [
+        "reported",
+        "status",
+        "pathway",
+        "note",
+        "support",
+        "status",
+    ]
+    page = body_of(client.get(f"/incidents/{incident.id}"))
+    assert "support for Amara Okoye" in page and "Daily check-in." in page
+    assert "status investigating → closed" in page
+    assert [row for row in trail() if row[1] == "change"] == [(lead.id, "change", incident.id)] * 5
+
+
+def test_closing_without_an_outcome_is_refused_and_changes_nothing(school, client):
+    incident = report(school)
+    signed_in_with_code(client, HEAD_TEACHER)
+
+    refused = follow(client, incident, "status", seen="new", status="closed", outcome="  ")
+
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "Say what the outcome was before closing the report." in page
+    db.session.expire_all()
+    assert db.session.get(Incident, incident.id).status == "new"
+    assert chronology() == [("reported", "new", "")]
+
+
+def test_a_status_changed_meanwhile_is_not_overwritten(school, client, app):
+    incident = report(school)
+    signed_in_with_code(client, HEAD_TEACHER)
+    other = app.test_client()
+    signed_in_with_code(other, ESAFETY_LEAD)
+    follow(other, incident, "status", seen="new", status="investigating")
+
+    stale = follow(client, incident, "status", seen="new", status="action_taken")
+
+    assert stale.status_code == 422 and "Someone else changed the status" in stale.get_data(
+        as_text=True
+    )
+    db.session.expire_all()
+    assert db.session.get(Incident, incident.id).status == "investigating"
+
+
+def test_a_correction_is_a_new_entry_and_the_original_stays(school, client):
+    incident = report(school)
+    signed_in_with_code(client, HEAD_TEACHER)
+    follow(client, incident, "note", text="Spoke to Leo on Monday.")
+    note_id = db.session.scalar(select(IncidentAction.id).where(IncidentAction.kind == "note"))
+
+    follow(client, incident, "correction", action_id=note_id, text="It was Tuesday, not Monday.")
+
+    assert [text for *_, text in chronology()] == [
+        "",
+        "Spoke to Leo on Monday.",
+        "It was Tuesday, not Monday.",
+    ]
+    corrected = db.session.scalar(select(IncidentAction).where(IncidentAction.kind == "correction"))
+    assert corrected.corrects_id == note_id
+
+
+def test_support_only_for_a_pupil_in_the_report_and_entries_only_of_this_report(school, client):
+    incident, other = report(school), report(school)
+    stranger = make_pupil(None, "Zara", "Stranger")
+    signed_in_with_code(client, HEAD_TEACHER)
+    other_entry = db.session.scalar(
+        select(IncidentAction.id).where(IncidentAction.incident_id == other.id)
+    )
+
+    refused = [
+        follow(client, incident, "support", pupil_id=stranger.id, text="Check-in."),
+        follow(client, incident, "correction", action_id=other_entry, text="Not ours."),
+        follow(client, incident, "status", seen="new", status="lost"),
+        follow(client, incident, "note", text=""),
+    ]
+
+    assert [r.status_code for r in refused] == [422] * 4
+    assert "That entry is not in this report" in refused[1].get_data(as_text=True)
+    assert count(IncidentAction) == 2
+
+
+def test_choosing_safeguarding_offers_the_facts_to_copy(school, client):
+    incident = report(school, childs_words="They keep saying I smell.")
+    signed_in_with_code(client, HEAD_TEACHER)
+    follow(client, incident, "pathway", pathway="safeguarding")
+    page = body_of(client.get(f"/incidents/{incident.id}"))
+    assert "Record this in the school's safeguarding system too" in page
+    summary = page.split('id="safeguarding-summary"')[1].split("</textarea>")[0]
+    assert incident.reference in summary and "Amara Okoye: target." in summary
+    assert (
+        "&#34;They keep saying I smell.&#34;" in summary or '"They keep saying I smell."' in summary
+    )
+
+
+def test_only_the_log_can_follow_a_report_up(school, client):
+    incident = report(school)
+    signed_in(client, TEACHER)
+    assert client.post(f"/incidents/{incident.id}/note", data={"note-text": "x"}).status_code in (
+        400,
+        403,
+    )
+    assert count(IncidentAction) == 1
+
+
+def test_the_report_with_its_follow_up_is_valid_html(school, client, tmp_path):
+    incident = report(school, childs_words="They keep saying I smell.")
+    signed_in_with_code(client, HEAD_TEACHER)
+    follow(client, incident, "pathway", pathway="safeguarding")
+    follow(client, incident, "note", text="Spoke to Leo.")
+    pages = {
+        "report-followed": body_of(client.get(f"/incidents/{incident.id}")),
+        "report-refused-close": body_of(
+            follow(client, incident, "status", seen="new", status="closed"), 422
+        ),
+        "report-refused-correction": body_of(
+            follow(client, incident, "correction", action_id=1, text=""), 422
+        ),
+    }
+    assert_valid_html(pages, tmp_path)
+
+
+# Who can open the log: the configured roles, after two-factor -------------------------------------
+
+
+def test_a_designated_safeguarding_lead_opens_the_log_and_is_told_of_reports(school, client):
+    dsl = make_staff("dsl@school.test", roles=("dsl",), name="Dee Dsl")
+    incident = report(school)
+    assert "dsl@school.test" in set(db.session.scalars(select(OutboxMessage.to_address)))
+    sign_in = signed_in_with_code(client, "deputy_dsl")
+    assert incident.reference in body_of(client.get("/incidents/"))
+    assert dsl.id != sign_in.id
+
+
+def test_a_reader_without_two_factor_is_sent_to_set_it_up_first(school, client):
+    incident = report(school)
+    signed_in(client, ESAFETY_LEAD)
+    for address in ("/incidents/", f"/incidents/{incident.id}"):
+        sent = client.get(address)
+        assert sent.status_code == 302 and sent.location.startswith("/account/two-factor")
+    assert [row for row in trail() if row[1] in ("list", "view")] == []
+
+
+def test_the_school_can_narrow_who_opens_the_log(school, app, client):
+    app.config["INCIDENT_LOG_ROLES"] = "head_teacher"
+    incident = report(school)
+    assert set(db.session.scalars(select(OutboxMessage.to_address))) == {"head@school.test"}
+    lead = signed_in_with_code(client, ESAFETY_LEAD)
+
+    refused = client.get(f"/incidents/{incident.id}")
+
+    assert refused.status_code == 403
+    assert trail()[-1] == (lead.id, "refused", None)
+    assert "Online-safety log" not in body_of(client.get("/"))

@@ -9,6 +9,8 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import String, Text, func, select
 
+from portal.auth import totp
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.incidents.models import PLACES, Incident, IncidentAction, IncidentAudit, IncidentPupil
 from portal.incidents.telling import FEELING, PLACE, STEPS, WHO
@@ -25,6 +27,7 @@ from tests.helpers.builders import (
     seat_pupil,
 )
 from tests.helpers.checkers import assert_valid_html
+from tests.helpers.two_factor import give_code, with_two_factor
 from tests.helpers.web import body_of, csrf_token, hidden_value, post_form, sign_in
 
 YEAR_1, YEAR_5 = 1, 5
@@ -358,6 +361,7 @@ def test_the_log_shows_the_pupils_feeling_and_who_they_want_to_know(school, app,
     send(client, words="<b>they laughed</b>", feeling="ok_but_something", tell="esafety_lead")
     head = app.test_client()
     sign_in(head, "head@school.test")
+    give_code(head, totp.code_at(with_two_factor(school["head"]), utcnow()))
 
     listing = body_of(head.get("/incidents/"))
     assert "Not yet chosen" in listing and "Zainab Quartermaine (told us)" in listing

@@ -299,9 +299,9 @@ def test_reminders_go_to_outstanding_staff_at_most_once_per_interval(app, runner
     make_staff("governor@wilkinson.example.org", roles=("governor",))
     make_staff("gone@wilkinson.example.org", active=False)
     first = runner.invoke(args=["portal", "send-reminders"])
-    assert "Queued 1 reminders" in first.output
+    assert "Queued 1 staff reminders" in first.output
     again = runner.invoke(args=["portal", "send-reminders"])
-    assert "Queued 0 reminders; 1 outstanding were reminded recently" in again.output
+    assert "Queued 0 staff reminders; 1 outstanding were reminded recently" in again.output
     message = db.session.scalar(select(OutboxMessage))
     assert message.to_address == outstanding.email and "module" in message.subject
     assert "http://portal.test/" in message.body_text

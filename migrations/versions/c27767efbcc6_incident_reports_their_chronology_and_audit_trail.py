@@ -51,6 +51,7 @@ def upgrade():
         sa.Column("place_other", sa.String(length=120), nullable=True),
         sa.Column("happened_on", sa.Date(), nullable=True),
         sa.Column("what_happened", sa.Text(), nullable=False),
+        sa.Column("who_involved", sa.Text(), nullable=True),
         sa.Column("childs_words", sa.Text(), nullable=True),
         sa.Column("urgent", sa.Boolean(), nullable=False),
         sa.Column("told_dsl_in_person", sa.Boolean(), nullable=True),

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 
-from portal.auth.models import StaffSession
+from portal.auth.models import StaffSession, TwoFactor
 from portal.extensions import db
 from portal.people.models import Staff
 
@@ -24,8 +24,14 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def open_session(staff: Staff, now: datetime, hours: int) -> str:
-    """A new session for ``staff``; returns the token the browser is to carry."""
+def open_session(
+    staff: Staff, now: datetime, hours: int, two_factor_at: datetime | None = None
+) -> str:
+    """A new session for ``staff``; returns the token the browser is to carry.
+
+    ``two_factor_at`` carries over a code already given (a password changed in a session
+    that gave one); otherwise a person with two-factor on is asked for a code next.
+    """
     db.session.execute(
         delete(StaffSession).where(
             StaffSession.staff_id == staff.id, StaffSession.expires_at <= now
@@ -39,21 +45,24 @@ def open_session(staff: Staff, now: datetime, hours: int) -> str:
             created_at=now,
             last_seen_at=now,
             expires_at=now + timedelta(hours=hours),
+            two_factor_at=two_factor_at,
         )
     )
     return token
 
 
-def find_session(token: str, now: datetime) -> tuple[Staff, StaffSession] | None:
-    """The active member of staff and their session this token opens, if it is still open."""
+def find_session(token: str, now: datetime) -> tuple[Staff, StaffSession, bool] | None:
+    """The active member of staff and their session this token opens, if it is still open,
+    and whether they have two-factor sign-in on (in the same query: every request asks)."""
     row = db.session.execute(
-        select(Staff, StaffSession)
+        select(Staff, StaffSession, TwoFactor.confirmed_at)
         .join(StaffSession, StaffSession.staff_id == Staff.id)
+        .outerjoin(TwoFactor, TwoFactor.staff_id == Staff.id)
         .where(StaffSession.token_hash == _hash(token), StaffSession.expires_at > now)
     ).first()
     if row is None or not row.Staff.active:
         return None
-    return row.Staff, row.StaffSession
+    return row.Staff, row.StaffSession, row.confirmed_at is not None
 
 
 def renew(staff_session: StaffSession, now: datetime, hours: int) -> bool:

@@ -4,6 +4,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -12,8 +13,8 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
-from portal.auth import service, sessions
-from portal.auth.access import public, staff_required
+from portal.auth import service, sessions, two_factor
+from portal.auth.access import public, staff_required, two_factor_exempt
 from portal.auth.forms import ChangePasswordForm, NewPasswordForm, SignInForm
 from portal.clock import utcnow
 from portal.extensions import db
@@ -27,14 +28,14 @@ def safe_next(target: str | None) -> str:
     return target if is_local_path(target) else url_for("core.home")
 
 
-def start_session(staff) -> None:
+def start_session(staff, two_factor_at=None) -> None:
     """A fresh session at every sign-in, so a planted session id is worthless.
 
     Opens the staff session on the server too: commit after calling this.
     """
     session.clear()
     hours = current_app.config["STAFF_SESSION_HOURS"]
-    staff.session_token = sessions.open_session(staff, utcnow(), hours)
+    staff.session_token = sessions.open_session(staff, utcnow(), hours, two_factor_at)
     login_user(staff)
     session.permanent = False
 
@@ -57,6 +58,8 @@ def login():
             return render_template("auth/login.html", form=form, error=str(refused)), status
         start_session(staff)
         db.session.commit()
+        if two_factor.is_on(staff):  # the session opens, but every staff page asks for a code
+            return redirect(url_for("two_factor.verify", next=safe_next(form.next.data)))
         return redirect(safe_next(form.next.data))
     if form.refused_input:
         service.record_refused_sign_in(
@@ -68,6 +71,7 @@ def login():
 
 @bp.post("/sign-out")
 @staff_required
+@two_factor_exempt
 def logout():
     sessions.end_session(current_user.session_token)
     db.session.commit()
@@ -82,6 +86,7 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     staff = current_user._get_current_object()
+    code_given_at = g.staff_session.two_factor_at  # the new session keeps it: read it first
     if form.validate_on_submit():
         limits = service.sign_in_limits(current_app.config)
         try:
@@ -93,7 +98,7 @@ def change_password():
             db.session.commit()  # a right current password clears the wrong tries before it
             form[refused.field].errors.append(str(refused))
         else:
-            start_session(staff)
+            start_session(staff, code_given_at)
             db.session.commit()
             flash("Your password has been changed. Other devices have been signed out.", "success")
             return redirect(url_for("core.home"))

@@ -1,10 +1,8 @@
-"""What the class board shows: the QR code and the live list of who has signed in."""
+"""What the class board shows: the live list of who has signed in."""
 
 from hashlib import blake2s
 
-import segno
 from flask import request
-from markupsafe import Markup
 
 from portal.classroom import code_guesses, live
 from portal.classroom.models import ClassSession
@@ -50,9 +48,3 @@ def focus_after_unlock(context: dict, unlocked_pupil_id: int) -> str:
     if waiting and context["is_open"]:
         return f"#unlock-{waiting[0].pupil_id}"
     return STATUS_LINE
-
-
-def qr_svg(text: str) -> Markup:
-    """The QR code as inline SVG: a viewBox to scale by CSS, and a size for when CSS is absent."""
-    svg = segno.make(text, error="m").svg_inline(omitsize=True, svgclass="qr-code", lineclass=None)
-    return Markup(svg.replace("<svg ", '<svg width="296" height="296" ', 1))  # noqa: S704

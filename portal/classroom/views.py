@@ -15,7 +15,7 @@ from flask_login import current_user
 
 from portal.auth.access import public, roles_required
 from portal.classroom import code_guesses, forms, service
-from portal.classroom.board import STATUS_LINE, focus_after_unlock, live_context, qr_svg
+from portal.classroom.board import STATUS_LINE, focus_after_unlock, live_context
 from portal.classroom.models import ClassSession
 from portal.classroom.pictures import PICTURES
 from portal.classroom.pupil_auth import sign_in_pupil, sign_out_pupil
@@ -28,6 +28,7 @@ from portal.people.models import Pupil
 from portal.people.names import short_names
 from portal.people.roles import CLASS_STAFF
 from portal.people.school_year import reads_aloud_by_default
+from portal.qr import qr_svg
 from portal.urls import external_url
 
 bp = Blueprint("classroom", __name__)

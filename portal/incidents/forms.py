@@ -3,8 +3,10 @@
 import uuid
 from datetime import date
 
+from flask_wtf.file import MultipleFileField
 from wtforms import (
     HiddenField,
+    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -12,10 +14,12 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import HiddenInput
 
 from portal.forms import PortalForm
 from portal.incidents import reporting
-from portal.incidents.models import CATEGORIES, PLACES, PUPIL_ROLES
+from portal.incidents.evidence import Checked, check
+from portal.incidents.models import CATEGORIES, PATHWAYS, PLACES, PUPIL_ROLES, STATUSES
 from portal.policies.forms import DayField
 
 TEXT_MAX = 5000
@@ -73,6 +77,11 @@ class StaffReportForm(PortalForm):
         ],
         validators=[InputRequired("Say whether it is urgent.")],
     )
+    evidence = MultipleFileField(
+        "Evidence (optional): up to 5 screenshots or documents",
+        description="PNG, JPEG or PDF, at most 10 MB each.",
+        render_kw={"accept": ".png,.jpg,.jpeg,.pdf,image/png,image/jpeg,application/pdf"},
+    )
     told_dsl = RadioField(
         "Have you told the Designated Safeguarding Lead in person?",
         choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
@@ -85,6 +94,7 @@ class StaffReportForm(PortalForm):
 
     # The pupils involved: rows of name and part, set on the class below.
     pupils_matched: list[tuple[int, str]] = []
+    evidence_checked: list[Checked] = []
 
     def pupil_rows(self):
         return [(self[f"pupil_{n}"], self[f"pupil_{n}_role"]) for n in range(1, PUPIL_ROWS + 1)]
@@ -98,6 +108,10 @@ class StaffReportForm(PortalForm):
                 "For an urgent concern, say whether you have told the Designated Safeguarding "
                 "Lead in person."
             )
+            valid = False
+        self.evidence_checked, problems = check(self.evidence.data or [])
+        if problems:
+            self.evidence.errors = [*self.evidence.errors, *problems]
             valid = False
         self.pupils_matched = []
         for name, role in self.pupil_rows():
@@ -144,3 +158,89 @@ for _n in range(1, PUPIL_ROWS + 1):
             validators=[Optional()],
         ),
     )
+
+
+class PublicReportForm(PortalForm):
+    """Anyone's report: only what happened is required; contact details are their choice."""
+
+    submission_key = HiddenField(validators=[submission_key])
+    what_happened = TextAreaField(
+        "What happened",
+        validators=[
+            InputRequired("Tell us what happened."),
+            Length(max=TEXT_MAX, message=f"Use at most {TEXT_MAX:,} characters."),
+        ],
+        description="What you saw or were told, in your own words.",
+        render_kw={"rows": 6},
+    )
+    who_involved = TextAreaField(
+        "Who is involved (if you know)",
+        validators=[Length(max=1000, message="Use at most 1,000 characters.")],
+        description="For a child at our school, their first name and class is enough.",
+        render_kw={"rows": 2},
+    )
+    place = SelectField(
+        "Where it happened (if you know)",
+        choices=choices("Choose a place", PLACES),
+        validators=[Optional()],
+    )
+    happened_on = DayField("When it happened (if you know)", validators=[Optional()])
+    reporter_name = StringField(
+        "Your name (you do not have to give it)",
+        validators=[Length(max=120)],
+        render_kw={"autocomplete": "name"},
+    )
+    reporter_contact = StringField(
+        "Your email or telephone number, so we can get back to you (you do not have to give it)",
+        validators=[Length(max=254)],
+        render_kw={"autocomplete": "email"},
+    )
+    # Left empty by people; filled in by the robots that fill in every box.
+    website = StringField("Leave this empty", validators=[Length(max=200)])
+
+    def validate_happened_on(self, field) -> None:
+        if field.data and field.data > date.today():
+            raise ValidationError("The date cannot be in the future.")
+
+
+NOTE_MAX = 5000
+
+
+def note_field(label: str, required: str | None = None, description: str = "") -> TextAreaField:
+    validators = [Length(max=NOTE_MAX, message=f"Use at most {NOTE_MAX:,} characters.")]
+    if required:
+        validators.insert(0, InputRequired(required))
+    return TextAreaField(
+        label, validators=validators, description=description, render_kw={"rows": 3}
+    )
+
+
+class NoteForm(PortalForm):
+    text = note_field("Add to the chronology", "Write what was done or found.")
+
+
+class StatusForm(PortalForm):
+    seen = HiddenField()
+    status = SelectField("New status", choices=choices("Choose a status", STATUSES))
+    outcome = note_field(
+        "Outcome (needed to close the report)",
+        description="What was decided and done, and the support given.",
+    )
+
+
+class PathwayForm(PortalForm):
+    pathway = SelectField("Handled under", choices=choices("Choose a policy", PATHWAYS))
+
+
+class CategoryForm(PortalForm):
+    category = SelectField("What kind of concern", choices=choices("Choose one", CATEGORIES))
+
+
+class SupportForm(PortalForm):
+    pupil_id = SelectField("Pupil", coerce=int, validate_choice=False)
+    text = note_field("Support given", "Say what support was given.")
+
+
+class CorrectionForm(PortalForm):
+    action_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    text = note_field("Correction", "Write the correction.")

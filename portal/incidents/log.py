@@ -3,16 +3,21 @@ queries whatever the size of the log."""
 
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from portal.config import role_list
 from portal.extensions import db
-from portal.incidents.models import Incident, IncidentAction, IncidentPupil
-from portal.people.roles import ESAFETY_LEAD, HEAD_TEACHER
+from portal.incidents.models import Incident, IncidentAction, IncidentEvidence, IncidentPupil
 
-# Who may open the log. The Designated Safeguarding Leads join them with their roles.
-LOG_ROLES = (HEAD_TEACHER, ESAFETY_LEAD)
 PER_PAGE = 25
+
+
+def readers() -> tuple[str, ...]:
+    """The roles the school lets open the log (PORTAL_INCIDENT_LOG_ROLES: never wider than
+    the Head Teacher, the e-Safety lead and the DSLs)."""
+    return role_list(current_app.config["INCIDENT_LOG_ROLES"])
 
 
 @dataclass(frozen=True)
@@ -40,14 +45,23 @@ def log_page(page: int = 1, status: str | None = None) -> LogPage:
     return LogPage(reports, total, page, pages)
 
 
+def evidence_of(incident_id: int, evidence_id: int) -> IncidentEvidence | None:
+    return db.session.scalar(
+        select(IncidentEvidence).where(
+            IncidentEvidence.id == evidence_id, IncidentEvidence.incident_id == incident_id
+        )
+    )
+
+
 def report_whole(incident_id: int) -> tuple[Incident, list[IncidentAction]] | None:
-    """The report with its pupils, and its chronology oldest first."""
+    """The report with its pupils and evidence, and its chronology oldest first."""
     incident = db.session.scalar(
         select(Incident)
         .where(Incident.id == incident_id)
         .options(
             selectinload(Incident.pupils).joinedload(IncidentPupil.pupil),
             selectinload(Incident.reported_by_staff),
+            selectinload(Incident.evidence),
         )
     )
     if incident is None:

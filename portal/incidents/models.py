@@ -105,6 +105,8 @@ class Incident(db.Model):
     place_other: Mapped[str | None] = mapped_column(String(120))
     happened_on: Mapped[date | None]
     what_happened: Mapped[str] = mapped_column(Text, default="")
+    # The public form cannot search the roll: who is involved, in the reporter's words.
+    who_involved: Mapped[str | None] = mapped_column(Text)
     # The child's own words, kept apart from the adult's account of the facts.
     childs_words: Mapped[str | None] = mapped_column(Text)
     urgent: Mapped[bool] = mapped_column(default=False)
@@ -127,6 +129,7 @@ class Incident(db.Model):
     reported_by_staff: Mapped[Staff | None] = relationship(foreign_keys=[reported_by_staff_id])
     reported_by_pupil: Mapped[Pupil | None] = relationship(foreign_keys=[reported_by_pupil_id])
     pupils: Mapped[list["IncidentPupil"]] = relationship(back_populates="incident")
+    evidence: Mapped[list["IncidentEvidence"]] = relationship(order_by="IncidentEvidence.id")
 
 
 class IncidentPupil(db.Model):

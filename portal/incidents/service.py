@@ -1,6 +1,7 @@
 """Filing a report: its reference, the pupils involved, the first entry of its chronology, the
 audit trail, and a notification that names nobody. One transaction; a repeat is a no-op."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -33,6 +34,7 @@ class NewReport:
     place_other: str | None = None
     happened_on: date | None = None
     childs_words: str | None = None
+    who_involved: str | None = None
     urgent: bool = False
     told_dsl_in_person: bool | None = None
     feeling: str | None = None
@@ -67,11 +69,17 @@ def audit(staff_id: int | None, action: str, incident_id: int | None = None, det
     )
 
 
-def file_report(report: NewReport, log_roles, now: datetime | None = None) -> Incident:
+def file_report(
+    report: NewReport,
+    log_roles,
+    now: datetime | None = None,
+    on_filed: Callable[[int], None] | None = None,
+) -> Incident:
     """File the report once: the same submission key sent again returns the first report.
 
     ``log_roles``: the roles that can open the log, whose holders are told (by email, naming
-    nobody) that a report needs their attention.
+    nobody) that a report needs their attention. ``on_filed(incident_id)`` runs only for a
+    report filed now (evidence is kept once, however often the form is sent).
     """
     now = now or utcnow()
     earlier = _filed_with(report.submission_key)
@@ -101,6 +109,8 @@ def file_report(report: NewReport, log_roles, now: datetime | None = None) -> In
             status_to="new",
         )
     )
+    if on_filed is not None:
+        on_filed(incident_id)
     audit(report.reported_by_staff_id, "report", incident_id, f"a {report.source} report")
     _tell_the_log(incident_id, report.urgent, log_roles)
     db.session.flush()

@@ -116,5 +116,5 @@ def tell_a_trusted_adult(
             reported_by_pupil_id=pupil.id if named else None,
             pupils=((pupil.id, "reporter"),) if named else (),
         ),
-        log.LOG_ROLES,
+        log.readers(),
     )

@@ -14,7 +14,7 @@ from sqlalchemy import and_, case, func, select
 
 from portal.extensions import db
 from portal.formatting import long_date, school_time
-from portal.parents.campaign import _has_email, _on_roll
+from portal.parents.campaign import has_email, on_roll
 from portal.parents.models import ParentCampaign, ParentInvite
 from portal.parents.service import ACKNOWLEDGED, DECLINED, QUESTION
 from portal.people.models import Guardian, Pupil, SchoolClass, guardian_pupil
@@ -92,7 +92,7 @@ def _answer_join(campaign: ParentCampaign):
 def _status():
     return case(
         (Acknowledgement.response.is_not(None), Acknowledgement.response),
-        (_has_email(), NO_ANSWER),
+        (has_email(), NO_ANSWER),
         else_=NO_EMAIL,
     )
 
@@ -115,7 +115,7 @@ def _on_roll_children():
 
 def school_tally(campaign: ParentCampaign) -> Tally:
     """The whole school: each guardian on the roll once (one query)."""
-    statuses = _invited(campaign, _status().label("status")).where(_on_roll()).subquery()
+    statuses = _invited(campaign, _status().label("status")).where(on_roll()).subquery()
     rows = db.session.execute(
         select(statuses.c.status, func.count()).group_by(statuses.c.status)
     ).all()
@@ -167,7 +167,7 @@ def guardian_rows(
             Guardian.id,
             Guardian.first_name,
             Guardian.last_name,
-            _has_email(),
+            has_email(),
             _status(),
             Acknowledgement.response,
             Acknowledgement.created_at,

@@ -4,7 +4,7 @@ and one email each with a personal link, in one transaction."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import DateTime, Integer, and_, case, exists, func, insert, literal, select
+from sqlalchemy import DateTime, Integer, and_, exists, func, literal, not_, select, update
 
 from portal.clock import utcnow
 from portal.database import dialect_insert
@@ -19,6 +19,8 @@ from portal.policies.service import version_shown
 from portal.urls import external_url
 
 GUIDE_SLUG = "parents"
+# Why an email with a personal link is sent: its opening sentence says which.
+FIRST_EMAIL, NEW_LINK, REMINDER, RESENT = "first", "new_link", "reminder", "resent"
 
 
 class CampaignProblem(Exception):
@@ -34,8 +36,17 @@ class MailSettings:
     office_email: str
     office_phone: str
 
+    @classmethod
+    def from_config(cls, config) -> "MailSettings":
+        return cls(
+            config["SECRET_KEY"],
+            config["SCHOOL_NAME"],
+            config["OFFICE_EMAIL"],
+            config["OFFICE_PHONE"],
+        )
 
-def _on_roll():
+
+def on_roll():
     """A guardian of at least one pupil who has not left."""
     return exists().where(
         guardian_pupil.c.guardian_id == Guardian.id,
@@ -44,7 +55,7 @@ def _on_roll():
     )
 
 
-def _has_email():
+def has_email():
     return and_(Guardian.email.is_not(None), func.trim(Guardian.email) != "")
 
 
@@ -71,8 +82,8 @@ def campaign_offer(today: date) -> AcademicYear | None:
 
 def guardians_on_roll() -> dict[str, int]:
     """How many guardians on the roll have an email address and how many have none."""
-    with_email = func.count().filter(_has_email())
-    row = db.session.execute(select(func.count(), with_email).where(_on_roll())).one()
+    with_email = func.count().filter(has_email())
+    row = db.session.execute(select(func.count(), with_email).where(on_roll())).one()
     return {"with_email": row[1], "without_email": row[0] - row[1]}
 
 
@@ -113,50 +124,81 @@ def start_campaign(
     )
     if campaign_id is None:
         return None
-    _invite_everyone_on_roll(campaign_id, now)
+    invite_guardians_on_roll(campaign_id, now)
     campaign = db.session.get(ParentCampaign, campaign_id)
-    _email_everyone_with_an_address(campaign, mail, now)
+    email_invites_not_yet_emailed(campaign, mail, now)
     return campaign
 
 
-def _email_everyone_with_an_address(campaign: ParentCampaign, mail: MailSettings, now) -> None:
-    """One outbox message per guardian on the roll with an email address, in one insert."""
-    recipients = db.session.execute(
+def invite_guardians_on_roll(
+    campaign_id: int, now: datetime, guardian_id: int | None = None
+) -> int:
+    """An invite for each guardian on the roll (or just ``guardian_id``) who has none yet, in
+    one INSERT … SELECT; families without email get one too, for the letter. ON CONFLICT DO
+    NOTHING: two runs at once invite each guardian once. Returns how many were invited."""
+    invited = exists().where(
+        ParentInvite.campaign_id == campaign_id, ParentInvite.guardian_id == Guardian.id
+    )
+    who = select(
+        literal(campaign_id, Integer()),
+        Guardian.id,
+        literal(now, DateTime()),
+        literal(0, Integer()),
+        literal(0, Integer()),
+    ).where(on_roll(), not_(invited))
+    if guardian_id is not None:
+        who = who.where(Guardian.id == guardian_id)
+    invited_now = db.session.scalars(
+        dialect_insert(ParentInvite)
+        .from_select(
+            ["campaign_id", "guardian_id", "created_at", "new_links_sent", "reminders_sent"],
+            who.order_by(Guardian.id),  # the same order in two runs: one waits, never deadlocks
+        )
+        .on_conflict_do_nothing()
+        .returning(ParentInvite.id)
+    )
+    return len(invited_now.all())
+
+
+def email_invites_not_yet_emailed(campaign: ParentCampaign, mail: MailSettings, now) -> int:
+    """The campaign email to each invited guardian on the roll with an address who has not
+    had it (everyone at the start; later a late joiner, or a family whose address was added).
+
+    Three statements whatever the number: who, a conditional UPDATE claiming them (emailed_at
+    still NULL, so a second run at once claims none), and one INSERT of the messages."""
+    waiting = db.session.execute(
         select(Guardian.id, Guardian.first_name, Guardian.last_name, Guardian.email)
-        .where(_on_roll(), _has_email())
+        .join(ParentInvite, ParentInvite.guardian_id == Guardian.id)
+        .where(
+            ParentInvite.campaign_id == campaign.id,
+            ParentInvite.emailed_at.is_(None),
+            on_roll(),
+            has_email(),
+        )
         .order_by(Guardian.id)
     ).all()
-    queue_emails(
+    if not waiting:
+        return 0
+    claimed = set(
+        db.session.scalars(
+            update(ParentInvite)
+            .where(
+                ParentInvite.campaign_id == campaign.id,
+                ParentInvite.guardian_id.in_([row.id for row in waiting]),
+                ParentInvite.emailed_at.is_(None),
+            )
+            .values(emailed_at=now)
+            .returning(ParentInvite.guardian_id)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    return queue_emails(
         "parent_campaign",
         [
             (email, subject(mail), email_context(campaign, guardian_id, first, last, mail, now))
-            for guardian_id, first, last, email in recipients
+            for guardian_id, first, last, email in waiting
+            if guardian_id in claimed
         ],
-    )
-
-
-def _invite_everyone_on_roll(campaign_id: int, now: datetime) -> None:
-    """One INSERT … SELECT: families without email get an invite too, for the letter."""
-    emailed = case((_has_email(), literal(now, DateTime())), else_=None)
-    db.session.execute(
-        insert(ParentInvite).from_select(
-            [
-                "campaign_id",
-                "guardian_id",
-                "created_at",
-                "emailed_at",
-                "new_links_sent",
-                "reminders_sent",
-            ],
-            select(
-                literal(campaign_id, Integer()),
-                Guardian.id,
-                literal(now, DateTime()),
-                emailed,
-                literal(0, Integer()),
-                literal(0, Integer()),
-            ).where(_on_roll()),
-        )
     )
 
 
@@ -171,7 +213,7 @@ def email_context(
     last_name: str,
     mail: MailSettings,
     now: datetime,
-    new_link: bool = False,
+    occasion: str = FIRST_EMAIL,
 ) -> dict:
     """What the email says: never a child's name (an email can reach the wrong inbox)."""
     token = make_token(mail.secret, LinkFor(campaign.id, guardian_id), now)
@@ -182,5 +224,5 @@ def email_context(
         "school_name": mail.school_name,
         "office_email": mail.office_email,
         "office_phone": mail.office_phone,
-        "new_link": new_link,
+        "occasion": occasion,
     }

@@ -12,9 +12,7 @@ from sqlalchemy import select, update
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.mail.service import queue_emails
-from portal.parents.campaign import MailSettings, email_context, guide_version
-from portal.parents.campaign import _has_email as has_email
-from portal.parents.campaign import _on_roll as on_roll
+from portal.parents.campaign import MailSettings, email_context, guide_version, has_email, on_roll
 from portal.parents.models import ParentCampaign, ParentInvite
 from portal.people.models import Guardian
 from portal.policies.models import MATERIAL, Acknowledgement, PolicyVersion

@@ -52,7 +52,8 @@ class ParentInvite(db.Model):
     # "Send me a new link": how many were sent in the day that began at the window's start.
     new_links_sent: Mapped[int] = mapped_column(default=0)
     new_links_window_start: Mapped[datetime | None]
-    # Reminders to a guardian who has not answered: how many were queued, and the last.
+    # Reminders to a guardian who has not answered: how many were queued, and when the last
+    # reminder or "send the link again" went (a second resend within minutes sends nothing).
     reminders_sent: Mapped[int] = mapped_column(default=0)
     reminded_at: Mapped[datetime | None]
     # The short code printed on a letter for a family without email (typed or scanned),

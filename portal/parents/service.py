@@ -1,7 +1,8 @@
 """The parent's side: opening a personal link, answering, asking for a new link.
 
 Answers live in the one Acknowledgement table (guardian, the campaign's guide version and
-school year, method "online"); AcknowledgementChange keeps every answer it has held.
+school year, method "online", or "paper"/"phone" when the office records it and who did);
+AcknowledgementChange keeps every answer it has held.
 """
 
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from portal.clock import utcnow
 from portal.database import dialect_insert
 from portal.extensions import db
 from portal.mail.service import queue_email
-from portal.parents.campaign import MailSettings, email_context, subject
+from portal.parents.campaign import NEW_LINK, MailSettings, email_context, subject
 from portal.parents.links import ExpiredLink, InvalidLink, read_token
 from portal.parents.models import ParentCampaign, ParentInvite
 from portal.people.models import Pupil, SchoolClass, guardian_pupil
@@ -24,6 +25,8 @@ ACKNOWLEDGED, QUESTION, DECLINED = "acknowledged", "question", "declined"
 # Why a link cannot open the parent's page; each has its own plain page.
 INVALID, EXPIRED, CLOSED, OFF_ROLL = "invalid", "expired", "closed", "off_roll"
 RECORDED, CHANGED, UNCHANGED = "recorded", "changed", "unchanged"
+# How an answer was given: on the parent's own page, or to the office on a slip or by phone.
+ONLINE, PAPER, PHONE = "online", "paper", "phone"
 
 
 class LinkRefused(Exception):
@@ -112,21 +115,32 @@ def record_answer(
     note: str | None,
     mail: MailSettings,
     now: datetime | None = None,
+    method: str = ONLINE,
+    recorded_by_id: int | None = None,
 ) -> str:
     """Record or change the guardian's one answer; RECORDED, CHANGED or UNCHANGED.
 
-    The database decides: an INSERT that does nothing if an answer exists, then an UPDATE
-    only where the answer differs. Two submissions at once leave one row, never two.
+    Online the parent answers for themself; on PAPER or by PHONE the office records it and
+    ``recorded_by_id`` says who. The database decides: an INSERT that does nothing if an
+    answer exists, then an UPDATE only where the answer differs. Two submissions at once
+    leave one row, never two.
     """
     now = now or utcnow()
-    answer = {"response": response, "typed_name": typed_name, "note": note, "method": "online"}
+    answer = {
+        "response": response,
+        "typed_name": typed_name,
+        "note": note,
+        "method": method,
+        "recorded_by_id": recorded_by_id,
+    }
     answer_id, outcome = _first_answer(invite, answer, now), RECORDED
     if answer_id is None:
         answer_id, outcome = _change_answer(invite, answer, now), CHANGED
     if answer_id is None:
         return UNCHANGED
     db.session.add(AcknowledgementChange(acknowledgement_id=answer_id, created_at=now, **answer))
-    if response == QUESTION and mail.office_email:
+    # A question the office took down itself needs no email to the office.
+    if response == QUESTION and method == ONLINE and mail.office_email:
         queue_email(
             mail.office_email,
             "A parent or carer has a question about the social media guide",
@@ -163,13 +177,14 @@ def _change_answer(invite: ParentInvite, answer: dict, now: datetime) -> int | N
     same = and_(
         Acknowledgement.response == answer["response"],
         Acknowledgement.method == answer["method"],
+        Acknowledgement.recorded_by_id.is_not_distinct_from(answer["recorded_by_id"]),
         Acknowledgement.typed_name.is_not_distinct_from(answer["typed_name"]),
         Acknowledgement.note.is_not_distinct_from(answer["note"]),
     )
     return db.session.scalar(
         update(Acknowledgement)
         .where(*_answer_key(invite), not_(same))
-        .values(created_at=now, recorded_by_id=None, **answer)
+        .values(created_at=now, **answer)
         .returning(Acknowledgement.id)
         .execution_options(synchronize_session=False)
     )
@@ -200,7 +215,7 @@ def send_new_link(invite: ParentInvite, per_day: int, mail: MailSettings) -> boo
     if counted.rowcount != 1:
         return False
     context = email_context(
-        invite.campaign, guardian.id, guardian.first_name, guardian.last_name, mail, now, True
+        invite.campaign, guardian.id, guardian.first_name, guardian.last_name, mail, now, NEW_LINK
     )
     queue_email(guardian.email, subject(mail), "parent_campaign", **context)
     return True

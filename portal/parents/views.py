@@ -2,18 +2,38 @@
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from portal.auth.access import public, roles_required
+from portal.clock import utcnow
+from portal.config import reminder_days
 from portal.csv_export import csv_response
 from portal.extensions import db
-from portal.parents import answers, guide_change, service
+from portal.parents import answers, guide_change, letters, reminders, service
 from portal.parents import campaign as campaigns
-from portal.parents.forms import AskAgainForm, ParentAnswerForm, StartCampaignForm
-from portal.people.models import SchoolClass
+from portal.parents.forms import (
+    ANSWERS,
+    AskAgainForm,
+    ParentAnswerForm,
+    RecordAnswerForm,
+    ResendLinkForm,
+    StartCampaignForm,
+)
+from portal.people.models import Guardian, SchoolClass
 from portal.people.roles import ADMIN, HEAD_TEACHER, OVERSIGHT, SCHOOL_LEADERS
 from portal.people.school_year import academic_year
+from portal.qr import qr_svg
+from portal.urls import external_url
 
 bp = Blueprint("parents", __name__)
 
@@ -28,6 +48,31 @@ SAVED = {
     service.CHANGED: "Thank you. Your answer has been changed.",
     service.UNCHANGED: "You had already given this answer, so nothing has changed.",
 }
+RECORDED_FOR = {
+    service.RECORDED: "The answer is recorded.",
+    service.CHANGED: "The answer has been changed; the one before is kept in its history.",
+    service.UNCHANGED: "That answer was already recorded, so nothing has changed.",
+}
+
+RESEND_SAID = {
+    reminders.SENT: ("A new link was sent to {name}'s email address.", "success"),
+    reminders.JUST_SENT: (
+        "A link was sent to {name}'s email address in the last few minutes, so no other was sent.",
+        "info",
+    ),
+    reminders.NO_CAMPAIGN: (
+        "No link was sent: the parents' acknowledgement is not open.",
+        "error",
+    ),
+    reminders.OFF_ROLL: (
+        "No link was sent: {name} is no longer a guardian of a pupil on the roll.",
+        "error",
+    ),
+    reminders.NO_EMAIL: (
+        "No link was sent: the school has no email address for {name}.",
+        "error",
+    ),
+}
 
 
 @bp.after_request
@@ -38,10 +83,7 @@ def no_referrer(response):
 
 
 def mail_settings() -> campaigns.MailSettings:
-    config = current_app.config
-    return campaigns.MailSettings(
-        config["SECRET_KEY"], config["SCHOOL_NAME"], config["OFFICE_EMAIL"], config["OFFICE_PHONE"]
-    )
+    return campaigns.MailSettings.from_config(current_app.config)
 
 
 def open_link(token: str) -> service.OpenedLink:
@@ -89,6 +131,7 @@ def campaign():
         roll=None if running else campaigns.guardians_on_roll(),
         newer=guide_change.newer_guide(running, today) if running else None,
         ask_again_form=AskAgainForm(),
+        reminder_days=reminder_days(config["PARENT_REMINDER_DAYS"]),
     ), 422 if form.errors else 200
 
 
@@ -192,6 +235,20 @@ def class_answers_csv(class_id: int):
     return csv_response(name, answers.GUARDIAN_HEADER, cells)
 
 
+@bp.post("/admin/parents/guardians/<int:guardian_id>/resend")
+@roles_required(*SCHOOL_LEADERS)
+def resend_link(guardian_id: int):
+    guardian = db.get_or_404(Guardian, guardian_id)
+    form = ResendLinkForm()
+    if not form.validate_on_submit():
+        abort(400)
+    outcome = reminders.resend_link(guardian, date.today(), utcnow(), mail_settings())
+    db.session.commit()
+    message, category = RESEND_SAID[outcome]
+    flash(message.format(name=guardian.full_name), category)
+    return redirect(form.next.data or url_for("parents.campaign"), 303)
+
+
 @bp.route("/parents/<token>", methods=["GET", "POST"])
 @public
 def answer(token: str):
@@ -235,3 +292,90 @@ def new_link(token: str):
     db.session.commit()
     # The same words whether or not it was sent: the page never reveals an address.
     return render_template("parents/new_link.html")
+
+
+# The paper route: letters for families without email, and answers the office records.
+
+
+def printed_letter(row: letters.GuardianRow) -> dict:
+    """What one printed letter needs: the guardian, their children and their short link."""
+    short_link = external_url("parents.letter_link", code=letters.shown(letters.letter_code(row)))
+    return {"row": row, "short_link": short_link, "qr": qr_svg(short_link)}
+
+
+@bp.get("/admin/parents/letters", endpoint="letters")
+@roles_required(*SCHOOL_LEADERS)
+def letters_page():
+    running = letters.open_campaign(date.today())
+    rows = letters.guardian_rows(running) if running else []
+    return render_template("parents/letters.html", running=running, rows=rows, answers=ANSWERS)
+
+
+@bp.get("/admin/parents/letters/print")
+@roles_required(*SCHOOL_LEADERS)
+def all_letters():
+    running = letters.open_campaign(date.today())
+    if running is None:
+        return redirect(url_for("parents.letters"))
+    printed = [printed_letter(row) for row in letters.guardian_rows(running)]
+    db.session.commit()
+    return render_template(
+        "parents/letters_print.html", running=running, letters=printed, today=date.today()
+    )
+
+
+@bp.get("/admin/parents/guardians/<int:guardian_id>/letter", endpoint="letter")
+@roles_required(*SCHOOL_LEADERS)
+def letter_page(guardian_id: int):
+    running = letters.open_campaign(date.today())
+    row = letters.guardian_row(running, guardian_id) or abort(404)
+    printed = printed_letter(row)
+    db.session.commit()
+    return render_template(
+        "parents/letters_print.html", running=running, letters=[printed], today=date.today()
+    )
+
+
+@bp.get("/p/<code>")
+@public
+def letter_link(code: str):
+    config = current_app.config
+    try:
+        token = letters.token_for_code(
+            code, request.remote_addr or "unknown", config["SECRET_KEY"], date.today(), utcnow()
+        )
+    except letters.TooManyGuesses:
+        page = render_template(
+            "parents/refused.html", reason="too_many", minutes=letters.WINDOW_MINUTES
+        )
+        return page, 429
+    finally:
+        db.session.commit()  # the count stands, whatever the code opened
+    return redirect(url_for("parents.answer", token=token), 303)
+
+
+@bp.route("/admin/parents/guardians/<int:guardian_id>/answer", methods=["GET", "POST"])
+@roles_required(*SCHOOL_LEADERS)
+def record_for(guardian_id: int):
+    running = letters.open_campaign(date.today())
+    row = letters.guardian_row(running, guardian_id) or abort(404)
+    form = RecordAnswerForm()
+    if form.validate_on_submit():
+        outcome = service.record_answer(
+            letters.invite(row.invite_id),
+            *form.answer(),
+            mail_settings(),
+            method=form.method.data,
+            recorded_by_id=current_user.id,
+        )
+        db.session.commit()
+        flash(RECORDED_FOR[outcome], "success")
+        return redirect(url_for("parents.record_for", guardian_id=guardian_id))
+    return render_template(
+        "parents/record_for.html",
+        form=form,
+        row=row,
+        running=running,
+        given=letters.answers_given(row, running),
+        answers=ANSWERS,
+    ), 422 if form.errors else 200

@@ -6,11 +6,17 @@ ESAFETY_LEAD = "esafety_lead"
 TEACHER = "teacher"
 STAFF = "staff"
 GOVERNOR = "governor"
+# The Designated Safeguarding Lead and their deputy (statutory guidance gives the DSL lead
+# responsibility for online safety; in many primary schools the Head Teacher is the DSL).
+DSL = "dsl"
+DEPUTY_DSL = "deputy_dsl"
 
 ROLE_LABELS = {
     ADMIN: "Administrator",
     HEAD_TEACHER: "Head Teacher",
     ESAFETY_LEAD: "e-Safety lead",
+    DSL: "Designated Safeguarding Lead",
+    DEPUTY_DSL: "Deputy DSL",
     TEACHER: "Teacher",
     STAFF: "Staff",
     GOVERNOR: "Governor",
@@ -23,3 +29,6 @@ SCHOOL_LEADERS = (ADMIN, HEAD_TEACHER, ESAFETY_LEAD)
 OVERSIGHT = (*SCHOOL_LEADERS, GOVERNOR)
 # Those who teach or lead a class: its board, its class view, its picture passwords.
 CLASS_STAFF = (TEACHER, *SCHOOL_LEADERS)
+# Those who may open the incident log: the school may narrow this (PORTAL_INCIDENT_LOG_ROLES),
+# never widen it.
+INCIDENT_LOG_ROLES = (HEAD_TEACHER, ESAFETY_LEAD, DSL, DEPUTY_DSL)

@@ -133,3 +133,12 @@ function letScrollingTablesTakeFocus() {
 document.addEventListener("DOMContentLoaded", letScrollingTablesTakeFocus);
 window.addEventListener("resize", letScrollingTablesTakeFocus);
 document.addEventListener("htmx:afterSettle", letScrollingTablesTakeFocus);
+
+// "Hide screen" on a report: nothing of it stays visible, and Back does not bring it back.
+document.addEventListener("click", function (event) {
+  var hide = event.target.closest && event.target.closest("[data-hide-screen]");
+  if (!hide) return;
+  event.preventDefault();
+  document.documentElement.classList.add("screen-hidden");
+  window.location.replace(hide.href);
+});
