@@ -5,7 +5,7 @@ only its readers can open (every look, and every refusal, recorded)."""
 import io
 import re
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,7 @@ from portal.incidents.models import (
 )
 from portal.incidents.service import NewReport, file_report, next_reference
 from portal.mail.models import OutboxMessage
-from portal.people.roles import ESAFETY_LEAD, GOVERNOR, HEAD_TEACHER, TEACHER
+from portal.people.roles import ALL_ROLES, ESAFETY_LEAD, GOVERNOR, HEAD_TEACHER, TEACHER
 from tests.helpers.builders import make_class, make_pupil, make_staff
 from tests.helpers.checkers import assert_valid_html
 from tests.helpers.queries import counting_queries
@@ -196,7 +196,7 @@ def test_anyone_else_is_refused_and_the_attempt_is_recorded(school, client, role
 def test_an_unknown_report_or_status_is_not_found(school, client):
     signed_in_with_code(client, ESAFETY_LEAD)
     assert client.get("/incidents/999").status_code == 404
-    assert client.get("/incidents/?status=lost").status_code == 404
+    assert client.get("/incidents/?status=lost").status_code == 422
 
 
 def test_the_log_is_paged_and_filtered_by_status(school, client):
@@ -207,7 +207,7 @@ def test_the_log_is_paged_and_filtered_by_status(school, client):
     second = body_of(client.get("/incidents/?page=2"))
     assert f"{log.PER_PAGE + 2} reports: page 1 of 2" in first and "Older reports" in first
     assert "page 2 of 2" in second and second.count("OS-") == 2
-    assert "No reports with this status." in body_of(client.get("/incidents/?status=closed"))
+    assert "No reports match these filters." in body_of(client.get("/incidents/?status=closed"))
 
 
 def test_the_log_costs_the_same_queries_for_2_or_20_reports(school, client):
@@ -725,7 +725,7 @@ def test_the_report_with_its_follow_up_is_valid_html(school, client, tmp_path):
     assert_valid_html(pages, tmp_path)
 
 
-# Who can open the log: the configured roles, after two-factor -------------------------------------
+# Who can open the log: the configured roles, after two-factor ---------------------------------
 
 
 def test_a_designated_safeguarding_lead_opens_the_log_and_is_told_of_reports(school, client):
@@ -757,3 +757,240 @@ def test_the_school_can_narrow_who_opens_the_log(school, app, client):
     assert refused.status_code == 403
     assert trail()[-1] == (lead.id, "refused", None)
     assert "Online-safety log" not in body_of(client.get("/"))
+
+
+def test_the_log_filters_by_status_category_pathway_source_pupil_dates_and_words(school, client):
+    messages = report(school, what_happened="Rude messages in the group chat.")
+    gaming = report(
+        school,
+        category="bullying_gaming",
+        what_happened="Name-calling in a game.",
+        pupils=((school["leo"].id, "target"),),
+    )
+    public = report(
+        school, source="public", category=None, what_happened="A post about Oak class.", pupils=()
+    )
+    signed_in_with_code(client, HEAD_TEACHER)
+    follow(client, gaming, "pathway", pathway="behaviour")
+
+    def shown(query: str) -> set[str]:
+        page = body_of(client.get(f"/incidents/?{query}"))
+        return {r.reference for r in (messages, gaming, public) if r.reference in page}
+
+    today = date.today().isoformat()
+    assert shown("category=bullying_gaming") == {gaming.reference}
+    assert shown("pathway=behaviour") == {gaming.reference}
+    assert shown("source=public") == {public.reference}
+    assert shown("pupil=amara") == {messages.reference}
+    assert shown("pupil=Leo+Barnes") == {messages.reference, gaming.reference}
+    assert shown("words=GROUP+CHAT") == {messages.reference}
+    assert shown(f"words={gaming.reference}") == {gaming.reference}
+    assert shown(f"since={today}&until={today}") == {
+        r.reference for r in (messages, gaming, public)
+    }
+    assert shown("until=2000-01-01") == set()
+    assert shown("words=100%25") == set()  # a % typed is a percent sign, not a wildcard
+
+
+def test_a_filter_the_log_does_not_know_is_explained_not_obeyed(school, client):
+    report(school)
+    signed_in_with_code(client, HEAD_TEACHER)
+    wrong = client.get("/incidents/?since=2026-12-01&until=2026-11-01&category=gossip")
+    page = wrong.get_data(as_text=True)
+    assert wrong.status_code == 422
+    assert "The end date is before the start date." in page and "Not a valid choice" in page
+    assert "OS-" not in page.split("</form>")[-1]
+
+
+def test_a_filtered_log_keeps_its_filters_from_page_to_page(school, client):
+    for _ in range(log.PER_PAGE + 1):
+        report(school, category="bullying_gaming")
+    report(school)
+    signed_in_with_code(client, HEAD_TEACHER)
+    first = body_of(client.get("/incidents/?category=bullying_gaming"))
+    assert f"{log.PER_PAGE + 1} reports: page 1 of 2" in first
+    assert (
+        "category=bullying_gaming&amp;page=2" in first
+        or "page=2&amp;category=bullying_gaming" in first
+    )
+
+
+def test_the_filtered_log_costs_the_same_queries_for_2_or_20_reports(school, client):
+    signed_in_with_code(client, HEAD_TEACHER)
+
+    def queries() -> int:
+        with counting_queries() as statements:
+            body_of(client.get("/incidents/?pupil=amara&words=chat&status=new&since=2020-01-01"))
+        return len(statements)
+
+    for _ in range(2):
+        report(school, what_happened="group chat")
+    few = queries()
+    for _ in range(18):
+        report(school, what_happened="group chat")
+    assert queries() == few
+
+
+# The audit trail and the governors' summary ---------------------------------------------------
+
+
+def test_the_head_teacher_sees_a_teachers_refused_attempt_in_the_trail(school, client, app):
+    incident = report(school)
+    nosy = app.test_client()
+    teacher = signed_in(nosy, TEACHER, email="nosy@school.test")
+    assert nosy.get(f"/incidents/{incident.id}").status_code == 403
+
+    signed_in_with_code(client, HEAD_TEACHER)
+    everyone = body_of(client.get("/incidents/trail"))
+    theirs = body_of(client.get(f"/incidents/trail?staff={teacher.id}"))
+    about = body_of(client.get(f"/incidents/trail?reference={incident.reference.lower()}"))
+
+    assert f"GET /incidents/{incident.id}" in everyone and "Refused" in everyone
+    assert f"GET /incidents/{incident.id}" in theirs and "Made a report" not in theirs
+    assert "Made a report" in about and "Refused" not in about
+
+
+@pytest.mark.parametrize("role", [ESAFETY_LEAD, "dsl", GOVERNOR, TEACHER])
+def test_only_the_head_teacher_reads_the_trail(school, client, role):
+    signed_in_with_code(client, role) if role in (ESAFETY_LEAD, "dsl") else signed_in(client, role)
+    assert client.get("/incidents/trail").status_code == 403
+
+
+def test_the_trail_costs_the_same_queries_for_few_or_many_lines(school, client):
+    signed_in_with_code(client, HEAD_TEACHER)
+
+    def queries() -> int:
+        with counting_queries() as statements:
+            body_of(client.get("/incidents/trail"))
+        return len(statements)
+
+    report(school)
+    few = queries()
+    for _ in range(15):
+        report(school)
+    assert queries() == few
+
+
+def test_governors_see_counts_with_small_numbers_hidden_and_no_names(school, client):
+    for _ in range(3):
+        report(school, category="bullying_gaming", place="game")
+    report(
+        school,
+        category="stranger_contact",
+        place="game",
+        what_happened="Amara was asked for photos.",
+    )
+    signed_in(client, GOVERNOR)
+
+    page = body_of(client.get("/incidents/summary"))
+
+    rows = dict(re.findall(r'<th scope="row">([^<]+)</th><td>([^<]+)</td>', page))
+    assert rows["Cyber-bullying: gaming chat"] == "3"
+    assert rows["Contact from a stranger"] == "fewer than 3"
+    assert rows["An online game"] == "4"
+    assert rows["Upsetting content"] == "0"
+    assert "Reports this term: <strong>4</strong>" in page
+    for secret in ("Amara", "Okoye", "Leo", "photos", "OS-"):
+        assert secret not in page
+
+
+def test_the_summary_covers_the_term_chosen(school, client):
+    report(school)
+    signed_in(client, GOVERNOR)
+    assert "Reports this term: <strong>0</strong>" in body_of(
+        client.get("/incidents/summary?term=2020-autumn")
+    )
+    assert client.get("/incidents/summary?term=nonsense").status_code == 200
+
+
+def test_the_trail_and_summary_pages_are_valid_html(school, client, tmp_path):
+    report(school)
+    signed_in_with_code(client, HEAD_TEACHER)
+    assert_valid_html(
+        {
+            "incident-trail": body_of(client.get("/incidents/trail")),
+            "incident-summary": body_of(client.get("/incidents/summary")),
+        },
+        tmp_path,
+    )
+
+
+# Every route of the log, as every role ---------------------------------------------------------
+
+LOG_READERS = {HEAD_TEACHER, ESAFETY_LEAD, "dsl", "deputy_dsl"}
+
+
+def log_addresses(incident, evidence_id) -> list[tuple[str, str, set[str]]]:
+    """(method, address, roles let in) for every route of the log."""
+    base = f"/incidents/{incident.id}"
+    return [
+        ("GET", "/incidents/", LOG_READERS),
+        ("GET", base, LOG_READERS),
+        ("GET", f"{base}/evidence/{evidence_id}", LOG_READERS),
+        *(
+            ("POST", f"{base}/{change}", LOG_READERS)
+            for change in ("note", "status", "pathway", "category", "support", "correction")
+        ),
+        ("GET", "/incidents/trail", {HEAD_TEACHER}),
+        ("GET", "/incidents/summary", LOG_READERS | {GOVERNOR}),
+        ("GET", "/incidents/new", set(ALL_ROLES)),
+        ("GET", "/incidents/mine", set(ALL_ROLES)),
+        ("GET", "/incidents/pupil-names?pupil_1=am", set(ALL_ROLES)),
+    ]
+
+
+def test_a_walk_through_every_route_of_the_log_as_every_role(school, app):
+    reporter = app.test_client()
+    signed_in(reporter, TEACHER)
+    send_with_files(reporter, [(io.BytesIO(PNG), "a.png")])
+    incident = db.session.scalar(select(Incident))
+    evidence_id = db.session.scalar(select(IncidentEvidence.id))
+    walked = log_addresses(incident, evidence_id)
+    adapter = app.url_map.bind("portal.test")
+    reached = {adapter.match(a.split("?")[0], method=m)[0] for m, a, _ in walked}
+    assert reached == {
+        r.endpoint for r in app.url_map.iter_rules() if r.endpoint.startswith("incidents.")
+    }
+
+    for role in sorted(ALL_ROLES):
+        client = app.test_client()
+        signed_in_with_code(client, role) if role in LOG_READERS else signed_in(client, role)
+        for method, address, let_in in walked:
+            if method == "GET":
+                status = client.get(address).status_code
+            else:
+                status = client.post(
+                    address, data={"csrf_token": csrf_token(client, "/")}
+                ).status_code
+            if role in let_in:
+                assert status in (200, 422), (role, method, address, status)
+            else:
+                assert status == 403, (role, method, address, status)
+
+    anonymous = app.test_client()
+    for method, address, _ in walked:
+        response = anonymous.open(address, method=method)
+        assert response.status_code in (302, 400), (method, address, response.status_code)
+        assert "Amara" not in response.get_data(as_text=True)
+
+
+def test_a_pupil_who_has_left_cannot_be_named_in_a_new_report(school, client):
+    school["leo"].left_on = date.today()
+    db.session.commit()
+    signed_in(client, TEACHER)
+    refused = send_report(client)
+    assert refused.status_code == 422
+    assert "No pupil on the roll is called leo barnes (oak)." in refused.get_data(as_text=True)
+    assert count(Incident) == 0
+
+
+def test_the_home_page_of_those_who_read_the_log_says_how_many_reports_wait(school, client, app):
+    report(school)
+    report(school, urgent=True, told_dsl_in_person=True)
+    signed_in(client, ESAFETY_LEAD)
+    home = body_of(client.get("/"))
+    assert "2 new reports</strong> in the online-safety log, 1 urgent" in home
+    assert "Amara" not in home
+    teacher = app.test_client()
+    signed_in(teacher, TEACHER)
+    assert "new report" not in body_of(teacher.get("/"))

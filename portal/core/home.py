@@ -4,9 +4,11 @@ from datetime import date
 
 from flask import current_app
 
+from portal.auth.access import can_open_incident_log
 from portal.classroom.service import teacher_panel_context
 from portal.clock import utcnow
 from portal.formatting import school_time
+from portal.incidents.log import waiting_counts
 from portal.parents.campaign import campaign_offer
 from portal.people.models import Staff
 from portal.people.roles import ADMIN, HEAD_TEACHER, OVERSIGHT
@@ -24,7 +26,10 @@ def home_panels(staff: Staff, today: date) -> dict:
         "content_missing": False,
         "classes_first": False,
         "parents_offer": None,
+        "reports_waiting": None,
     }
+    if can_open_incident_log(staff):  # how many, never what: the log itself is behind a code
+        panels["reports_waiting"] = waiting_counts()
     try:
         guidelines_policy()
     except LookupError:

@@ -19,7 +19,15 @@ from wtforms.widgets import HiddenInput
 from portal.forms import PortalForm
 from portal.incidents import reporting
 from portal.incidents.evidence import Checked, check
-from portal.incidents.models import CATEGORIES, PATHWAYS, PLACES, PUPIL_ROLES, STATUSES
+from portal.incidents.log import LogFilters
+from portal.incidents.models import (
+    CATEGORIES,
+    PATHWAYS,
+    PLACES,
+    PUPIL_ROLES,
+    SOURCE_LABELS,
+    STATUSES,
+)
 from portal.policies.forms import DayField
 
 TEXT_MAX = 5000
@@ -244,3 +252,36 @@ class SupportForm(PortalForm):
 class CorrectionForm(PortalForm):
     action_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
     text = note_field("Correction", "Write the correction.")
+
+
+class LogFilterForm(PortalForm):
+    """The log's filters: a GET form, so a filtered list can be bookmarked and paged."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField("Status", choices=choices("Any status", STATUSES), validators=[Optional()])
+    category = SelectField(
+        "Category", choices=choices("Any category", CATEGORIES), validators=[Optional()]
+    )
+    pathway = SelectField(
+        "Pathway", choices=choices("Any pathway", PATHWAYS), validators=[Optional()]
+    )
+    source = SelectField(
+        "Reported by", choices=choices("Anyone", SOURCE_LABELS), validators=[Optional()]
+    )
+    since = DayField("Reported from", validators=[Optional()])
+    until = DayField("Reported until", validators=[Optional()])
+    pupil = StringField("Pupil's name", validators=[Length(max=120)])
+    words = StringField("Words in the report", validators=[Length(max=200)])
+
+    def validate_until(self, field) -> None:
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError("The end date is before the start date.")
+
+    def filters(self) -> LogFilters:
+        text = {name: (self[name].data or "").strip() or None for name in ("pupil", "words")}
+        chosen = {
+            name: self[name].data or None for name in ("status", "category", "pathway", "source")
+        }
+        return LogFilters(since=self.since.data, until=self.until.data, **chosen, **text)

@@ -2,14 +2,16 @@
 queries whatever the size of the log."""
 
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.config import role_list
 from portal.extensions import db
 from portal.incidents.models import Incident, IncidentAction, IncidentEvidence, IncidentPupil
+from portal.people.models import Pupil
 
 PER_PAGE = 25
 
@@ -28,9 +30,68 @@ class LogPage:
     pages: int
 
 
-def log_page(page: int = 1, status: str | None = None) -> LogPage:
+@dataclass(frozen=True)
+class LogFilters:
+    """What the log is narrowed to; empty means everything."""
+
+    status: str | None = None
+    category: str | None = None
+    pathway: str | None = None
+    source: str | None = None
+    since: date | None = None
+    until: date | None = None
+    pupil: str | None = None
+    words: str | None = None
+
+    def conditions(self) -> list:
+        where = [
+            column == value
+            for column, value in (
+                (Incident.status, self.status),
+                (Incident.category, self.category),
+                (Incident.pathway, self.pathway),
+                (Incident.source, self.source),
+            )
+            if value
+        ]
+        if self.since:
+            where.append(Incident.created_at >= datetime.combine(self.since, time()))
+        if self.until:
+            where.append(
+                Incident.created_at < datetime.combine(self.until + timedelta(days=1), time())
+            )
+        if self.pupil:
+            name = func.lower(Pupil.first_name + " " + Pupil.last_name)
+            where.append(
+                Incident.id.in_(
+                    select(IncidentPupil.incident_id)
+                    .join(Pupil, Pupil.id == IncidentPupil.pupil_id)
+                    .where(name.contains(self.pupil.lower(), autoescape=True))
+                )
+            )
+        if self.words:
+            term = self.words.lower()
+            where.append(
+                or_(
+                    *(
+                        func.lower(func.coalesce(column, "")).contains(term, autoescape=True)
+                        for column in (
+                            Incident.reference,
+                            Incident.what_happened,
+                            Incident.childs_words,
+                            Incident.who_involved,
+                            Incident.place_other,
+                            Incident.outcome,
+                        )
+                    )
+                )
+            )
+        return where
+
+
+def log_page(page: int = 1, filters: LogFilters = LogFilters()) -> LogPage:
     """Newest first, ``PER_PAGE`` at a time (three queries: count, reports, their pupils)."""
-    where = [Incident.status == status] if status else []
+    where = filters.conditions()
     total = db.session.scalar(select(func.count()).select_from(Incident).where(*where))
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(page, 1), pages)
@@ -73,3 +134,13 @@ def report_whole(incident_id: int) -> tuple[Incident, list[IncidentAction]] | No
         .options(selectinload(IncidentAction.staff))
     ).all()
     return incident, chronology
+
+
+def waiting_counts() -> dict[str, int]:
+    """New reports nobody has taken up yet, and how many of them are urgent (one query)."""
+    new, urgent = db.session.execute(
+        select(func.count(), func.count().filter(Incident.urgent.is_(True))).where(
+            Incident.status == "new"
+        )
+    ).one()
+    return {"new": new, "urgent": urgent}

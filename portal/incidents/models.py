@@ -26,6 +26,7 @@ from portal.people.models import Pupil, Staff
 # Where a report came from.
 STAFF_REPORT, PUPIL_REPORT, PUBLIC_REPORT = "staff", "pupil", "public"
 SOURCES = (STAFF_REPORT, PUPIL_REPORT, PUBLIC_REPORT)
+SOURCE_LABELS = {STAFF_REPORT: "Staff", PUPIL_REPORT: "A pupil", PUBLIC_REPORT: "The public form"}
 
 CATEGORIES = {
     "bullying_messages": "Cyber-bullying: messages",

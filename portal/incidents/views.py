@@ -1,6 +1,7 @@
 """The incident log: open only to those who follow reports up; every look is recorded."""
 
 import uuid
+from datetime import date
 
 from flask import (
     Blueprint,
@@ -14,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from sqlalchemy import select
 
 from portal.auth.access import (
     can_open_incident_log,
@@ -24,10 +26,11 @@ from portal.auth.access import (
 from portal.errors import render_error
 from portal.extensions import db
 from portal.htmx import fragment
-from portal.incidents import evidence, follow_up, log, reporting
+from portal.incidents import evidence, follow_up, log, oversight, reporting
 from portal.incidents.forms import (
     CategoryForm,
     CorrectionForm,
+    LogFilterForm,
     NoteForm,
     PathwayForm,
     StaffReportForm,
@@ -43,7 +46,8 @@ from portal.incidents.models import (
     STATUSES,
 )
 from portal.incidents.service import NewReport, audit, file_report, reports_by
-from portal.people.roles import INCIDENT_LOG_ROLES
+from portal.people.models import Staff
+from portal.people.roles import GOVERNOR, HEAD_TEACHER, INCIDENT_LOG_ROLES
 from portal.request_limits import accepts_uploads
 
 bp = Blueprint("incidents", __name__, url_prefix="/incidents")
@@ -97,12 +101,16 @@ def too_big(error):
 @bp.get("/")
 @log_only
 def index():
-    status = request.args.get("status") or None
-    if status is not None and status not in STATUSES:
-        abort(404)
-    page = log.log_page(request.args.get("page", 1, type=int), status)
-    shown = render_template("incidents/log.html", log=page, status=status)
-    return recorded(shown, "list", None, f"page {page.page}" + (f", {status}" if status else ""))
+    form = LogFilterForm(request.args)
+    valid = form.validate()
+    page_number = request.args.get("page", 1, type=int)
+    page = log.log_page(page_number, form.filters()) if valid else log.LogPage([], 0, 1, 1)
+    shown = render_template("incidents/log.html", log=page, form=form, valid=valid)
+    detail = "; ".join(f"{k}={v}" for k, v in request.args.items() if v and k != "page")
+    response = recorded(
+        shown, "list", None, f"page {page.page}" + (f", {detail}" if detail else "")
+    )
+    return response, 200 if valid else 422
 
 
 @bp.get("/<int:incident_id>")
@@ -208,12 +216,8 @@ def follow(incident_id: int, change: str):
                 url_for("incidents.detail", incident_id=incident_id) + "#chronology", 303
             )
     db.session.rollback()
-    if problem:
-        form.form_errors.append(problem)
-    found = log.report_whole(incident_id)
-    return recorded(
-        report_page(*found, failed=change, form=form), "refused-change", incident_id, change
-    ), 422
+    page = report_page(*log.report_whole(incident_id), failed=change, form=form, problem=problem)
+    return recorded(page, "view", incident_id, f"{change} not made"), 422
 
 
 def recorded(shown: str, action: str, incident_id: int | None, detail: str = "") -> str:
@@ -299,3 +303,33 @@ def evidence_file(incident_id: int, evidence_id: int):
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@bp.get("/trail")
+@two_factor_required
+@roles_required(HEAD_TEACHER)
+def trail():
+    """Who looked at, changed, downloaded or was refused what: the Head Teacher's check."""
+    staff_id = request.args.get("staff", type=int)
+    reference = request.args.get("reference", "").strip()[:16] or None
+    page = oversight.trail_page(request.args.get("page", 1, type=int), staff_id, reference)
+    people = db.session.execute(select(Staff.id, Staff.name).order_by(Staff.name)).all()
+    shown = render_template(
+        "incidents/trail.html", trail=page, people=people, staff_id=staff_id, reference=reference
+    )
+    return recorded(shown, "trail", None, f"staff={staff_id or ''} reference={reference or ''}")
+
+
+@bp.get("/summary")
+@roles_required(GOVERNOR, *INCIDENT_LOG_ROLES)
+def summary():
+    """The governors' termly summary: counts only, and none below 3 shown as such."""
+    today = date.today()
+    term = oversight.Term.read(request.args.get("term", "")) or oversight.Term.of(today)
+    terms = [oversight.Term.of(today)]
+    for _ in range(5):
+        terms.append(terms[-1].before())
+    shown = render_template(
+        "incidents/summary.html", summary=oversight.termly_summary(term), terms=terms
+    )
+    return recorded(shown, "summary", None, term.key)
