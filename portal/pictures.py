@@ -69,6 +69,15 @@ CHILD_NAMES = {
     "🔍": "magnifying glass",
     "📚": "books",
     "🙋": "hand up",
+    # Telling a trusted adult: how they feel, where it happened, sending, thanks.
+    "😨": "scared face",
+    "😠": "angry face",
+    "🙂": "okay face",
+    "📺": "television",
+    "🏫": "school",
+    "❓": "question mark",
+    "📨": "envelope",
+    "💛": "yellow heart",
     # The pupils' screens: feedback, the end page, the speaker button.
     "🌟": "shining star",
     "💭": "thinking bubble",

@@ -8,6 +8,7 @@ from flask_login import current_user
 from portal import database, errors, pictures  # noqa: F401  (database: the SQLite settings)
 from portal.auth import sessions
 from portal.auth.access import can_open_incident_log, enforce_access, two_factor_pending
+from portal.classroom.pupil_auth import current_seat
 from portal.clock import utcnow
 from portal.extensions import db, login_manager
 from portal.formatting import long_date, school_time
@@ -36,6 +37,7 @@ def init_app(app: Flask) -> None:
     from portal.classroom.views import bp as classroom_bp
     from portal.core.views import bp as core_bp
     from portal.incidents.public_views import bp as report_bp
+    from portal.incidents.tell_views import bp as tell_bp
     from portal.incidents.views import bp as incidents_bp
     from portal.mail.views import bp as mail_bp
     from portal.parents.views import bp as parents_bp
@@ -62,6 +64,7 @@ def init_app(app: Flask) -> None:
         parents_bp,
         incidents_bp,
         report_bp,
+        tell_bp,
     ):
         app.register_blueprint(blueprint)
     app.before_request(keep_staff_session_alive)
@@ -75,6 +78,7 @@ def init_app(app: Flask) -> None:
         picture_file=pictures.svg_file,
         picture_name=pictures.child_name,
         can_open_incident_log=can_open_incident_log,
+        signed_in_pupil=current_seat,
     )
     app.context_processor(
         lambda: {

@@ -8,6 +8,7 @@ import pytest
 
 from portal import ROOT, pictures
 from portal.classroom.pictures import PICTURES
+from portal.incidents.telling import STEPS
 from portal.pictures import child_name, curated_name, svg_file, svg_name
 from portal.policies.formats import TextProblem, parse_aup
 from portal.quiz.content import load_catalogue
@@ -70,6 +71,7 @@ def test_a_picture_nobody_named_falls_back_to_readable_unicode_names():
 def shipped_emoji() -> set[str]:
     """Every emoji the portal ships: quizzes, AUPs, picture passwords and the pages' own."""
     found = {picture.emoji for picture in PICTURES}
+    found |= {picture.emoji for step in STEPS for picture in step.pictures}  # telling an adult
     for quiz in load_catalogue(ROOT / "quizzes").values():
         for question in quiz.questions:
             found |= {question.emoji} | {choice.emoji for choice in question.choices}

@@ -87,7 +87,7 @@ def test_a_reception_child_hears_every_screen_from_the_class_code_to_the_stars(p
 
     expect(page).to_have_url(re.compile(r"/me/aup$"))
     whole_aup = page.wait_for_function(
-        "() => (window.__spoken.at(-1) || {}).text.startsWith('How we stay safe online')"
+        "() => ((window.__spoken.at(-1) || {}).text || '').startsWith('How we stay safe online')"
     )
     assert whole_aup
     for line in AUP_LINES:  # the screen reads itself, every line
@@ -108,14 +108,16 @@ def test_a_reception_child_hears_every_screen_from_the_class_code_to_the_stars(p
         said_last(page, f"{'Start the quiz' if number == 1 else 'Next question'}. {words}")
         settled(page)
         page.get_by_role("button", name=question.correct_choice.text, exact=True).click()
-        page.wait_for_function("() => (window.__spoken.at(-1) || {}).text.startsWith('Well done!')")
+        page.wait_for_function(
+            "() => ((window.__spoken.at(-1) || {}).text || '').startsWith('Well done!')"
+        )
         settled(page)
         go_on = "See my stars" if number == len(quiz.questions) else "Next question"
         page.get_by_role("button", name=go_on).click()
 
     expect(page.get_by_role("heading", name="You finished the quiz!")).to_be_visible()
     page.wait_for_function(
-        "() => (window.__spoken.at(-1) || {}).text"
+        "() => ((window.__spoken.at(-1) || {}).text || '')"
         ".startsWith('See my stars. You finished the quiz!')"
     )
     assert "Tell a grown-up what you learned." in spoken(page)[-1]
