@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask import send_file
 from werkzeug.datastructures import FileStorage
 
 from portal.config import private_folder
@@ -100,3 +101,18 @@ def keep(checked: list[Checked], incident_id: int, staff_id: int | None, folder:
                 uploaded_by_id=staff_id,
             )
         )
+
+
+def download(kept: IncidentEvidence, folder: Path):
+    """The file as a download, never shown in the browser (it is whatever the reporter sent),
+    and never kept in a cache."""
+    response = send_file(
+        folder / kept.stored_name,
+        mimetype=kept.media_type,
+        as_attachment=True,
+        download_name=kept.original_name,
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -11,7 +11,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user
@@ -293,16 +292,7 @@ def evidence_file(incident_id: int, evidence_id: int):
     kept = log.evidence_of(incident_id, evidence_id) or abort(404)
     audit(current_user.id, "download", incident_id, f"evidence {kept.original_name}")
     db.session.commit()
-    response = send_file(
-        evidence.evidence_folder(current_app.instance_path) / kept.stored_name,
-        mimetype=kept.media_type,
-        as_attachment=True,
-        download_name=kept.original_name,
-        max_age=0,
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return evidence.download(kept, evidence.evidence_folder(current_app.instance_path))
 
 
 @bp.get("/trail")
