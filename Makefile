@@ -7,7 +7,8 @@ export FLASK_APP := wsgi:app
 VENDOR := static/vendor
 STATIC_MANIFEST := static/cache_manifest.json
 # What the hashed copies are made from (not the copies, their .gz/.br or the manifest).
-STATIC_SOURCES := $(shell find static -path $(VENDOR) -prune -o -type f ! -name '*.gz' ! -name '*.br' ! -name 'cache_manifest.json' -print 2>/dev/null)
+STATIC_SOURCES := $(shell find static -regextype posix-extended -path $(VENDOR) -prune -o -type f \
+  ! -name '*.gz' ! -name '*.br' ! -name cache_manifest.json ! -regex '.*-[0-9a-f]{32}\.[^/]*' -print)
 
 .PHONY: run test setup lint format bench bench-diff bench-parents clean twemoji-list
 
