@@ -5,6 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi:app
 VENDOR := static/vendor
+STATIC_MANIFEST := static/cache_manifest.json
+# What the hashed copies are made from (not the copies, their .gz/.br or the manifest).
+STATIC_SOURCES := $(shell find static -regextype posix-extended -path $(VENDOR) -prune -o -type f \
+  ! -name '*.gz' ! -name '*.br' ! -name cache_manifest.json ! -regex '.*-[0-9a-f]{32}\.[^/]*' -print)
 
 .PHONY: run test setup lint format bench bench-diff bench-parents clean twemoji-list
 
@@ -19,7 +23,7 @@ test: setup
 	$(BIN)/ruff format --check .
 	HOME=$(CURDIR)/.cache TMPDIR=$(CURDIR)/.tmp $(BIN)/pytest $(PYTEST_ARGS)
 
-setup: $(VENV)/.installed $(VENDOR)/.installed
+setup: $(VENV)/.installed $(VENDOR)/.installed $(STATIC_MANIFEST)
 	@mkdir -p instance .cache .tmp
 
 $(VENV)/.installed: pyproject.toml
@@ -39,6 +43,13 @@ $(VENDOR)/.installed: package.json package-lock.json
 	mkdir -p $(VENDOR)/twemoji
 	cp node_modules/@twemoji/svg/*.svg $(VENDOR)/twemoji/
 	touch $@
+
+# Every static file gets a copy named by its content's hash, with .gz and .br beside it, and the
+# manifest templates read (Flask-Static-Digest); WhiteNoise serves them. Rebuilt when one changes.
+$(STATIC_MANIFEST): $(VENV)/.installed $(VENDOR)/.installed $(STATIC_SOURCES)
+	@mkdir -p instance
+	$(BIN)/flask digest clean >/dev/null
+	$(BIN)/flask digest compile >/dev/null
 
 bench: setup
 	$(BIN)/python bench/load.py

@@ -22,7 +22,8 @@ def create_app(overrides: dict | None = None) -> Flask:
         __name__,
         instance_path=os.environ.get("PORTAL_INSTANCE_PATH", str(ROOT / "instance")),
         template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        # Another folder only for the test that rebuilds the hashed files.
+        static_folder=os.environ.get("PORTAL_STATIC_FOLDER", str(ROOT / "static")),
     )
     app.request_class = PortalRequest  # caps the text of every form, not only uploads
     configure(app, overrides or {})

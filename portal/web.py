@@ -5,7 +5,12 @@ from datetime import date
 from flask import Flask, current_app, g, request, session
 from flask_login import current_user
 
-from portal import database, errors, pictures  # noqa: F401  (database: the SQLite settings)
+from portal import (  # noqa: F401  (database: the SQLite settings)
+    database,
+    errors,
+    pictures,
+    static_files,
+)
 from portal.auth import sessions
 from portal.auth.access import can_open_incident_log, enforce_access, two_factor_pending
 from portal.classroom.pupil_auth import current_seat
@@ -88,6 +93,7 @@ def init_app(app: Flask) -> None:
             "two_factor_pending": two_factor_pending(),
         }
     )
+    static_files.init_app(app, SECURITY_HEADERS)
 
 
 @login_manager.user_loader
@@ -113,13 +119,25 @@ def keep_staff_session_alive():
         session.modified = True  # the cookie's signature is renewed with it
 
 
+# On every response, static files included (portal/static_files.py).
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+# A view may set its own (the parents' pages send no Referer at all).
+OVERRIDABLE_HEADERS = {"Content-Security-Policy", "Referrer-Policy"}
+
+
 def security_headers(response):
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["X-Frame-Options"] = "DENY"
-    response.headers.setdefault("Referrer-Policy", "same-origin")  # parents' pages: none
-    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    for name, value in SECURITY_HEADERS.items():
+        if name in OVERRIDABLE_HEADERS:
+            response.headers.setdefault(name, value)
+        else:
+            response.headers[name] = value
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = "max-age=31536000"
     if request.endpoint != "static":

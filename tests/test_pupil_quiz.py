@@ -33,7 +33,13 @@ from tests.helpers.builders import (
 )
 from tests.helpers.checkers import assert_valid_html
 from tests.helpers.queries import counting_queries
-from tests.helpers.web import IsolatedClient, body_of, csrf_token, settings_for_tests
+from tests.helpers.web import (
+    IsolatedClient,
+    body_of,
+    csrf_token,
+    settings_for_tests,
+    static_address,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 STAGES = {0: "EYFS", 1: "KS1", 3: "KS2"}
@@ -118,7 +124,7 @@ def test_after_sign_in_the_aup_of_the_pupils_key_stage_is_due(client, year_group
         picture, sentence = line[2:].split(" ", 1)
         assert f'aria-label="Read aloud: {esc(sentence)}"' in text  # each speaker names its line
         # Each line's picture is an image named as a child would say it ("teacher").
-        assert f'src="/static/{svg_file(picture)}" alt="{child_name(picture)}"' in text
+        assert f'src="{static_address(svg_file(picture))}" alt="{child_name(picture)}"' in text
     assert esc(other_body.splitlines()[2].split(" ", 2)[2]) not in text
     assert "consent" not in text.lower()
     assert 'aria-label="Read it all to me"' in text
@@ -338,7 +344,10 @@ def test_finishing_marks_the_attempt_finished_and_the_end_page_shows_stars(clien
     assert client.get("/me").location.endswith("/me/quiz/done")
     assert client.get("/me/quiz").location.endswith("/me/quiz/done")
     text = page(client.get("/me/quiz/done"))
-    assert text.count(f'src="/static/{svg_file("⭐")}"') == 3 and 'aria-label="3 stars"' in text
+    assert (
+        text.count(f'src="{static_address(svg_file("⭐"))}"') == 3
+        and 'aria-label="3 stars"' in text
+    )
     assert "Tell a grown-up what you learned" in text and 'action="/class/sign-out"' in text
     assert "Play again" in text
     assert "%" not in text and f"{attempt.score} of" not in text

@@ -4,6 +4,7 @@ import contextvars
 import html
 import re
 
+from flask import current_app
 from flask.testing import FlaskClient
 
 from portal.auth.access import pupil_required
@@ -93,3 +94,9 @@ def body_of(response, status: int = 200) -> str:
     """The page a response carries, once it is known to be the one expected (not an error)."""
     assert response.status_code == status, (response.status_code, response.location)
     return response.get_data(as_text=True)
+
+
+def static_address(filename: str) -> str:
+    """The address pages give a file under static/: its content-hashed name after `make setup`."""
+    with current_app.test_request_context():
+        return current_app.jinja_env.globals["static_url_for"]("static", filename=filename)
