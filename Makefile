@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi:app
 VENDOR := static/vendor
 
-.PHONY: run test setup lint format bench bench-diff bench-parents clean twemoji-list
+.PHONY: run test setup lint format bench bench-diff bench-parents demo-large clean twemoji-list
 
 run: setup
 	$(BIN)/flask db upgrade
@@ -39,6 +39,15 @@ $(VENDOR)/.installed: package.json package-lock.json
 	mkdir -p $(VENDOR)/twemoji
 	cp node_modules/@twemoji/svg/*.svg $(VENDOR)/twemoji/
 	touch $@
+
+# A large fictional school (DEMO_PUPILS pupils) in its own database, built afresh each time.
+# Serve it with: PORTAL_DATABASE_URL=sqlite:///$(CURDIR)/instance/demo-large.sqlite3 make run
+DEMO_PUPILS ?= 5000
+DEMO_LARGE_URL := sqlite:///$(CURDIR)/instance/demo-large.sqlite3
+demo-large: setup
+	rm -f instance/demo-large.sqlite3
+	PORTAL_DATABASE_URL=$(DEMO_LARGE_URL) $(BIN)/flask db upgrade
+	PORTAL_DATABASE_URL=$(DEMO_LARGE_URL) $(BIN)/flask portal generate-demo --pupils $(DEMO_PUPILS)
 
 bench: setup
 	$(BIN)/python bench/load.py

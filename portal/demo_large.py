@@ -16,8 +16,7 @@ from flask import current_app
 from sqlalchemy import Table, func, insert, select, text
 from werkzeug.security import generate_password_hash
 
-from portal.config import private_folder
-from portal.demo import WORDS, demo_password_file
+from portal.demo import WORDS
 from portal.extensions import db
 from portal.incidents.models import (
     APPEND_ONLY,
@@ -31,6 +30,8 @@ from portal.incidents.models import (
     IncidentPupil,
     append_only_ddl,
 )
+from portal.incidents.telling import FEELINGS_FOR_STAFF, WHO_FOR_STAFF
+from portal.parents.letters import ALPHABET, CODE_LENGTH
 from portal.parents.models import ParentCampaign, ParentInvite
 from portal.people.models import (
     Guardian,
@@ -180,6 +181,7 @@ class SchoolBuilder:
         self.password_hash = password_hash
         self.ids = Ids()
         self.rows: dict[object, list[dict]] = {}
+        self.letter_codes: set[str] = set()
 
     def add(self, target, **row) -> int:
         model_id = None
@@ -315,26 +317,33 @@ class SchoolBuilder:
                     self.add(guardian_pupil, guardian_id=guardian_id, pupil_id=pupil_id)
 
     def make_pupil_acknowledgements(self) -> None:
-        """Most pupils acknowledged their Key Stage's AUP in class; a few not yet."""
+        """Most pupils acknowledged their Key Stage's AUP: Reception and KS1 together in class
+        (the teacher records it; a few were away), KS2 each on their own screen."""
         versions = {
             "EYFS": self.version("aup-eyfs-ks1"),
             "KS1": self.version("aup-eyfs-ks1"),
             "KS2": self.version("aup-ks2"),
         }
+        in_class = {
+            class_id: _moment(self.rng, self.term_start, self.now) for class_id, _ in self.classes
+        }
         for pupil_id, class_id, year_group in self.pupils:
             if self.rng.random() < 0.08:
                 continue
             stage = key_stage(year_group)
+            together = stage != "KS2"
             self.add(
                 Acknowledgement,
                 policy_version_id=versions[stage].id,
                 academic_year=self.year.start_year,
                 pupil_id=pupil_id,
                 response="acknowledged",
-                method="in_class",
-                recorded_by_id=self.teacher_of[class_id],
+                method="in_class" if together else "online",
+                recorded_by_id=self.teacher_of[class_id] if together else None,
                 key_stage=stage,
-                created_at=_moment(self.rng, self.term_start, self.now),
+                created_at=in_class[class_id]
+                if together
+                else _moment(self.rng, self.term_start, self.now),
             )
 
     def make_pupil_quizzes(self) -> None:
@@ -497,7 +506,7 @@ class SchoolBuilder:
                 new_links_sent=0,
                 reminders_sent=reminders,
                 reminded_at=started + timedelta(days=7 * reminders) if reminders else None,
-                letter_code=None if emailed else f"L{guardian['id']:07d}",
+                letter_code=None if emailed else self.letter_code(),
             )
             if roll > 0.72:
                 continue
@@ -521,6 +530,14 @@ class SchoolBuilder:
             self.add(
                 AcknowledgementChange, acknowledgement_id=answer_id, created_at=answered, **answer
             )
+
+    def letter_code(self) -> str:
+        """A code as a printed letter carries, none given twice."""
+        while True:
+            code = "".join(self.rng.choice(ALPHABET) for _ in range(CODE_LENGTH))
+            if code not in self.letter_codes:
+                self.letter_codes.add(code)
+                return code
 
     def make_incidents(self) -> None:
         """Reports over the past year, with the pupils involved and each one's chronology."""
@@ -558,8 +575,8 @@ class SchoolBuilder:
                 childs_words="It made me feel sad." if source == "pupil" else None,
                 urgent=self.rng.random() < 0.05,
                 told_dsl_in_person=None,
-                feeling="sad" if source == "pupil" else None,
-                tell=None,
+                feeling=self.rng.choice(list(FEELINGS_FOR_STAFF)) if source == "pupil" else None,
+                tell=self.rng.choice(list(WHO_FOR_STAFF)) if source == "pupil" else None,
                 reported_by_staff_id=self.rng.choice(staff_ids) if source == "staff" else None,
                 reported_by_pupil_id=reporter_pupil,
                 reporter_name="A parent" if source == "public" else None,
@@ -574,6 +591,8 @@ class SchoolBuilder:
             for n, pupil_id in enumerate(involved):
                 self.add(IncidentPupil, incident_id=incident_id, pupil_id=pupil_id, role=roles[n])
             self.chronology(incident_id, created, status, lead, closed_at)
+        # The last number given each year, so the next report filed follows on.
+        self.rows[IncidentCounter] = [{"year": y, "last": n} for y, n in counters.items()]
 
     def chronology(self, incident_id, created, status, lead, closed_at) -> None:
         steps = ("new", "investigating", "action_taken", "closed")
@@ -601,15 +620,7 @@ class SchoolBuilder:
 
 def generate_demo(pupils: int, seed: int, today: date, password: str) -> dict[str, int]:
     """Build the school in the current transaction; the number of rows written per table."""
-    builder = SchoolBuilder(pupils, seed, today, generate_password_hash(password))
-    counts = builder.build()
-    years: dict[int, int] = {}
-    for row in builder.rows[Incident]:
-        year = int(row["reference"].split("-")[1])
-        years[year] = max(years.get(year, 0), int(row["reference"].split("-")[2]))
-    db.session.execute(insert(IncidentCounter), [{"year": y, "last": n} for y, n in years.items()])
-    counts["incident_counter"] = len(years)
-    return counts
+    return SchoolBuilder(pupils, seed, today, generate_password_hash(password)).build()
 
 
 @click.command("generate-demo")
@@ -636,10 +647,6 @@ def generate_demo_command(pupils: int, seed: int, replace: bool, password: str |
     counts = generate_demo(pupils, seed, date.today(), password)
     db.session.commit()
     took = time.perf_counter() - started
-    saved = demo_password_file()
-    private_folder(str(saved.parent))
-    saved.write_text(password)
-    saved.chmod(0o600)
     for table, count in counts.items():
         click.echo(f"  {table:<24} {count:>9,}")
     click.echo(f"Built a school of {pupils:,} pupils in {took:.1f} s.")
