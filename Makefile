@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi:app
 VENDOR := static/vendor
 
-.PHONY: run test setup lint format bench bench-diff bench-parents demo-large clean twemoji-list
+.PHONY: run test setup lint format bench bench-diff bench-parents clean twemoji-list
 
 run: setup
 	$(BIN)/flask db upgrade
@@ -41,9 +41,10 @@ $(VENDOR)/.installed: package.json package-lock.json
 	touch $@
 
 # A large fictional school (DEMO_PUPILS pupils) in its own database, built afresh each time.
-# Serve it with: PORTAL_DATABASE_URL=sqlite:///$(CURDIR)/instance/demo-large.sqlite3 make run
+# Serve it with: PORTAL_DATABASE_URL=sqlite:///$PWD/instance/demo-large.sqlite3 .venv/bin/flask run
 DEMO_PUPILS ?= 5000
 DEMO_LARGE_URL := sqlite:///$(CURDIR)/instance/demo-large.sqlite3
+.PHONY: demo-large
 demo-large: setup
 	rm -f instance/demo-large.sqlite3
 	PORTAL_DATABASE_URL=$(DEMO_LARGE_URL) $(BIN)/flask db upgrade
