@@ -40,6 +40,15 @@ $(VENDOR)/.installed: package.json package-lock.json
 	cp node_modules/@twemoji/svg/*.svg $(VENDOR)/twemoji/
 	touch $@
 
+bench: setup
+	$(BIN)/python bench/load.py
+
+bench-diff: setup
+	$(BIN)/python bench/diff.py
+
+bench-parents: setup
+	$(BIN)/python bench/parents.py
+
 # A large fictional school (DEMO_PUPILS pupils) in its own database, built afresh each time.
 # Serve it with: PORTAL_DATABASE_URL=sqlite:///$PWD/instance/demo-large.sqlite3 .venv/bin/flask run
 DEMO_PUPILS ?= 5000
@@ -49,15 +58,6 @@ demo-large: setup
 	rm -f instance/demo-large.sqlite3
 	PORTAL_DATABASE_URL=$(DEMO_LARGE_URL) $(BIN)/flask db upgrade
 	PORTAL_DATABASE_URL=$(DEMO_LARGE_URL) $(BIN)/flask portal generate-demo --pupils $(DEMO_PUPILS)
-
-bench: setup
-	$(BIN)/python bench/load.py
-
-bench-diff: setup
-	$(BIN)/python bench/diff.py
-
-bench-parents: setup
-	$(BIN)/python bench/parents.py
 
 lint: setup
 	$(BIN)/ruff check .
