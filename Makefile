@@ -60,6 +60,16 @@ bench-diff: setup
 bench-parents: setup
 	$(BIN)/python bench/parents.py
 
+# A large fictional school (DEMO_PUPILS pupils) in its own database, built afresh each time.
+# Serve it with: PORTAL_DATABASE_URL=sqlite:///$PWD/instance/demo-large.sqlite3 .venv/bin/flask run
+DEMO_PUPILS ?= 5000
+DEMO_LARGE_URL := sqlite:///$(CURDIR)/instance/demo-large.sqlite3
+.PHONY: demo-large
+demo-large: setup
+	rm -f instance/demo-large.sqlite3
+	PORTAL_DATABASE_URL=$(DEMO_LARGE_URL) $(BIN)/flask db upgrade
+	PORTAL_DATABASE_URL=$(DEMO_LARGE_URL) $(BIN)/flask portal generate-demo --pupils $(DEMO_PUPILS)
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -50,14 +50,14 @@ def send_reminders_command() -> None:
 
 def register_commands() -> None:
     """Each feature keeps its commands in its own cli.py; they all hang off `flask portal`."""
-    from portal import demo
+    from portal import demo, demo_large
     from portal.auth import cli as auth_cli
     from portal.mail import cli as mail_cli
     from portal.people import cli as people_cli
     from portal.policies import cli as policies_cli
     from portal.quiz import cli as quiz_cli
 
-    for module in (auth_cli, people_cli, mail_cli, policies_cli, quiz_cli, demo):
+    for module in (auth_cli, people_cli, mail_cli, policies_cli, quiz_cli, demo, demo_large):
         for command in getattr(module, "COMMANDS", ()):
             cli.add_command(command)
     cli.add_command(send_reminders_command)
