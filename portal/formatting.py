@@ -1,6 +1,6 @@
 """How dates and times read on every page and in every email. Imports no feature."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -14,3 +14,9 @@ def long_date(value: date | datetime | None) -> str:
 def school_time(value: datetime) -> datetime:
     """A stored (naive UTC) time on the school's clock."""
     return value.replace(tzinfo=UTC).astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+
+
+def school_day_starts(day: date) -> datetime:
+    """When ``day`` begins on the school's clock, as a stored (naive UTC) time."""
+    local = datetime.combine(day, time(), tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
+    return local.astimezone(UTC).replace(tzinfo=None)

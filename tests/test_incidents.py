@@ -994,3 +994,36 @@ def test_the_home_page_of_those_who_read_the_log_says_how_many_reports_wait(scho
     teacher = app.test_client()
     signed_in(teacher, TEACHER)
     assert "new report" not in body_of(teacher.get("/"))
+
+
+def test_dates_are_the_schools_days_not_utcs(school, client):
+    """00:30 on 15 June in London is 23:30 on 14 June in UTC: it is the 15th's report."""
+    incident = report(school)
+    db.session.execute(
+        update(Incident)
+        .where(Incident.id == incident.id)
+        .values(created_at=datetime(2026, 6, 14, 23, 30))
+    )
+    db.session.commit()
+    signed_in_with_code(client, HEAD_TEACHER)
+
+    on_the_15th = body_of(client.get("/incidents/?since=2026-06-15&until=2026-06-15"))
+    on_the_14th = body_of(client.get("/incidents/?since=2026-06-14&until=2026-06-14"))
+
+    assert incident.reference in on_the_15th and incident.reference not in on_the_14th
+
+
+def test_a_report_just_after_midnight_on_1_september_counts_in_the_autumn_term(school, client):
+    incident = report(school)
+    db.session.execute(
+        update(Incident)
+        .where(Incident.id == incident.id)
+        .values(created_at=datetime(2026, 8, 31, 23, 30))
+    )
+    db.session.commit()
+    signed_in(client, GOVERNOR)
+    autumn = body_of(client.get("/incidents/summary?term=2026-autumn"))
+    summer = body_of(client.get("/incidents/summary?term=2026-summer"))
+    assert "Reports this term: <strong>fewer than 3</strong>" in autumn
+    assert "Reports this term: <strong>0</strong>" in summer
+    assert '<th scope="row">September 2026</th><td>fewer than 3</td>' in autumn

@@ -2,7 +2,7 @@
 queries whatever the size of the log."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import func, or_, select
@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.config import role_list
 from portal.extensions import db
+from portal.formatting import school_day_starts
 from portal.incidents.models import Incident, IncidentAction, IncidentEvidence, IncidentPupil
 from portal.people.models import Pupil
 
@@ -54,12 +55,11 @@ class LogFilters:
             )
             if value
         ]
+        # Days on the school's clock: a report made at 00:30 in June is that day's, not the last.
         if self.since:
-            where.append(Incident.created_at >= datetime.combine(self.since, time()))
+            where.append(Incident.created_at >= school_day_starts(self.since))
         if self.until:
-            where.append(
-                Incident.created_at < datetime.combine(self.until + timedelta(days=1), time())
-            )
+            where.append(Incident.created_at < school_day_starts(self.until + timedelta(days=1)))
         if self.pupil:
             name = func.lower(Pupil.first_name + " " + Pupil.last_name)
             where.append(

@@ -3,12 +3,13 @@
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
+from portal.formatting import school_day_starts, school_time
 from portal.incidents.models import CATEGORIES, PATHWAYS, PLACES, Incident, IncidentAudit
 
 TRAIL_PER_PAGE = 50
@@ -110,8 +111,8 @@ def termly_summary(term: Term) -> Summary:
     """Counts of the term's reports by category, pathway, place and month (one query)."""
     rows = db.session.execute(
         select(Incident.category, Incident.pathway, Incident.place, Incident.created_at).where(
-            Incident.created_at >= datetime.combine(term.starts, time()),
-            Incident.created_at < datetime.combine(term.ends, time()),
+            Incident.created_at >= school_day_starts(term.starts),
+            Incident.created_at < school_day_starts(term.ends),
         )
     ).all()
 
@@ -120,7 +121,7 @@ def termly_summary(term: Term) -> Summary:
         named = [(label, shown(counts.get(key, 0))) for key, label in labels.items()]
         return named + ([(missing, shown(counts[None]))] if counts.get(None) else [])
 
-    months = Counter(row.created_at.strftime("%Y-%m") for row in rows)
+    months = Counter(school_time(row.created_at).strftime("%Y-%m") for row in rows)
     month_rows, day = [], term.starts
     while day < term.ends:
         month_rows.append((f"{day:%B %Y}", shown(months.get(f"{day:%Y-%m}", 0))))
