@@ -41,10 +41,12 @@ def init_app(app: Flask) -> None:
     from portal.classroom.picture_views import bp as pictures_bp
     from portal.classroom.views import bp as classroom_bp
     from portal.core.views import bp as core_bp
+    from portal.incidents import oversight_views  # noqa: F401  (its routes join incidents_bp)
     from portal.incidents.public_views import bp as report_bp
     from portal.incidents.tell_views import bp as tell_bp
     from portal.incidents.views import bp as incidents_bp
     from portal.mail.views import bp as mail_bp
+    from portal.parents import answer_views, letter_views  # noqa: F401  (their routes join bp)
     from portal.parents.views import bp as parents_bp
     from portal.people.roster_views import bp as roster_bp
     from portal.people.views import bp as people_bp

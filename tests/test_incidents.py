@@ -1027,3 +1027,10 @@ def test_a_report_just_after_midnight_on_1_september_counts_in_the_autumn_term(s
     assert "Reports this term: <strong>fewer than 3</strong>" in autumn
     assert "Reports this term: <strong>0</strong>" in summer
     assert '<th scope="row">September 2026</th><td>fewer than 3</td>' in autumn
+
+
+def test_a_person_id_too_big_for_the_database_finds_nobody_in_the_trail(school, client):
+    report(school)
+    signed_in_with_code(client, HEAD_TEACHER)
+    page = body_of(client.get("/incidents/trail?staff=99999999999999"))
+    assert "Nothing recorded for this choice." in page

@@ -1,7 +1,6 @@
 """The incident log: open only to those who follow reports up; every look is recorded."""
 
 import uuid
-from datetime import date
 
 from flask import (
     Blueprint,
@@ -14,7 +13,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
 
 from portal.auth.access import (
     can_open_incident_log,
@@ -25,7 +23,7 @@ from portal.auth.access import (
 from portal.errors import render_error
 from portal.extensions import db
 from portal.htmx import fragment
-from portal.incidents import evidence, follow_up, log, oversight, reporting
+from portal.incidents import evidence, follow_up, log, reporting
 from portal.incidents.forms import (
     CategoryForm,
     CorrectionForm,
@@ -45,8 +43,7 @@ from portal.incidents.models import (
     STATUSES,
 )
 from portal.incidents.service import NewReport, audit, file_report, reports_by
-from portal.people.models import Staff
-from portal.people.roles import GOVERNOR, HEAD_TEACHER, INCIDENT_LOG_ROLES
+from portal.people.roles import INCIDENT_LOG_ROLES
 from portal.request_limits import accepts_uploads
 
 bp = Blueprint("incidents", __name__, url_prefix="/incidents")
@@ -293,33 +290,3 @@ def evidence_file(incident_id: int, evidence_id: int):
     audit(current_user.id, "download", incident_id, f"evidence {kept.original_name}")
     db.session.commit()
     return evidence.download(kept, evidence.evidence_folder(current_app.instance_path))
-
-
-@bp.get("/trail")
-@two_factor_required
-@roles_required(HEAD_TEACHER)
-def trail():
-    """Who looked at, changed, downloaded or was refused what: the Head Teacher's check."""
-    staff_id = request.args.get("staff", type=int)
-    reference = request.args.get("reference", "").strip()[:16] or None
-    page = oversight.trail_page(request.args.get("page", 1, type=int), staff_id, reference)
-    people = db.session.execute(select(Staff.id, Staff.name).order_by(Staff.name)).all()
-    shown = render_template(
-        "incidents/trail.html", trail=page, people=people, staff_id=staff_id, reference=reference
-    )
-    return recorded(shown, "trail", None, f"staff={staff_id or ''} reference={reference or ''}")
-
-
-@bp.get("/summary")
-@roles_required(GOVERNOR, *INCIDENT_LOG_ROLES)
-def summary():
-    """The governors' termly summary: counts only, and none below 3 shown as such."""
-    today = date.today()
-    term = oversight.Term.read(request.args.get("term", "")) or oversight.Term.of(today)
-    terms = [oversight.Term.of(today)]
-    for _ in range(5):
-        terms.append(terms[-1].before())
-    shown = render_template(
-        "incidents/summary.html", summary=oversight.termly_summary(term), terms=terms
-    )
-    return recorded(shown, "summary", None, term.key)

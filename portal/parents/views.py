@@ -1,4 +1,8 @@
-"""The parents' campaign page for leaders, and the parent's own page behind a personal link."""
+"""The parents' campaign page for leaders, and the parent's own page behind a personal link.
+
+Who has answered (answer_views.py) and the paper route (letter_views.py) add their routes to
+this blueprint.
+"""
 
 from datetime import date
 
@@ -9,7 +13,6 @@ from flask import (
     flash,
     redirect,
     render_template,
-    request,
     url_for,
 )
 from flask_login import current_user
@@ -17,23 +20,18 @@ from flask_login import current_user
 from portal.auth.access import public, roles_required
 from portal.clock import utcnow
 from portal.config import reminder_days
-from portal.csv_export import csv_response
 from portal.extensions import db
-from portal.parents import answers, guide_change, letters, reminders, service
+from portal.parents import answers, guide_change, reminders, service
 from portal.parents import campaign as campaigns
 from portal.parents.forms import (
-    ANSWERS,
     AskAgainForm,
     ParentAnswerForm,
-    RecordAnswerForm,
     ResendLinkForm,
     StartCampaignForm,
 )
-from portal.people.models import Guardian, SchoolClass
-from portal.people.roles import ADMIN, HEAD_TEACHER, OVERSIGHT, SCHOOL_LEADERS
+from portal.people.models import Guardian
+from portal.people.roles import ADMIN, HEAD_TEACHER, SCHOOL_LEADERS
 from portal.people.school_year import academic_year
-from portal.qr import qr_svg
-from portal.urls import external_url
 
 bp = Blueprint("parents", __name__)
 
@@ -47,11 +45,6 @@ SAVED = {
     service.RECORDED: "Thank you. Your answer is saved.",
     service.CHANGED: "Thank you. Your answer has been changed.",
     service.UNCHANGED: "You had already given this answer, so nothing has changed.",
-}
-RECORDED_FOR = {
-    service.RECORDED: "The answer is recorded.",
-    service.CHANGED: "The answer has been changed; the one before is kept in its history.",
-    service.UNCHANGED: "That answer was already recorded, so nothing has changed.",
 }
 
 RESEND_SAID = {
@@ -158,83 +151,6 @@ def ask_again():
     return redirect(url_for("parents.campaign"), 303)
 
 
-def this_years_campaign():
-    return campaigns.campaign_for(academic_year(date.today()))
-
-
-def campaign_or_404():
-    return this_years_campaign() or abort(404)
-
-
-def class_or_404(class_id: int) -> SchoolClass:
-    return db.session.get(SchoolClass, class_id) or abort(404)
-
-
-def status_asked() -> str | None:
-    """The class page's filter: None for everyone; an unknown status is a plain 400."""
-    status = request.args.get("status") or None
-    if status is not None and status not in answers.STATUSES:
-        abort(400)
-    return status
-
-
-@bp.get("/admin/parents/answers", endpoint="answers")
-@roles_required(*OVERSIGHT)
-def answers_page():
-    running = this_years_campaign()
-    leader = current_user.has_role(*SCHOOL_LEADERS)
-    return render_template(
-        "parents/answers.html",
-        year=academic_year(date.today()),
-        running=running,
-        leader=leader,
-        tallies=answers.class_tallies(running) if running else [],
-        school=answers.school_tally(running) if running else None,
-        follow_ups=answers.follow_ups(running) if running and leader else [],
-        labels=answers.STATUS_LABELS,
-    )
-
-
-@bp.get("/admin/parents/answers.csv")
-@roles_required(*OVERSIGHT)
-def answers_csv():
-    running = campaign_or_404()
-    cells = answers.tally_cells(answers.class_tallies(running), answers.school_tally(running))
-    return csv_response(f"parents-answers-{running.academic_year}.csv", answers.TALLY_HEADER, cells)
-
-
-@bp.get("/admin/parents/answers/follow-up.csv")
-@roles_required(*SCHOOL_LEADERS)
-def follow_up_csv():
-    running = campaign_or_404()
-    cells = answers.follow_up_cells(answers.follow_ups(running))
-    name = f"parents-follow-up-{running.academic_year}.csv"
-    return csv_response(name, answers.FOLLOW_UP_HEADER, cells)
-
-
-@bp.get("/admin/parents/answers/<int:class_id>")
-@roles_required(*SCHOOL_LEADERS)
-def class_answers(class_id: int):
-    running, school_class, status = campaign_or_404(), class_or_404(class_id), status_asked()
-    return render_template(
-        "parents/class_answers.html",
-        running=running,
-        school_class=school_class,
-        status=status,
-        rows=answers.guardian_rows(running, school_class, status),
-        labels=answers.STATUS_LABELS,
-    )
-
-
-@bp.get("/admin/parents/answers/<int:class_id>.csv")
-@roles_required(*SCHOOL_LEADERS)
-def class_answers_csv(class_id: int):
-    running, school_class, status = campaign_or_404(), class_or_404(class_id), status_asked()
-    cells = answers.guardian_cells(answers.guardian_rows(running, school_class, status))
-    name = f"parents-answers-{school_class.name}-{status or 'all'}.csv"
-    return csv_response(name, answers.GUARDIAN_HEADER, cells)
-
-
 @bp.post("/admin/parents/guardians/<int:guardian_id>/resend")
 @roles_required(*SCHOOL_LEADERS)
 def resend_link(guardian_id: int):
@@ -292,90 +208,3 @@ def new_link(token: str):
     db.session.commit()
     # The same words whether or not it was sent: the page never reveals an address.
     return render_template("parents/new_link.html")
-
-
-# The paper route: letters for families without email, and answers the office records.
-
-
-def printed_letter(row: letters.GuardianRow) -> dict:
-    """What one printed letter needs: the guardian, their children and their short link."""
-    short_link = external_url("parents.letter_link", code=letters.shown(letters.letter_code(row)))
-    return {"row": row, "short_link": short_link, "qr": qr_svg(short_link)}
-
-
-@bp.get("/admin/parents/letters", endpoint="letters")
-@roles_required(*SCHOOL_LEADERS)
-def letters_page():
-    running = letters.open_campaign(date.today())
-    rows = letters.guardian_rows(running) if running else []
-    return render_template("parents/letters.html", running=running, rows=rows, answers=ANSWERS)
-
-
-@bp.get("/admin/parents/letters/print")
-@roles_required(*SCHOOL_LEADERS)
-def all_letters():
-    running = letters.open_campaign(date.today())
-    if running is None:
-        return redirect(url_for("parents.letters"))
-    printed = [printed_letter(row) for row in letters.guardian_rows(running)]
-    db.session.commit()
-    return render_template(
-        "parents/letters_print.html", running=running, letters=printed, today=date.today()
-    )
-
-
-@bp.get("/admin/parents/guardians/<int:guardian_id>/letter", endpoint="letter")
-@roles_required(*SCHOOL_LEADERS)
-def letter_page(guardian_id: int):
-    running = letters.open_campaign(date.today())
-    row = letters.guardian_row(running, guardian_id) or abort(404)
-    printed = printed_letter(row)
-    db.session.commit()
-    return render_template(
-        "parents/letters_print.html", running=running, letters=[printed], today=date.today()
-    )
-
-
-@bp.get("/p/<code>")
-@public
-def letter_link(code: str):
-    config = current_app.config
-    try:
-        token = letters.token_for_code(
-            code, request.remote_addr or "unknown", config["SECRET_KEY"], date.today(), utcnow()
-        )
-    except letters.TooManyGuesses:
-        page = render_template(
-            "parents/refused.html", reason="too_many", minutes=letters.WINDOW_MINUTES
-        )
-        return page, 429
-    finally:
-        db.session.commit()  # the count stands, whatever the code opened
-    return redirect(url_for("parents.answer", token=token), 303)
-
-
-@bp.route("/admin/parents/guardians/<int:guardian_id>/answer", methods=["GET", "POST"])
-@roles_required(*SCHOOL_LEADERS)
-def record_for(guardian_id: int):
-    running = letters.open_campaign(date.today())
-    row = letters.guardian_row(running, guardian_id) or abort(404)
-    form = RecordAnswerForm()
-    if form.validate_on_submit():
-        outcome = service.record_answer(
-            letters.invite(row.invite_id),
-            *form.answer(),
-            mail_settings(),
-            method=form.method.data,
-            recorded_by_id=current_user.id,
-        )
-        db.session.commit()
-        flash(RECORDED_FOR[outcome], "success")
-        return redirect(url_for("parents.record_for", guardian_id=guardian_id))
-    return render_template(
-        "parents/record_for.html",
-        form=form,
-        row=row,
-        running=running,
-        given=letters.answers_given(row, running),
-        answers=ANSWERS,
-    ), 422 if form.errors else 200

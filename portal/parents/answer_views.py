@@ -1,0 +1,94 @@
+"""Who has answered the parents' acknowledgement: class by class, the follow-up list, and each
+table as CSV (routes on the parents' blueprint)."""
+
+from datetime import date
+
+from flask import abort, render_template, request
+from flask_login import current_user
+
+from portal.auth.access import roles_required
+from portal.csv_export import csv_response
+from portal.extensions import db
+from portal.parents import answers
+from portal.parents import campaign as campaigns
+from portal.parents.views import bp
+from portal.people.models import SchoolClass
+from portal.people.roles import OVERSIGHT, SCHOOL_LEADERS
+from portal.people.school_year import academic_year
+
+
+def this_years_campaign():
+    return campaigns.campaign_for(academic_year(date.today()))
+
+
+def campaign_or_404():
+    return this_years_campaign() or abort(404)
+
+
+def class_or_404(class_id: int) -> SchoolClass:
+    return db.session.get(SchoolClass, class_id) or abort(404)
+
+
+def status_asked() -> str | None:
+    """The class page's filter: None for everyone; an unknown status is a plain 400."""
+    status = request.args.get("status") or None
+    if status is not None and status not in answers.STATUSES:
+        abort(400)
+    return status
+
+
+@bp.get("/admin/parents/answers", endpoint="answers")
+@roles_required(*OVERSIGHT)
+def answers_page():
+    running = this_years_campaign()
+    leader = current_user.has_role(*SCHOOL_LEADERS)
+    return render_template(
+        "parents/answers.html",
+        year=academic_year(date.today()),
+        running=running,
+        leader=leader,
+        tallies=answers.class_tallies(running) if running else [],
+        school=answers.school_tally(running) if running else None,
+        follow_ups=answers.follow_ups(running) if running and leader else [],
+        labels=answers.STATUS_LABELS,
+    )
+
+
+@bp.get("/admin/parents/answers.csv")
+@roles_required(*OVERSIGHT)
+def answers_csv():
+    running = campaign_or_404()
+    cells = answers.tally_cells(answers.class_tallies(running), answers.school_tally(running))
+    return csv_response(f"parents-answers-{running.academic_year}.csv", answers.TALLY_HEADER, cells)
+
+
+@bp.get("/admin/parents/answers/follow-up.csv")
+@roles_required(*SCHOOL_LEADERS)
+def follow_up_csv():
+    running = campaign_or_404()
+    cells = answers.follow_up_cells(answers.follow_ups(running))
+    name = f"parents-follow-up-{running.academic_year}.csv"
+    return csv_response(name, answers.FOLLOW_UP_HEADER, cells)
+
+
+@bp.get("/admin/parents/answers/<int:class_id>")
+@roles_required(*SCHOOL_LEADERS)
+def class_answers(class_id: int):
+    running, school_class, status = campaign_or_404(), class_or_404(class_id), status_asked()
+    return render_template(
+        "parents/class_answers.html",
+        running=running,
+        school_class=school_class,
+        status=status,
+        rows=answers.guardian_rows(running, school_class, status),
+        labels=answers.STATUS_LABELS,
+    )
+
+
+@bp.get("/admin/parents/answers/<int:class_id>.csv")
+@roles_required(*SCHOOL_LEADERS)
+def class_answers_csv(class_id: int):
+    running, school_class, status = campaign_or_404(), class_or_404(class_id), status_asked()
+    cells = answers.guardian_cells(answers.guardian_rows(running, school_class, status))
+    name = f"parents-answers-{school_class.name}-{status or 'all'}.csv"
+    return csv_response(name, answers.GUARDIAN_HEADER, cells)
