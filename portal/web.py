@@ -36,6 +36,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def init_app(app: Flask) -> None:
+    from portal.admin.views import bp as admin_bp
     from portal.auth.two_factor_views import bp as two_factor_bp
     from portal.auth.views import bp as auth_bp
     from portal.classroom.picture_views import bp as pictures_bp
@@ -72,6 +73,7 @@ def init_app(app: Flask) -> None:
         incidents_bp,
         report_bp,
         tell_bp,
+        admin_bp,
     ):
         app.register_blueprint(blueprint)
     app.before_request(keep_staff_session_alive)

@@ -1,0 +1,1 @@
+"""The admin view: read-only queries over every feature (nobody imports this package)."""

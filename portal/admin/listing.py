@@ -1,0 +1,168 @@
+"""The drill-down lists' one mechanism: filters, sort, search and page read from the address,
+checked against what the list offers, and one SQL query that draws the page and the CSV alike.
+
+Everything lives in the query string, so a list is shareable, and reload and the back button
+show the same rows. Anything the list does not offer (an unknown filter, value or sort key, a
+page that is not a positive number) is a plain 400; a page past the end is an empty page.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from math import ceil
+
+from flask import abort, request, url_for
+from sqlalchemy import Select, func, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from portal.extensions import db
+from portal.input_rules import fits_database_int
+
+SEARCH_LIMIT = 80  # characters: a name or an email, never an essay
+
+
+@dataclass(frozen=True)
+class Sort:
+    label: str  # the column's heading, for the sort links
+    columns: tuple[ColumnElement, ...]  # the ORDER BY, tie-breakers last
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """What one list offers: each filter's allowed values, its sorts and its page size."""
+
+    filters: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    sorts: Mapping[str, Sort] = field(default_factory=dict)  # the first is the default
+    searchable: bool = False
+    page_size: int = 50
+
+    @property
+    def default_sort(self) -> str | None:
+        return next(iter(self.sorts), None)
+
+
+@dataclass(frozen=True)
+class ListState:
+    """What the address asks of a list: always valid for its spec."""
+
+    spec: ListSpec
+    filters: Mapping[str, str]
+    sort: str | None
+    descending: bool
+    search: str
+    page: int
+
+    def args(self, **changes) -> dict[str, str | int]:
+        """The query string for this state with ``changes``; defaults are left out."""
+        sort = self.sort
+        if sort and self.descending:
+            sort = "-" + sort
+        values: dict = {**self.filters, "sort": sort, "q": self.search, "page": self.page}
+        values.update(changes)
+        if "page" not in changes and changes:
+            values["page"] = 1  # a new filter or sort starts again at the first page
+        if values.get("sort") == self.spec.default_sort:
+            values["sort"] = None
+        if values.get("page") == 1:
+            values["page"] = None
+        return {key: value for key, value in values.items() if value not in (None, "")}
+
+    def url(self, endpoint: str | None = None, **changes) -> str:
+        """This list (or its CSV, ``endpoint``) with ``changes``, keeping the route's own args."""
+        return url_for(endpoint or request.endpoint, **request.view_args, **self.args(**changes))
+
+    def sort_url(self, key: str) -> str:
+        """The link on a column heading: sort by it, or reverse it if it is the sort already."""
+        if key == self.sort:
+            return self.url(sort=key if self.descending else "-" + key)
+        return self.url(sort=key)
+
+    def aria_sort(self, key: str) -> str | None:
+        if key != self.sort:
+            return None
+        return "descending" if self.descending else "ascending"
+
+    @property
+    def order_by(self) -> tuple[ColumnElement, ...]:
+        if not self.sort:
+            return ()
+        columns = self.spec.sorts[self.sort].columns
+        if not self.descending:
+            return columns
+        # The first column decides the order; tie-breakers stay ascending so the order is stable.
+        return (columns[0].desc(), *columns[1:])
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.filters or self.search)
+
+
+def read_state(spec: ListSpec, args: Mapping[str, str] | None = None) -> ListState:
+    """The list's state from the query string; 400 for anything the list does not offer."""
+    args = request.args if args is None else args
+    known = {*spec.filters, "sort", "q", "page"}
+    unknown = sorted(set(args) - known)
+    if unknown:
+        abort(400, f"This list has no filter called {unknown[0]!r}.")
+    filters = {}
+    for name, allowed in spec.filters.items():
+        value = args.get(name, "")
+        if value and value not in allowed:
+            abort(400, f"This list cannot show {name} {value!r}.")
+        if value:
+            filters[name] = value
+    sort = args.get("sort") or spec.default_sort or ""
+    descending = sort.startswith("-")
+    sort = sort.removeprefix("-")
+    if sort and sort not in spec.sorts:
+        abort(400, f"This list cannot be sorted by {sort!r}.")
+    search = " ".join(args.get("q", "").split())[:SEARCH_LIMIT] if spec.searchable else ""
+    if args.get("q") and not spec.searchable:
+        abort(400, "This list has no search.")
+    page_text = args.get("page", "1")
+    if not page_text.isdigit() or not fits_database_int(int(page_text)) or int(page_text) < 1:
+        abort(400, "A page is a whole number from 1.")
+    return ListState(spec, filters, sort or None, descending, search, int(page_text))
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list
+    total: int  # rows matching the filters, on every page
+    number: int
+    size: int
+
+    @property
+    def count(self) -> int:
+        return ceil(self.total / self.size) if self.total else 1
+
+    @property
+    def first(self) -> int:
+        """The place of the page's first row (1-based), or 0 when the page is empty."""
+        return (self.number - 1) * self.size + 1 if self.rows else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1 if self.rows else 0
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.count
+
+
+def page_of(query: Select, state: ListState) -> Page:
+    """One page of ``query`` in the state's order: two queries (the count and the rows)."""
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    size = state.spec.page_size
+    rows = db.session.execute(
+        query.order_by(*state.order_by).limit(size).offset((state.page - 1) * size)
+    ).all()
+    return Page(rows, total or 0, state.page, size)
+
+
+def all_rows(query: Select, state: ListState) -> list:
+    """Every row of ``query`` in the state's order: what the CSV holds."""
+    return db.session.execute(query.order_by(*state.order_by)).all()
