@@ -12,24 +12,19 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from portal.admin import pupil_figures
 from portal.auth.access import can_open_incident_log
 from portal.extensions import db
 from portal.formatting import long_date
 from portal.incidents.models import CLOSED, STATUSES, Incident
 from portal.parents import answers
 from portal.parents.campaign import campaign_for
-from portal.people.models import Pupil, SchoolClass, Staff
-from portal.people.school_year import KEY_STAGE_NAMES, academic_year, key_stage
-from portal.policies.models import Acknowledgement, PolicyVersion
-from portal.policies.service import OK, OVERDUE, acknowledgement_baseline, policy_summaries
-from portal.pupils.progress import aup_policy
-from portal.quiz.catalogue import quiz_for
-from portal.quiz.models import QuizAttempt
+from portal.people.models import Staff
+from portal.people.school_year import academic_year
+from portal.policies.service import OK, OVERDUE, policy_summaries
 from portal.staff_module.reminders import outstanding_and_complete
 from portal.staff_module.status import STEP_LABELS, STEPS, settings
 from portal.teaching.service import Tally
-
-KEY_STAGES = tuple(KEY_STAGE_NAMES)  # EYFS, KS1, KS2: the school's order
 
 
 @dataclass(frozen=True)
@@ -68,124 +63,14 @@ class Tile:
 # Pupils: the AUP and the quiz, by Key Stage and by class ------------------------------------
 
 
-@dataclass(frozen=True)
-class ClassFigures:
-    name: str
-    key_stage: str
-    on_roll: int
-    aup: int  # pupils on roll whose AUP for their Key Stage is acknowledged
-    quiz: int | None  # pupils on roll who finished their quiz this year; None: no quiz
-
-
-def class_figures(today: date) -> list[ClassFigures]:
-    """Every class, in the school's order, with its pupils' AUP and quiz figures."""
-    classes = db.session.execute(
-        select(SchoolClass.id, SchoolClass.name, SchoolClass.year_group).order_by(
-            SchoolClass.year_group, SchoolClass.name
-        )
-    ).all()
-    on_roll = dict(
-        db.session.execute(
-            select(Pupil.class_id, func.count())
-            .where(Pupil.left_on.is_(None), Pupil.class_id.is_not(None))
-            .group_by(Pupil.class_id)
-        ).all()
-    )
-    stage_of = {row.id: key_stage(row.year_group) for row in classes}
-    acknowledged, finished, has_quiz = Counter(), Counter(), {}
-    for stage in KEY_STAGES:
-        ids = [class_id for class_id, s in stage_of.items() if s == stage]
-        if not ids:
-            continue
-        acknowledged.update(_aup_acknowledged(ids, stage, today))
-        quiz = quiz_for(stage)
-        has_quiz[stage] = quiz is not None
-        if quiz is not None:
-            finished.update(_quiz_finished(ids, quiz.id, academic_year(today).start_year))
-    return [
-        ClassFigures(
-            row.name,
-            stage_of[row.id],
-            on_roll.get(row.id, 0),
-            acknowledged[row.id],
-            finished[row.id] if has_quiz[stage_of[row.id]] else None,
-        )
-        for row in classes
-    ]
-
-
-def _on_roll_in(class_ids: list[int]):
-    return (Pupil.class_id.in_(class_ids), Pupil.left_on.is_(None))
-
-
-def _aup_acknowledged(class_ids: list[int], stage: str, today: date) -> dict[int, int]:
-    """Pupils on roll per class with a current AUP acknowledgement for ``stage`` (the rule of
-    portal/pupils/progress.py aup_acknowledgements, counted in SQL)."""
-    try:
-        policy = aup_policy(stage)
-    except LookupError:  # a new install without its content: nobody can have acknowledged
-        return {}
-    baseline = acknowledgement_baseline(policy, today)
-    if baseline is None:  # nothing in force yet: nothing to be current with
-        return {}
-    rows = db.session.execute(
-        select(Pupil.class_id, func.count(func.distinct(Pupil.id)))
-        .join(Acknowledgement, Acknowledgement.pupil_id == Pupil.id)
-        .join(PolicyVersion, PolicyVersion.id == Acknowledgement.policy_version_id)
-        .where(
-            *_on_roll_in(class_ids),
-            Acknowledgement.key_stage == stage,
-            PolicyVersion.policy_id == policy.id,
-            PolicyVersion.number >= baseline.number,
-            Acknowledgement.response == "acknowledged",
-        )
-        .group_by(Pupil.class_id)
-    )
-    return dict(rows.all())
-
-
-def _quiz_finished(class_ids: list[int], quiz_id: str, year: int) -> dict[int, int]:
-    """Pupils on roll per class whose latest attempt this year at ``quiz_id`` is finished (the
-    rule of portal/pupils/progress.py quiz_progress, counted in SQL)."""
-    latest = (
-        select(func.max(QuizAttempt.id))
-        .join(Pupil, Pupil.id == QuizAttempt.pupil_id)
-        .where(*_on_roll_in(class_ids), QuizAttempt.quiz_id == quiz_id)
-        .where(QuizAttempt.academic_year == year)
-        .group_by(QuizAttempt.pupil_id)
-    )
-    rows = db.session.execute(
-        select(Pupil.class_id, func.count())
-        .join(QuizAttempt, QuizAttempt.pupil_id == Pupil.id)
-        .where(QuizAttempt.id.in_(latest), QuizAttempt.finished_at.is_not(None))
-        .group_by(Pupil.class_id)
-    )
-    return dict(rows.all())
-
-
-def _by_stage(figures: list[ClassFigures], count) -> list[tuple[str, Tally]]:
-    """One bar per Key Stage that has classes, from ``count(class figures)``."""
-    bars = []
-    for stage in KEY_STAGES:
-        mine = [f for f in figures if f.key_stage == stage and count(f) is not None]
-        if mine:
-            bars.append((stage, Tally(sum(count(f) for f in mine), sum(f.on_roll for f in mine))))
-    return bars
-
-
-def _school(figures: list[ClassFigures], count) -> Tally:
-    mine = [f for f in figures if count(f) is not None]
-    return Tally(sum(count(f) for f in mine), sum(f.on_roll for f in mine))
-
-
-def aup_tile(today: date, figures: list[ClassFigures] | None = None) -> Tile:
-    figures = class_figures(today) if figures is None else figures
-    school = _school(figures, lambda f: f.aup)
+def aup_tile(today: date, figures: list[pupil_figures.ClassFigures] | None = None) -> Tile:
+    figures = pupil_figures.class_figures(today) if figures is None else figures
+    school = pupil_figures.school_total(figures, lambda f: f.aup)
     return Tile(
         "aup",
         "Pupils' Acceptable Use Policy",
         f"{school} of pupils on roll have acknowledged their Key Stage's AUP.",
-        _by_stage(figures, lambda f: f.aup),
+        pupil_figures.by_stage(figures, lambda f: f.aup),
         Table(
             "Pupils on roll who have acknowledged their Key Stage's AUP, by class",
             ("Class", "Key Stage", "Acknowledged"),
@@ -195,15 +80,15 @@ def aup_tile(today: date, figures: list[ClassFigures] | None = None) -> Tile:
     )
 
 
-def quiz_tile(today: date, figures: list[ClassFigures] | None = None) -> Tile:
-    figures = class_figures(today) if figures is None else figures
-    school = _school(figures, lambda f: f.quiz)
+def quiz_tile(today: date, figures: list[pupil_figures.ClassFigures] | None = None) -> Tile:
+    figures = pupil_figures.class_figures(today) if figures is None else figures
+    school = pupil_figures.school_total(figures, lambda f: f.quiz)
     year = academic_year(today).label
     return Tile(
         "quiz",
         "Pupils' online-safety quiz",
         f"{school} of pupils on roll have finished their Key Stage's quiz in {year}.",
-        _by_stage(figures, lambda f: f.quiz),
+        pupil_figures.by_stage(figures, lambda f: f.quiz),
         Table(
             f"Pupils on roll who have finished their quiz in {year}, by class",
             ("Class", "Key Stage", "Finished"),
@@ -358,12 +243,10 @@ def policies_tile(today: date) -> Tile:
 
 # The page and its CSVs ------------------------------------------------------------------------
 
-TILE_KEYS = ("aup", "quiz", "module", "parents", "incidents", "policies")
-
 
 def completion_tiles(today: date) -> list[Tile]:
     """Who has done what: pupils' AUP and quiz, the staff module, the parents' answers."""
-    figures = class_figures(today)
+    figures = pupil_figures.class_figures(today)
     pupils = [aup_tile(today, figures), quiz_tile(today, figures)]
     return [*pupils, module_tile(today), parents_tile(today)]
 
