@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.people.models import SchoolClass
-from tests.helpers.scale import HEAD, OFFICE, build_school, statements_per_page
+from tests.helpers.scale import GOVERNOR, HEAD, OFFICE, build_school, statements_per_page
 
 
 def leader_pages() -> dict[str, tuple[str, str]]:
@@ -19,6 +19,9 @@ def leader_pages() -> dict[str, tuple[str, str]]:
         "parents' answers": (HEAD, "/admin/parents/answers"),
         "parents' letters": (HEAD, "/admin/parents/letters"),
         "policies": (HEAD, "/policies/"),
+        "school overview": (HEAD, "/admin/"),
+        "school overview for governors": (GOVERNOR, "/admin/"),
+        "evidence pack": (HEAD, "/admin/evidence"),
     }
 
 

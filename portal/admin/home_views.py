@@ -1,0 +1,69 @@
+"""The admin home (the whole school at a glance), each tile's table as CSV, and the printable
+evidence pack (routes on the admin blueprint)."""
+
+from datetime import date
+
+from flask import abort, current_app, render_template, url_for
+from flask_login import current_user
+
+from portal.admin import overview
+from portal.admin.views import bp
+from portal.auth.access import declared_audience, roles_required
+from portal.csv_export import csv_response
+from portal.incidents.oversight import Term, termly_summary
+from portal.people.roles import OVERSIGHT
+from portal.people.school_year import academic_year
+
+# Each tile's drill-down: the admin list where it has landed, else the page that exists today.
+DRILL_DOWNS = {
+    "aup": ("admin.pupils", "teaching.classes"),
+    "quiz": ("admin.pupils", "teaching.classes"),
+    "module": ("admin.module", "module.completion"),
+    "parents": ("admin.guardians", "parents.answers"),
+    "incidents": ("incidents.index",),
+    "policies": ("policies.index",),
+}
+
+
+def drill_down(key: str) -> str | None:
+    """The first of the tile's pages that exists and that this person may open."""
+    for endpoint in DRILL_DOWNS.get(key, ()):
+        view = current_app.view_functions.get(endpoint)
+        roles = declared_audience(view) if view else None
+        if isinstance(roles, frozenset) and current_user.has_role(*roles):
+            return url_for(endpoint)
+    return None
+
+
+@bp.get("/", endpoint="home")
+@roles_required(*OVERSIGHT)
+def home():
+    tiles = overview.tiles_for(current_user, date.today())
+    links = {tile.key: drill_down(tile.key) for tile in tiles}
+    return render_template(
+        "admin/home.html", tiles=tiles, links=links, year=academic_year(date.today())
+    )
+
+
+@bp.get("/overview/<tile>.csv", endpoint="overview_csv")
+@roles_required(*OVERSIGHT)
+def overview_csv(tile: str):
+    found = overview.tile_for(tile, current_user, date.today())
+    if found is None or found.table is None:
+        abort(404)
+    name = f"school-overview-{tile}-{date.today().isoformat()}.csv"
+    return csv_response(name, found.table.header, found.table.csv_rows)
+
+
+@bp.get("/evidence", endpoint="evidence")
+@roles_required(*OVERSIGHT)
+def evidence():
+    today = date.today()
+    return render_template(
+        "admin/evidence.html",
+        today=today,
+        year=academic_year(today),
+        policies=overview.policy_table(today)[0],
+        figures=overview.completion_tiles(today),
+        summary=termly_summary(Term.of(today)),
+    )
