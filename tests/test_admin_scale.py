@@ -19,6 +19,13 @@ def leader_pages() -> dict[str, tuple[str, str]]:
         "parents' answers": (HEAD, "/admin/parents/answers"),
         "parents' letters": (HEAD, "/admin/parents/letters"),
         "policies": (HEAD, "/policies/"),
+        "pupils": (HEAD, "/admin/pupils"),
+        "pupils, filtered": (
+            HEAD,
+            "/admin/pupils?key_stage=KS2&aup=not_yet&quiz=in_progress&q=a&sort=-aup&page=2",
+        ),
+        "pupils of one class": (HEAD, f"/admin/pupils?class={first_class}&sort=quiz"),
+        "pupils, CSV": (HEAD, "/admin/pupils.csv?key_stage=KS1&sort=class"),
     }
 
 

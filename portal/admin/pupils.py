@@ -63,9 +63,9 @@ def key_stage_of(year_group):
 class_stage = key_stage_of(SchoolClass.year_group)
 
 
-def _current_acknowledgements(today: date):
-    """Acknowledgements of an AUP at or after its baseline, ranked 1 for each pupil's latest in
-    each Key Stage (teaching shows the latest)."""
+def _current_acknowledgement(today: date):
+    """The id of the pupil's latest acknowledgement (as teaching shows it) in their Key Stage,
+    of an AUP at or after its baseline: looked up per pupil through ix_acknowledgement_pupil."""
     rules = []
     for stage in KEY_STAGE_NAMES:
         policy = aup_policy(stage)
@@ -78,27 +78,19 @@ def _current_acknowledgements(today: date):
                     PolicyVersion.number >= baseline.number,
                 )
             )
-    rank = func.row_number().over(
-        partition_by=(Acknowledgement.pupil_id, Acknowledgement.key_stage),
-        order_by=(Acknowledgement.created_at.desc(), Acknowledgement.id.desc()),
-    )
     return (
-        select(
-            Acknowledgement.id,
-            Acknowledgement.pupil_id,
-            Acknowledgement.key_stage,
-            Acknowledgement.method,
-            Acknowledgement.created_at,
-            Acknowledgement.recorded_by_id,
-            rank.label("rank"),
-        )
+        select(Acknowledgement.id)
         .join(Acknowledgement.policy_version)
         .where(
-            Acknowledgement.pupil_id.is_not(None),
+            Acknowledgement.pupil_id == Pupil.id,
+            Acknowledgement.key_stage == class_stage,
             Acknowledgement.response == "acknowledged",
             or_(*rules) if rules else false(),
         )
-        .subquery("aup")
+        .order_by(Acknowledgement.created_at.desc(), Acknowledgement.id.desc())
+        .limit(1)
+        .correlate(Pupil, SchoolClass)
+        .scalar_subquery()
     )
 
 
@@ -139,21 +131,21 @@ class PupilGrid:
 def pupil_grid(today: date, page_size: int = 50) -> PupilGrid:
     """The whole school's class grid for ``today``: a few small queries (the AUPs' baselines,
     the classes), none per pupil."""
-    aup = _current_acknowledgements(today)
+    aup = aliased(Acknowledgement)
     witness = aliased(Staff)
     quiz_ids = _quiz_ids()
     quiz_id = case(*((class_stage == s, q) for s, q in quiz_ids.items()), else_=null())
     if not quiz_ids:
         quiz_id = null()
-    latest = (
-        select(QuizAttempt.pupil_id, QuizAttempt.quiz_id, func.max(QuizAttempt.id).label("id"))
+    latest = (  # the pupil's latest attempt this year at their Key Stage's quiz, as teaching
+        select(func.max(QuizAttempt.id))
         .where(
-            QuizAttempt.pupil_id.is_not(None),
+            QuizAttempt.pupil_id == Pupil.id,
+            QuizAttempt.quiz_id == quiz_id,
             QuizAttempt.academic_year == school_year_of(today),
-            QuizAttempt.quiz_id.in_(sorted(set(quiz_ids.values()))),
         )
-        .group_by(QuizAttempt.pupil_id, QuizAttempt.quiz_id)
-        .subquery("latest")
+        .correlate(Pupil, SchoolClass)
+        .scalar_subquery()
     )
     attempt = aliased(QuizAttempt)
     status = case(
@@ -175,8 +167,8 @@ def pupil_grid(today: date, page_size: int = 50) -> PupilGrid:
             SchoolClass.id.label("class_id"),
             SchoolClass.name.label("class_name"),
             class_stage.label("key_stage"),
-            aup.c.created_at.label("aup_on"),
-            aup.c.method.label("aup_method"),
+            aup.created_at.label("aup_on"),
+            aup.method.label("aup_method"),
             witness.name.label("aup_witness"),
             status.label("quiz_status"),
             answered.label("quiz_answered"),
@@ -184,13 +176,9 @@ def pupil_grid(today: date, page_size: int = 50) -> PupilGrid:
             attempt.total.label("quiz_total"),
         )
         .join(Pupil.school_class)
-        .outerjoin(
-            aup,
-            and_(aup.c.pupil_id == Pupil.id, aup.c.key_stage == class_stage, aup.c.rank == 1),
-        )
-        .outerjoin(witness, witness.id == aup.c.recorded_by_id)
-        .outerjoin(latest, and_(latest.c.pupil_id == Pupil.id, latest.c.quiz_id == quiz_id))
-        .outerjoin(attempt, attempt.id == latest.c.id)
+        .outerjoin(aup, aup.id == _current_acknowledgement(today))
+        .outerjoin(witness, witness.id == aup.recorded_by_id)
+        .outerjoin(attempt, attempt.id == latest)
         .where(Pupil.left_on.is_(None))
     )
     by_name = (Pupil.first_name, Pupil.last_name, Pupil.id)
@@ -201,7 +189,7 @@ def pupil_grid(today: date, page_size: int = 50) -> PupilGrid:
     sorts = {
         "name": Sort("Pupil", by_name),
         "class": Sort("Class", (SchoolClass.year_group, SchoolClass.name, *by_name)),
-        "aup": Sort("AUP", (func.coalesce(aup.c.created_at, never), *by_name)),
+        "aup": Sort("AUP", (func.coalesce(aup.created_at, never), *by_name)),
         "quiz": Sort("Quiz", (quiz_rank, *by_name)),
     }
     classes = school_classes()
@@ -216,7 +204,7 @@ def pupil_grid(today: date, page_size: int = 50) -> PupilGrid:
         searchable=True,
         page_size=page_size,
     )
-    return PupilGrid(query, spec, classes, aup.c.id, status)
+    return PupilGrid(query, spec, classes, aup.id, status)
 
 
 def school_classes() -> list[tuple[int, str]]:
