@@ -328,6 +328,9 @@ def test_an_htmx_swap_gets_the_results_region_with_its_address_in_the_links(head
     assert "<html" not in fragment and 'id="list-filters"' not in fragment
     assert names(fragment) == ["Amara Okoye", "Ben Carter"]
     assert 'name="sort" form="list-filters" value="name"' in fragment
+    swap = head.get("/admin/pupils?key_stage=KS1&class=&aup=&quiz=&q=&sort=name", headers=HTMX)
+    assert swap.headers["HX-Push-Url"] == "/admin/pupils?key_stage=KS1"  # the clean address
+    assert "HX-Push-Url" not in head.get("/admin/pupils?key_stage=KS1").headers
     whole = page(head, "?key_stage=KS1")
     assert '<option value="KS1" selected>' in whole and 'id="list-results"' in whole
 

@@ -20,6 +20,7 @@ def pupils_page():
     return page_or_fragment(
         "admin/pupils.html",
         "admin/_pupils.html",
+        push_url=state.url(),
         grid=grid,
         state=state,
         results=page,
