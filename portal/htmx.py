@@ -20,10 +20,20 @@ def is_htmx_request() -> bool:
     return bool(htmx)
 
 
-def page_or_fragment(page: str, fragment: str, http_status: int = 200, **context):
-    """Render the fragment for an htmx swap and the full page otherwise."""
-    template = fragment if is_fragment_request() else page
-    return make_response(render_template(template, **context), http_status)
+def page_or_fragment(
+    page: str, fragment: str, http_status: int = 200, push_url: str | None = None, **context
+):
+    """Render the fragment for an htmx swap and the full page otherwise.
+
+    ``push_url`` is the address a swap puts in the address bar instead of the one asked for:
+    a list's clean address rather than its form's every empty field.
+    """
+    if not is_fragment_request():
+        return make_response(render_template(page, **context), http_status)
+    response = make_response(render_template(fragment, **context), http_status)
+    if push_url:
+        response.headers["HX-Push-Url"] = push_url
+    return response
 
 
 def fragment(template: str, **context):

@@ -22,6 +22,13 @@ def leader_pages() -> dict[str, tuple[str, str]]:
         "school overview": (HEAD, "/admin/"),
         "school overview for governors": (GOVERNOR, "/admin/"),
         "evidence pack": (HEAD, "/admin/evidence"),
+        "pupils": (HEAD, "/admin/pupils"),
+        "pupils, filtered": (
+            HEAD,
+            "/admin/pupils?key_stage=KS2&aup=not_yet&quiz=in_progress&q=a&sort=-aup&page=2",
+        ),
+        "pupils of one class": (HEAD, f"/admin/pupils?class={first_class}&sort=quiz"),
+        "pupils, CSV": (HEAD, "/admin/pupils.csv?key_stage=KS1&sort=class"),
     }
 
 

@@ -46,10 +46,21 @@ document.addEventListener("portal:focus", function (event) {
 document.addEventListener("htmx:beforeRequest", function (event) {
   event.detail.xhr.portalAskedBy = document.activeElement;
 });
+// A control the swap replaced (a list's sort heading, its pager) hands the focus to its twin
+// with the same id; failing that, to the swapped region if it can take it (tabindex="-1").
 document.addEventListener("htmx:afterSettle", function (event) {
   var asker = event.detail.xhr && event.detail.xhr.portalAskedBy;
-  if (asker && asker !== document.body && asker.isConnected && focusLost()) {
+  if (!asker || asker === document.body || !focusLost()) {
+    return;
+  }
+  var twin = !asker.isConnected && asker.id ? document.getElementById(asker.id) : null;
+  var region = event.detail.target;
+  if (asker.isConnected) {
     asker.focus();
+  } else if (twin) {
+    twin.focus();
+  } else if (region && region.getAttribute("tabindex") === "-1") {
+    region.focus();
   }
 });
 
