@@ -80,7 +80,8 @@ def _first_class(column):
     )
 
 
-_by_name = (Guardian.last_name, Guardian.first_name, Guardian.id)
+# One key for the name, so reversing the sort reverses first names too.
+_by_name = (Guardian.last_name + " " + Guardian.first_name, Guardian.id)
 
 
 def _status_rank():
