@@ -18,6 +18,9 @@ def leader_pages() -> dict[str, tuple[str, str]]:
         "staff accounts": (OFFICE, "/admin/staff/"),
         "parents' answers": (HEAD, "/admin/parents/answers"),
         "parents' letters": (HEAD, "/admin/parents/letters"),
+        "guardians": (HEAD, "/admin/guardians"),
+        "one class's guardians": (HEAD, f"/admin/guardians?class={first_class}"),
+        "guardians by class, page 2": (OFFICE, "/admin/guardians?sort=class&page=2"),
         "policies": (HEAD, "/policies/"),
     }
 
