@@ -178,8 +178,8 @@ def with_classes(found: list, ids_from: Select | None = None) -> list[GuardianRo
         return []
     ids = select(ids_from.subquery().c.id) if ids_from is not None else [row.id for row in found]
     classes = defaultdict(list)
-    for guardian_id, name in db.session.execute(
-        select(guardian_pupil.c.guardian_id, SchoolClass.name)
+    for guardian_id, _year, name in db.session.execute(
+        select(guardian_pupil.c.guardian_id, SchoolClass.year_group, SchoolClass.name)
         .join(Pupil, Pupil.id == guardian_pupil.c.pupil_id)
         .join(SchoolClass, SchoolClass.id == Pupil.class_id)
         .where(guardian_pupil.c.guardian_id.in_(ids), Pupil.left_on.is_(None))
