@@ -2,7 +2,7 @@
 
 import sqlite3
 
-from sqlalchemy import event
+from sqlalchemy import event, func
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -35,3 +35,10 @@ def dialect_insert(model):
 
     dialect = db.session.get_bind().dialect.name
     return (postgresql_insert if dialect == "postgresql" else sqlite_insert)(model)
+
+
+def contains_words(column, words: str):
+    """``column`` holds ``words`` (case-insensitive), with % and _ taken literally: the same
+    LIKE on SQLite and PostgreSQL, for a list's search box."""
+    escaped = words.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return func.lower(column).like(f"%{escaped}%", escape="\\")

@@ -109,6 +109,12 @@ def class_page(family):
     return f"/admin/parents/answers/{family['amara'].school_class.id}"
 
 
+def class_list(family, **args):
+    """Where a class page now leads: the guardians list, filtered by the class."""
+    query = "".join(f"&{name}={value}" for name, value in args.items())
+    return f"/admin/guardians?class={family['amara'].school_class.id}{query}"
+
+
 # The totals
 
 
@@ -164,7 +170,9 @@ def test_without_a_campaign_the_page_says_so_and_offers_the_start(app, leader, g
     page = body_of(governor.get(PAGE))
     assert "has not started yet" in page and 'href="/admin/parents/"' not in page
     assert leader.get(TOTALS_CSV).status_code == 404
-    assert leader.get("/admin/parents/answers/1").status_code == 404
+    class_page = leader.get("/admin/parents/answers/1")
+    assert class_page.status_code == 302 and class_page.location == "/admin/guardians?class=1"
+    assert "has not started yet" in body_of(leader.get(class_page.location))
 
 
 def test_the_campaign_page_links_here_with_the_same_totals(family, leader):
@@ -214,8 +222,9 @@ def test_the_office_and_the_esafety_lead_see_the_names(family, client, role):
     start()
     signed_in(client, role)
     page = body_of(client.get(PAGE))
-    assert f'href="{class_page(family)}"' in page and "To get back to" in page
-    assert family["grace"].full_name in body_of(client.get(class_page(family)))
+    assert f'href="{class_list(family)}"' in page and "To get back to" in page
+    assert client.get(class_page(family)).location == class_list(family)
+    assert family["grace"].full_name in body_of(client.get(class_list(family)))
 
 
 # The follow-up list
@@ -266,14 +275,14 @@ def test_a_class_page_lists_its_guardians_with_children_status_date_and_how(fami
     say(family["grace"], "acknowledged", typed_name="Grace")
     on_paper(family["femi"], "declined")
     on_paper(by_phone, method="phone")
-    rows = table_rows(body_of(leader.get(class_page(family))))
+    rows = table_rows(body_of(leader.get(class_list(family))))
     assert by_class(body_of(leader.get(PAGE)))["Oak"] == ["2", "0", "1", "0", "0", "3"]
     day = f"{TODAY.day} {TODAY:%B %Y}"
     assert sorted(row[:5] for row in rows[1:]) == sorted(
         [
-            [family["grace"].full_name, "Amara, Zara", "Acknowledged", day, "online"],
-            [family["femi"].full_name, "Amara", "Do not agree", day, "paper"],
-            [by_phone.full_name, "Amara", "Acknowledged", day, "telephone"],
+            [family["grace"].full_name, "Oak, Ash", "Acknowledged", day, "online"],
+            [family["femi"].full_name, "Oak, Ash", "Do not agree", day, "paper"],
+            [by_phone.full_name, "Oak", "Acknowledged", day, "telephone"],
         ]
     )
 
@@ -281,12 +290,13 @@ def test_a_class_page_lists_its_guardians_with_children_status_date_and_how(fami
 def test_the_class_page_filters_by_status_without_javascript(family, leader):
     start()
     url = class_page(family)
-    page = body_of(leader.get(url + "?status=no_email"))
+    assert leader.get(url + "?status=no_email").location == class_list(family, status="no_email")
+    page = body_of(leader.get(class_list(family, status="no_email")))
     names = [row[0] for row in table_rows(page)[1:]]
     assert names == [family["femi"].full_name]
     assert '<option value="no_email" selected>' in page
-    assert table_rows(body_of(leader.get(url + "?status=")))[1:] != []  # every guardian
-    assert "No guardian in Oak has this status" in body_of(leader.get(url + "?status=declined"))
+    assert leader.get(url + "?status=").location == class_list(family)  # every guardian
+    assert "No guardians match" in body_of(leader.get(class_list(family, status="declined")))
 
 
 def test_an_unknown_class_or_status_is_a_plain_refusal(family, leader):
@@ -323,15 +333,24 @@ def test_the_class_csv_matches_the_filtered_page_and_defuses_formulas(family, le
     db.session.commit()
     start()
     url = class_page(family)
-    page = body_of(leader.get(url + "?status=no_email"))
-    assert f'href="{url}.csv?status=no_email"' in page
-    rows = csv_rows(leader.get(url + ".csv?status=no_email"))
-    assert rows[0] == ["Guardian", "Children in the class", "Status", "Answered on", "How"]
-    expected = sorted(row[:5] for row in table_rows(page)[1:])
+    page = body_of(leader.get(class_list(family, status="no_email")))
+    csv_url = f"/admin/guardians.csv?class={amara.school_class.id}&status=no_email"
+    assert f'href="{csv_url.replace("&", "&amp;")}"' in page
+    assert leader.get(url + ".csv?status=no_email").location == csv_url  # the old address
+    rows = csv_rows(leader.get(csv_url))
+    assert rows[0] == [
+        "Guardian",
+        "Children's classes",
+        "Status",
+        "Answered on",
+        "How",
+        "Reminders",
+    ]
+    expected = sorted(row[:6] for row in table_rows(page)[1:])
     assert sorted(rows[1:]) == [
         ["'" + row[0] if row[0].startswith("=") else row[0], *row[1:]] for row in expected
     ]
-    assert ['\'=HYPERLINK("http://evil") -2+3', "Amara", "No email", "", ""] in rows
+    assert ['\'=HYPERLINK("http://evil") -2+3', "Oak", "No email", "", "", "None"] in rows
 
 
 def test_the_follow_up_csv_keeps_the_whole_text_and_defuses_formulas(family, leader):
@@ -383,7 +402,8 @@ def add_families(first: int, count: int, rooms: list) -> list[int]:
 
 
 def costs(client, room) -> list[int]:
-    urls = [PAGE, TOTALS_CSV, FOLLOW_UP_CSV, f"{PAGE}/{room.id}", f"{PAGE}/{room.id}.csv"]
+    lists = f"/admin/guardians?class={room.id}"
+    urls = [PAGE, TOTALS_CSV, FOLLOW_UP_CSV, lists, lists.replace("?", ".csv?")]
     counts = []
     for url in urls:
         with counting_queries() as statements:
@@ -421,7 +441,7 @@ def test_the_pages_and_csvs_cost_the_same_queries_for_2_or_20_guardians(app, lea
     for guardian in db.session.scalars(select(Guardian).where(Guardian.id.in_(more[:6]))).all():
         say(guardian, "declined", note="No")
     assert len(by_class(body_of(leader.get(PAGE)))) == 7  # six classes and the school
-    assert len(table_rows(body_of(leader.get(f"{PAGE}/{rooms[0].id}")))) > 4
+    assert len(table_rows(body_of(leader.get(f"/admin/guardians?class={rooms[0].id}")))) > 4
     assert costs(leader, rooms[0]) == small
     assert max(small) <= 8, small
 
@@ -436,8 +456,8 @@ def test_every_answers_page_is_valid_html(family, leader, governor, tmp_path):
         {
             "leader": body_of(leader.get(PAGE)),
             "governor": body_of(governor.get(PAGE)),
-            "class": body_of(leader.get(url)),
-            "class-filtered": body_of(leader.get(url + "?status=declined")),
+            "class": body_of(leader.get(leader.get(url).location)),
+            "class-filtered": body_of(leader.get(leader.get(url + "?status=declined").location)),
             "campaign": body_of(leader.get("/admin/parents/")),
         }
     )

@@ -113,7 +113,7 @@ def read_state(spec: ListSpec, args: Mapping[str, str] | None = None) -> ListSta
     sort = args.get("sort") or spec.default_sort or ""
     descending = sort.startswith("-")
     sort = sort.removeprefix("-")
-    if sort and sort not in spec.sorts:
+    if (sort or descending) and sort not in spec.sorts:
         abort(400, f"This list cannot be sorted by {sort!r}.")
     search = " ".join(args.get("q", "").split())[:SEARCH_LIMIT] if spec.searchable else ""
     if args.get("q") and not spec.searchable:

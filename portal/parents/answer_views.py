@@ -3,7 +3,7 @@ table as CSV (routes on the parents' blueprint)."""
 
 from datetime import date
 
-from flask import abort, render_template, request
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.auth.access import roles_required
@@ -74,21 +74,13 @@ def follow_up_csv():
 @bp.get("/admin/parents/answers/<int:class_id>")
 @roles_required(*SCHOOL_LEADERS)
 def class_answers(class_id: int):
-    running, school_class, status = campaign_or_404(), class_or_404(class_id), status_asked()
-    return render_template(
-        "parents/class_answers.html",
-        running=running,
-        school_class=school_class,
-        status=status,
-        rows=answers.guardian_rows(running, school_class, status),
-        labels=answers.STATUS_LABELS,
-    )
+    """A class's guardians are the guardians list filtered by class (and answer)."""
+    school_class, status = class_or_404(class_id), status_asked()
+    return redirect(url_for("admin.guardians", **{"class": school_class.id, "status": status}))
 
 
 @bp.get("/admin/parents/answers/<int:class_id>.csv")
 @roles_required(*SCHOOL_LEADERS)
 def class_answers_csv(class_id: int):
-    running, school_class, status = campaign_or_404(), class_or_404(class_id), status_asked()
-    cells = answers.guardian_cells(answers.guardian_rows(running, school_class, status))
-    name = f"parents-answers-{school_class.name}-{status or 'all'}.csv"
-    return csv_response(name, answers.GUARDIAN_HEADER, cells)
+    school_class, status = class_or_404(class_id), status_asked()
+    return redirect(url_for("admin.guardians_csv", **{"class": school_class.id, "status": status}))

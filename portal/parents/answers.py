@@ -1,4 +1,5 @@
-"""Who has answered in a campaign: per class, for the school, and guardian by guardian.
+"""Who has answered in a campaign: per class and for the school (guardian by guardian is the
+admin list, portal/admin/guardians.py, built on invited() and status_column()).
 
 Each invited guardian with a child on the roll has one status: their answer, whatever the
 method, else "no email" (no address on file now), else "no answer". A guardian counts in
@@ -32,7 +33,12 @@ STATUS_LABELS = {
 }
 # The office gets back to questions first, then to those who do not agree.
 FOLLOW_UP = (QUESTION, DECLINED)
-METHOD_LABELS = {"online": "online", "paper": "paper", "phone": "telephone"}
+METHOD_LABELS = {
+    "online": "online",
+    "paper": "paper",
+    "phone": "telephone",
+    "in_person": "in person",
+}
 
 
 @dataclass
@@ -49,24 +55,6 @@ class Tally:
 
     def __getitem__(self, status: str) -> int:
         return self.counts[status]
-
-
-@dataclass(frozen=True)
-class GuardianRow:
-    """One guardian on a class page; ``response`` is None until they answer."""
-
-    guardian_id: int
-    name: str
-    children: str
-    has_email: bool
-    status: str
-    response: str | None
-    answered_at: datetime | None
-    method: str | None
-
-    @property
-    def how(self) -> str:
-        return METHOD_LABELS.get(self.method, self.method or "")
 
 
 @dataclass(frozen=True)
@@ -89,7 +77,7 @@ def _answer_join(campaign: ParentCampaign):
     )
 
 
-def _status():
+def status_column():
     return case(
         (Acknowledgement.response.is_not(None), Acknowledgement.response),
         (has_email(), NO_ANSWER),
@@ -97,7 +85,7 @@ def _status():
     )
 
 
-def _invited(campaign: ParentCampaign, *columns):
+def invited(campaign: ParentCampaign, *columns):
     """The campaign's invited guardians joined to their answer (if any), selecting columns."""
     return (
         select(*columns)
@@ -115,7 +103,7 @@ def _on_roll_children():
 
 def school_tally(campaign: ParentCampaign) -> Tally:
     """The whole school: each guardian on the roll once (one query)."""
-    statuses = _invited(campaign, _status().label("status")).where(on_roll()).subquery()
+    statuses = invited(campaign, status_column().label("status")).where(on_roll()).subquery()
     rows = db.session.execute(
         select(statuses.c.status, func.count()).group_by(statuses.c.status)
     ).all()
@@ -127,7 +115,7 @@ def school_tally(campaign: ParentCampaign) -> Tally:
 def class_tallies(campaign: ParentCampaign) -> list[Tally]:
     """One row per class in the school's order, then "No class" if needed (two queries)."""
     pairs = (
-        _invited(campaign, Pupil.class_id, ParentInvite.guardian_id, _status().label("status"))
+        invited(campaign, Pupil.class_id, ParentInvite.guardian_id, status_column().label("status"))
         .join(guardian_pupil, guardian_pupil.c.guardian_id == ParentInvite.guardian_id)
         .join(Pupil, _on_roll_children())
         .distinct()
@@ -157,48 +145,11 @@ def campaign_totals(campaign: ParentCampaign) -> dict[str, int]:
     return {"invites": invites, "emailed": emailed, **school_tally(campaign).counts}
 
 
-def guardian_rows(
-    campaign: ParentCampaign, school_class: SchoolClass, status: str | None = None
-) -> list[GuardianRow]:
-    """The invited guardians of the class's pupils on the roll, by name (one query)."""
-    query = (
-        _invited(
-            campaign,
-            Guardian.id,
-            Guardian.first_name,
-            Guardian.last_name,
-            has_email(),
-            _status(),
-            Acknowledgement.response,
-            Acknowledgement.created_at,
-            Acknowledgement.method,
-            Pupil.first_name,
-        )
-        .join(guardian_pupil, guardian_pupil.c.guardian_id == Guardian.id)
-        .join(Pupil, _on_roll_children())
-        .where(Pupil.class_id == school_class.id)
-        .order_by(Guardian.last_name, Guardian.first_name, Guardian.id, Pupil.first_name)
-    )
-    if status is not None:
-        query = query.where(_status() == status)
-    rows = []
-    for (guardian_id, first, last, email, status_, answer, at, method), children in groupby(
-        db.session.execute(query).all(), key=lambda row: tuple(row[:-1])
-    ):
-        names = ", ".join(child[-1] for child in children)
-        rows.append(
-            GuardianRow(
-                guardian_id, f"{first} {last}", names, bool(email), status_, answer, at, method
-            )
-        )
-    return rows
-
-
 def follow_ups(campaign: ParentCampaign) -> list[FollowUp]:
     """Questions first, then those who do not agree; oldest first in each (one query)."""
     first = case((Acknowledgement.response == QUESTION, 0), else_=1)
     query = (
-        _invited(
+        invited(
             campaign,
             Guardian.id,
             Guardian.first_name,
@@ -227,16 +178,11 @@ def follow_ups(campaign: ParentCampaign) -> list[FollowUp]:
 
 # The CSV downloads: the same rows and words as the pages.
 TALLY_HEADER = ("Class", *STATUS_LABELS.values(), "Guardians")
-GUARDIAN_HEADER = ("Guardian", "Children in the class", "Status", "Answered on", "How")
 FOLLOW_UP_HEADER = ("Guardian", "Classes", "Answer", "Answered on", "Question or reason")
 
 
 def tally_cells(tallies: list[Tally], school: Tally) -> list[list]:
     return [[t.name, *(t[s] for s in STATUSES), t.guardians] for t in [*tallies, school]]
-
-
-def guardian_cells(rows: list[GuardianRow]) -> list[list]:
-    return [[r.name, r.children, STATUS_LABELS[r.status], _day(r.answered_at), r.how] for r in rows]
 
 
 def follow_up_cells(rows: list[FollowUp]) -> list[list]:

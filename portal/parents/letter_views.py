@@ -1,5 +1,6 @@
 """The paper route: letters for families without email, their short links, and answers the
-office records on a guardian's behalf (routes on the parents' blueprint)."""
+office records on a guardian's behalf (routes on the parents' blueprint). The list of who
+gets a letter is a drill-down list (portal/admin/letter_list_views.py)."""
 
 from datetime import date
 
@@ -29,20 +30,12 @@ def printed_letter(row: letters.GuardianRow) -> dict:
     return {"row": row, "short_link": short_link, "qr": qr_svg(short_link)}
 
 
-@bp.get("/admin/parents/letters", endpoint="letters")
-@roles_required(*SCHOOL_LEADERS)
-def letters_page():
-    running = letters.open_campaign(date.today())
-    rows = letters.guardian_rows(running) if running else []
-    return render_template("parents/letters.html", running=running, rows=rows, answers=ANSWERS)
-
-
 @bp.get("/admin/parents/letters/print")
 @roles_required(*SCHOOL_LEADERS)
 def all_letters():
     running = letters.open_campaign(date.today())
     if running is None:
-        return redirect(url_for("parents.letters"))
+        return redirect(url_for("admin.letters"))
     printed = [printed_letter(row) for row in letters.guardian_rows(running)]
     db.session.commit()
     return render_template(

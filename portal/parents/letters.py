@@ -10,12 +10,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import Select, and_, exists, select, update
 from sqlalchemy.orm import aliased, joinedload
 
 from portal.auth import throttle
+from portal.database import contains_words
 from portal.extensions import db
-from portal.parents.campaign import campaign_for, has_email
+from portal.parents.campaign import campaign_for, has_email, on_roll
 from portal.parents.links import LinkFor, make_token
 from portal.parents.models import ParentCampaign, ParentInvite
 from portal.parents.service import (
@@ -63,11 +64,14 @@ def open_campaign(today: date) -> ParentCampaign | None:
     return campaign if campaign is not None and campaign.is_open(today) else None
 
 
-def guardian_rows(
-    campaign: ParentCampaign, without_email: bool = True, guardian_id: int | None = None
-) -> list[GuardianRow]:
+def guardians_query(
+    campaign: ParentCampaign,
+    without_email: bool = True,
+    guardian_id: int | None = None,
+    search: str = "",
+) -> Select:
     """The campaign's guardians still on the roll (those without email, or the one asked
-    for), with their answers and children: two queries, however many there are."""
+    for, or those whose name holds ``search``), with their answers; unordered."""
     with_email = has_email()
     query = (
         select(
@@ -88,20 +92,35 @@ def guardian_rows(
                 Acknowledgement.academic_year == campaign.academic_year,
             ),
         )
-        .where(ParentInvite.campaign_id == campaign.id)
-        .order_by(Guardian.last_name, Guardian.first_name, Guardian.id)
+        .where(ParentInvite.campaign_id == campaign.id, on_roll())
     )
     if without_email:
         query = query.where(~with_email)
     if guardian_id is not None:
         query = query.where(ParentInvite.guardian_id == guardian_id)
-    found = db.session.execute(query).all()
+    if search:
+        query = query.where(contains_words(Guardian.first_name + " " + Guardian.last_name, search))
+    return query
+
+
+BY_NAME = (Guardian.last_name, Guardian.first_name, Guardian.id)
+
+
+def with_children(found: list) -> list[GuardianRow]:
+    """Rows of ``guardians_query`` with each guardian's children on the roll (one query)."""
     children = children_of_each([row[0] for row in found])
     return [
         GuardianRow(gid, invite_id, f"{first} {last}", bool(email), response, code, children[gid])
         for gid, invite_id, first, last, email, response, code in found
-        if children[gid]  # no longer on the roll: no letter, no answer
     ]
+
+
+def guardian_rows(
+    campaign: ParentCampaign, without_email: bool = True, guardian_id: int | None = None
+) -> list[GuardianRow]:
+    """Every guardian of ``guardians_query`` by name, with their children: two queries."""
+    query = guardians_query(campaign, without_email, guardian_id).order_by(*BY_NAME)
+    return with_children(db.session.execute(query).all())
 
 
 def children_of_each(guardian_ids: list[int]) -> dict[int, list[Child]]:

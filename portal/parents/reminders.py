@@ -33,12 +33,13 @@ from portal.policies.models import Acknowledgement
 # A second "send the link again" this soon after a link went (a double click, two admins)
 # sends nothing: the first email is on its way.
 RESEND_PAUSE = timedelta(minutes=5)
-SENT, JUST_SENT, NO_CAMPAIGN, OFF_ROLL, NO_EMAIL = (
+SENT, JUST_SENT, NO_CAMPAIGN, OFF_ROLL, NO_EMAIL, ANSWERED = (
     "sent",
     "just_sent",
     "no_campaign",
     "off_roll",
     "no_email",
+    "answered",
 )
 
 
@@ -80,12 +81,13 @@ def reminder_subject(mail: MailSettings) -> str:
     return f"Reminder: {subject(mail)}"
 
 
-def _answered(campaign: ParentCampaign):
+def _answered(campaign: ParentCampaign, guardian_id=None):
     """Any answer counts, a question too: the office follows that up, not the reminders."""
     return exists().where(
         Acknowledgement.policy_version_id == campaign.policy_version_id,
         Acknowledgement.academic_year == campaign.academic_year,
-        Acknowledgement.guardian_id == ParentInvite.guardian_id,
+        Acknowledgement.guardian_id
+        == (ParentInvite.guardian_id if guardian_id is None else guardian_id),
     )
 
 
@@ -165,20 +167,31 @@ def queue_reminders(
     )
 
 
-def resend_link(guardian: Guardian, today: date, now: datetime, mail: MailSettings) -> str:
+def resend_link(
+    guardian: Guardian, today: date, now: datetime, mail: MailSettings, occasion: str = RESENT
+) -> str:
     """A fresh link to the address on file for the open campaign (inviting a late joiner
-    first); SENT, or why not. Only flushes."""
+    first); SENT, or why not. Only flushes.
+
+    ``occasion`` REMINDER (a leader's "Send a reminder") says so in the email and counts as
+    one of the guardian's reminders, so the next scheduled one waits for its own day. A
+    guardian who has answered is not sent one: their answer stands (a question included)."""
     campaign = open_campaign(today)
     if campaign is None:
         return NO_CAMPAIGN
     if db.session.scalar(select(Guardian.id).where(Guardian.id == guardian.id, on_roll())) is None:
         return OFF_ROLL
+    if db.session.scalar(select(_answered(campaign, guardian.id))):
+        return ANSWERED
     if not (guardian.email or "").strip():
         return NO_EMAIL
     invite_guardians_on_roll(campaign.id, now, guardian.id)
     not_just_sent = or_(
         ParentInvite.reminded_at.is_(None), ParentInvite.reminded_at <= now - RESEND_PAUSE
     )
+    values = {"reminded_at": now, "emailed_at": func.coalesce(ParentInvite.emailed_at, now)}
+    if occasion == REMINDER:
+        values["reminders_sent"] = ParentInvite.reminders_sent + 1
     claimed = db.session.scalar(
         update(ParentInvite)
         .where(
@@ -186,14 +199,15 @@ def resend_link(guardian: Guardian, today: date, now: datetime, mail: MailSettin
             ParentInvite.guardian_id == guardian.id,
             not_just_sent,
         )
-        .values(reminded_at=now, emailed_at=func.coalesce(ParentInvite.emailed_at, now))
+        .values(**values)
         .returning(ParentInvite.id)
         .execution_options(synchronize_session=False)
     )
     if claimed is None:
         return JUST_SENT
     context = email_context(
-        campaign, guardian.id, guardian.first_name, guardian.last_name, mail, now, RESENT
+        campaign, guardian.id, guardian.first_name, guardian.last_name, mail, now, occasion
     )
-    queue_email(guardian.email, subject(mail), "parent_campaign", **context)
+    title = reminder_subject(mail) if occasion == REMINDER else subject(mail)
+    queue_email(guardian.email, title, "parent_campaign", **context)
     return SENT

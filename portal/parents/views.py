@@ -65,6 +65,10 @@ RESEND_SAID = {
         "No link was sent: the school has no email address for {name}.",
         "error",
     ),
+    reminders.ANSWERED: (
+        "No link was sent: {name} has already answered. Their answer is on their record.",
+        "info",
+    ),
 }
 
 
