@@ -25,7 +25,12 @@ from portal.extensions import db
 from portal.htmx import fragment_or_redirect, page_or_fragment
 from portal.people.roles import ADMIN, HEAD_TEACHER, OVERSIGHT, SCHOOL_LEADERS
 from portal.staff_module import reminders
-from portal.staff_module.school import STANDING_LABELS, school_module, school_totals
+from portal.staff_module.school import (
+    STANDING_LABELS,
+    SchoolModule,
+    school_module,
+    school_totals,
+)
 from portal.staff_module.status import settings
 
 REMINDED = {
@@ -39,7 +44,10 @@ REMINDED = {
 @roles_required(*OVERSIGHT)
 def module():
     today, rules = date.today(), settings()
-    totals = school_totals(today, rules)
+    try:
+        totals = school_totals(today, rules)
+    except LookupError as missing:  # a new install that skipped `install-content`
+        return render_template("admin/module.html", missing=str(missing))
     if not current_user.has_role(*SCHOOL_LEADERS):  # governors: the totals, no names
         return render_template("admin/module.html", totals=totals, standing_labels=STANDING_LABELS)
     school = school_module(today, rules)
@@ -63,7 +71,7 @@ def module():
 @roles_required(*SCHOOL_LEADERS)
 def module_csv():
     today, rules = date.today(), settings()
-    school = school_module(today, rules)
+    school = _school_or_404(today, rules)
     state = read_state(module_spec(school))
     rows = module_csv_rows(school, state, rules)
     return csv_response(f"staff-module-{school.year.label}.csv", CSV_HEADER, rows)
@@ -73,7 +81,7 @@ def module_csv():
 @roles_required(ADMIN, HEAD_TEACHER)
 def module_remind(staff_id: int):
     today, rules, config = date.today(), settings(), current_app.config
-    school = school_module(today, rules)
+    school = _school_or_404(today, rules)
     state = read_state(module_spec(school))  # the list to go back to
     try:
         outcome = reminders.remind_one(
@@ -94,3 +102,10 @@ def module_remind(staff_id: int):
         state=state,
         can_remind=True,
     )
+
+
+def _school_or_404(today: date, rules) -> SchoolModule:
+    try:
+        return school_module(today, rules)
+    except LookupError:  # no staff guidelines installed: no module to list
+        abort(404)
