@@ -20,6 +20,7 @@ from portal.staff_module import service
 from portal.staff_module.school import school_module
 from portal.staff_module.status import ModuleSettings, module_status
 from tests.helpers.builders import make_staff
+from tests.helpers.concurrency import Browser, at_once
 from tests.helpers.queries import counting_queries
 from tests.helpers.web import post_form, sign_in
 
@@ -361,3 +362,16 @@ def test_the_list_costs_the_same_sql_with_more_staff(client, head):
         return len(statements)
 
     assert statements_with(3) == statements_with(12)
+
+
+def test_four_reminder_clicks_at_once_queue_one_email(live_server, policies):
+    head = make_staff("head@wilkinson.example.org", roles=("head_teacher",))
+    late = make_staff(name="Late Larry")
+    browsers = [Browser(live_server).sign_in(head.email) for _ in range(4)]
+    url = f"/admin/module/{late.id}/remind"
+
+    responses = at_once([b.poster(url, page="/admin/module") for b in browsers])
+
+    assert [r.status_code for r in responses] == [302] * 4
+    db.session.rollback()  # see what the server's requests committed
+    assert outbox_to(late) == 1
