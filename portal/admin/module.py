@@ -50,7 +50,9 @@ def module_spec(module: SchoolModule) -> ListSpec:
         sorts={
             "name": Sort("Name", (Staff.name, Staff.id)),
             "status": Sort("Status", (by_step, Staff.name, Staff.id)),
-            "completed": Sort("Completed on", (module.completed_at, Staff.name, Staff.id), True),
+            "completed": Sort(
+                "Completed on", (module.completed_at, Staff.name, Staff.id), nulls_last=True
+            ),
         },
         searchable=True,
     )
