@@ -142,7 +142,7 @@ PAGES = [
     ("/sign-in", None, "sign-in page"),
     ("/", "teacher1@wilkinson.example.org", "a teacher's home"),
     ("/", "head@wilkinson.example.org", "the Head Teacher's home"),
-    ("/module/staff", "head@wilkinson.example.org", "staff module completion"),
+    ("/admin/module", "head@wilkinson.example.org", "staff module completion"),
     ("/admin/staff/", "admin@wilkinson.example.org", "staff accounts"),
     ("/policies/", "governor@wilkinson.example.org", "policies list"),
 ]

@@ -39,6 +39,10 @@ def init_app(app: Flask) -> None:
     from portal.admin import home_views  # noqa: F401  (its routes join admin_bp)
     from portal.admin import pupil_views  # noqa: F401  (its routes join admin_bp)
     from portal.admin import guardian_views, letter_list_views  # noqa: F401  (routes of admin_bp)
+    from portal.admin import (
+        module_views,  # noqa: F401  (its routes join admin_bp)
+        staff_views,  # noqa: F401  (its routes join admin_bp)
+    )
     from portal.admin.views import bp as admin_bp
     from portal.auth.two_factor_views import bp as two_factor_bp
     from portal.auth.views import bp as auth_bp

@@ -14,8 +14,11 @@ def leader_pages() -> dict[str, tuple[str, str]]:
         "home": (HEAD, "/"),
         "classes": (HEAD, "/teach/classes/"),
         "one class": (HEAD, f"/teach/classes/{first_class}"),
-        "staff module completion": (HEAD, "/module/staff"),
+        "staff module completion": (HEAD, "/admin/module"),
+        "staff module, by status": (HEAD, "/admin/module?sort=status&overdue=yes"),
         "staff accounts": (OFFICE, "/admin/staff/"),
+        "staff accounts, a search": (OFFICE, "/admin/staff/?q=a&active=active&role=teacher"),
+        "staff module, a search": (HEAD, "/admin/module?q=a&role=teacher"),
         "parents' answers": (HEAD, "/admin/parents/answers"),
         "parents' letters": (HEAD, "/admin/parents/letters"),
         "guardians": (HEAD, "/admin/guardians"),
@@ -35,6 +38,12 @@ def leader_pages() -> dict[str, tuple[str, str]]:
     }
 
 
+LATER_PAGES = {
+    "staff accounts, page 2": (OFFICE, "/admin/staff/?page=2"),
+    "staff module, page 2": (HEAD, "/admin/module?page=2"),
+}
+
+
 def test_leader_pages_cost_the_same_sql_at_100_and_at_2000_pupils(app):
     build_school(100)
     small = statements_per_page(app, leader_pages())
@@ -42,3 +51,7 @@ def test_leader_pages_cost_the_same_sql_at_100_and_at_2000_pupils(app):
     large = statements_per_page(app, leader_pages())
 
     assert large == small
+    # A later page costs what the first does (a school of 100 pupils has one page of staff).
+    later = statements_per_page(app, LATER_PAGES)
+    assert later["staff accounts, page 2"] == large["staff accounts"]
+    assert later["staff module, page 2"] == large["staff module completion"]

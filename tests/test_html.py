@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.helpers.builders import make_class, make_staff
+from tests.helpers.builders import install_content, make_class, make_staff
 from tests.helpers.checkers import assert_valid_html
 from tests.helpers.web import body_of, sign_in
 
@@ -34,8 +34,17 @@ def pages(app, client):
         ("staff-edit", f"/admin/staff/{teacher.id}/edit"),
         ("roster", "/admin/roster/"),
         ("outbox", "/admin/outbox/"),
+        ("staff-module-not-installed", "/admin/module"),
     ]:
         seen[name] = body_of(admin_client.get(url))
+    install_content()
+    seen["staff-module"] = body_of(admin_client.get("/admin/module?sort=status"))
+    for name, url in [
+        ("staff-module-results", "/admin/module?q=t"),
+        ("staff-accounts-results", "/admin/staff/?q=t"),
+    ]:
+        swapped = body_of(admin_client.get(url, headers={"HX-Request": "true"}))
+        seen[name] = f"<!doctype html><html lang=en><title>{name}</title>{swapped}</html>"
     return seen
 
 

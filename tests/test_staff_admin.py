@@ -155,3 +155,49 @@ def test_teachers_cannot_open_staff_admin(client):
     sign_in(client, teacher.email)
     assert client.get("/admin/staff/").status_code == 403
     assert post_form(client, f"/admin/staff/{teacher.id}/deactivate", page="/").status_code == 403
+
+
+def listed(html: str) -> list[str]:
+    """The names on the accounts list, in order."""
+    return re.findall(r'<th scope="row">([^<]+)<br><small>', html)
+
+
+def test_the_accounts_list_is_paged_fifty_at_a_time_by_name(client):
+    signed_in_admin(client)
+    for n in range(52):
+        make_staff(name=f"Teacher {n:02d}")
+    first = client.get("/admin/staff/").get_data(as_text=True)
+    assert "1 to 50 of 53 accounts." in first and "Page 1 of 2" in first
+    assert listed(first)[:2] == ["Ada Admin", "Teacher 00"] and len(listed(first)) == 50
+    second = client.get("/admin/staff/?page=2").get_data(as_text=True)
+    assert listed(second) == ["Teacher 49", "Teacher 50", "Teacher 51"]
+    assert "(53 of 53 can sign in)" in second
+    past = client.get("/admin/staff/?page=7")
+    assert past.status_code == 200 and listed(past.get_data(as_text=True)) == []
+
+
+def test_the_accounts_list_searches_and_filters_by_role_and_sign_in(client):
+    signed_in_admin(client)
+    make_staff("ruth.okafor@wilkinson.example.org", name="Ruth Okafor")
+    make_staff(name="Gwen Governor", roles=("governor",))
+    make_staff(name="Del Gone", active=False)
+
+    def names(query: str) -> list[str]:
+        response = client.get(f"/admin/staff/?{query}")
+        assert response.status_code == 200
+        return listed(response.get_data(as_text=True))
+
+    assert names("q=okafor") == ["Ruth Okafor"]
+    assert names("q=RUTH.OKAFOR@") == ["Ruth Okafor"]
+    assert names("role=governor") == ["Gwen Governor"]
+    assert names("active=inactive") == ["Del Gone"]
+    assert names("active=active&role=teacher") == ["Ruth Okafor"]
+    assert "No accounts match." in client.get("/admin/staff/?q=zzz").get_data(as_text=True)
+    fragment = client.get("/admin/staff/?role=governor", headers={"HX-Request": "true"})
+    assert "<h1>" not in fragment.get_data(as_text=True)
+
+
+def test_the_accounts_list_refuses_what_it_does_not_offer(client):
+    signed_in_admin(client)
+    for query in ("role=wizard", "active=maybe", "sort=email", "page=0", "colour=red"):
+        assert client.get(f"/admin/staff/?{query}").status_code == 400, query

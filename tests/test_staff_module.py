@@ -289,7 +289,7 @@ def test_governors_are_not_asked_to_take_the_module_but_see_the_summary(app, pol
     sign_in(client, governor.email)
     home = client.get("/").get_data(as_text=True)
     assert "Nothing is due for you" in home and "0 of 1 (0%) complete" in home
-    summary = client.get("/module/staff").get_data(as_text=True)
+    summary = client.get("/admin/module").get_data(as_text=True)
     assert "0 of 1 (0%)" in summary and "t2@" not in summary and "Member of Staff" not in summary
     assert client.get("/module/read/1").status_code == 403
 
@@ -311,9 +311,9 @@ def test_admin_sends_reminders_from_the_completion_page(client, policies):
     admin = make_staff("admin@wilkinson.example.org", roles=("admin",))
     make_staff("late@wilkinson.example.org", name="Late Larry")
     sign_in(client, admin.email)
-    page = client.get("/module/staff").get_data(as_text=True)
+    page = client.get("/admin/module").get_data(as_text=True)
     assert "0 of 2 (0%)" in page and "Late Larry" in page
-    response = post_form(client, "/module/reminders", page="/module/staff", follow_redirects=True)
+    response = post_form(client, "/module/reminders", page="/admin/module", follow_redirects=True)
     assert "Queued 2 reminder emails" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 2
 
@@ -331,7 +331,7 @@ def test_completion_page_query_count_does_not_grow_with_staff(client, policies):
         for _ in range(more):
             make_staff()
         with counting_queries() as statements:
-            assert client.get("/module/staff").status_code == 200
+            assert client.get("/admin/module").status_code == 200
         return len(statements)
 
     assert queries_with(2) == queries_with(25)

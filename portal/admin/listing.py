@@ -24,6 +24,9 @@ SEARCH_LIMIT = 80  # characters: a name or an email, never an essay
 class Sort:
     label: str  # the column's heading, for the sort links
     columns: tuple[ColumnElement, ...]  # the ORDER BY, tie-breakers last
+    # Rows without a value (not completed yet) come last either way, on both databases
+    # (PostgreSQL and SQLite disagree on where NULLs go otherwise).
+    nulls_last: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,11 +88,13 @@ class ListState:
     def order_by(self) -> tuple[ColumnElement, ...]:
         if not self.sort:
             return ()
-        columns = self.spec.sorts[self.sort].columns
-        if not self.descending:
+        sort = self.spec.sorts[self.sort]
+        columns = sort.columns
+        if not self.descending and not sort.nulls_last:
             return columns
         # The first column decides the order; tie-breakers stay ascending so the order is stable.
-        return (columns[0].desc(), *columns[1:])
+        first = columns[0].desc() if self.descending else columns[0].asc()
+        return (first.nulls_last() if sort.nulls_last else first, *columns[1:])
 
     @property
     def filtered(self) -> bool:

@@ -14,7 +14,7 @@ from portal.people.models import Staff
 from portal.people.roles import ADMIN, HEAD_TEACHER, OVERSIGHT
 from portal.people.school_year import in_school_hours
 from portal.policies.service import review_alerts
-from portal.staff_module.reminders import outstanding_and_complete
+from portal.staff_module.school import school_totals
 from portal.staff_module.status import guidelines_policy, module_status, settings, takes_module
 
 
@@ -39,17 +39,11 @@ def home_panels(staff: Staff, today: date) -> dict:
     panels.update(teacher_panel_context(staff, now))
     # In school hours a teacher may have minutes before the bell: their classes come first.
     panels["classes_first"] = in_school_hours(school_time(now), current_app.config["SCHOOL_HOURS"])
-    everyone = {}
     if staff.has_role(*OVERSIGHT):
         panels["alerts"] = review_alerts(today)
-        everyone = {s.staff.id: s for s in outstanding_and_complete(today, settings())}
-        panels["completion"] = {
-            "done": sum(s.complete for s in everyone.values()),
-            "total": len(everyone),
-            "overdue": sum(s.overdue(today) for s in everyone.values()),
-        }
+        panels["completion"] = school_totals(today, settings())
     if staff.has_role(HEAD_TEACHER, ADMIN):  # a new school year with no campaign yet
         panels["parents_offer"] = campaign_offer(today)
-    if takes_module(staff):  # a leader's own status is already among everyone's
-        panels["module"] = everyone.get(staff.id) or module_status(staff, today, settings())
+    if takes_module(staff):
+        panels["module"] = module_status(staff, today, settings())
     return panels

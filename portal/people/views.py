@@ -5,7 +5,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from portal.auth.access import roles_required
-from portal.auth.service import locked_accounts, sign_in_limits, unlock_account
+from portal.auth.service import unlock_account
 from portal.extensions import db
 from portal.people import service
 from portal.people.forms import StaffForm
@@ -34,16 +34,6 @@ def send_invitation(staff: Staff):
     )
 
 
-@bp.get("/")
-@roles_required(ADMIN)
-def staff_list():
-    staff = service.staff_directory()
-    limits = sign_in_limits(current_app.config)
-    return render_template(
-        "people/staff_list.html", staff=staff, locked=locked_accounts(staff, limits)
-    )
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(ADMIN)
 def staff_new():
@@ -62,7 +52,7 @@ def staff_new():
             db.session.commit()
             sent = " and sent an invitation" if form.send_invitation.data else ""
             flash(f"Added {staff.name}{sent}.", "success")
-            return redirect(url_for("people.staff_list"))
+            return redirect(url_for("admin.staff"))
     return render_template(
         "people/staff_form.html", form=form, staff=None
     ), 422 if form.errors else 200
@@ -96,7 +86,7 @@ def staff_edit(staff_id: int):
         else:
             db.session.commit()
             flash(f"Saved {staff.name}'s details.", "success")
-            return redirect(url_for("people.staff_list"))
+            return redirect(url_for("admin.staff"))
     return render_template(
         "people/staff_form.html", form=form, staff=staff
     ), 422 if form.errors else 200
@@ -156,4 +146,4 @@ def _apply(staff: Staff, change, success: str):
     else:
         db.session.commit()
         flash(success, "success")
-    return redirect(url_for("people.staff_list"))
+    return redirect(url_for("admin.staff"))

@@ -196,19 +196,8 @@ def verify():
 @bp.get("/module/staff")
 @roles_required(*OVERSIGHT)
 def completion():
-    statuses = sorted(
-        reminders.outstanding_and_complete(date.today(), settings()),
-        key=lambda status: (status.complete, status.due_on, status.staff.name),
-    )
-    names_visible = current_user.has_role(*SCHOOL_LEADERS)
-    last = reminders.last_reminded([s.staff.id for s in statuses]) if names_visible else {}
-    return render_template(
-        "staff_module/completion.html",
-        statuses=statuses,
-        today=date.today(),
-        names_visible=names_visible,
-        last_reminded=last,
-    )
+    """Where completion used to be: the admin view's list (governors see its totals)."""
+    return redirect(url_for("admin.module"))
 
 
 @bp.post("/module/reminders")
@@ -225,4 +214,4 @@ def send_reminders():
         else ""
     )
     flash(f"Queued {queued} reminder email{'s' if queued != 1 else ''}.{recent}", "success")
-    return redirect(url_for("module.completion"))
+    return redirect(url_for("admin.module"))

@@ -323,7 +323,7 @@ PAGES = {
     "check result": ("head", "/module/check/{finished}/result", None),
     "acknowledge": ("head", "/module/acknowledge", None),
     "certificate": ("head", "/module/certificate", None),
-    "staff completion": ("head", "/module/staff", None),
+    "staff completion": ("head", "/admin/module", None),
     "policies": ("head", "/policies/", None),
     "a policy": ("head", "/policies/aup-eyfs-ks1", None),
     "a policy version": ("head", "/policies/aup-eyfs-ks1/versions/1", None),

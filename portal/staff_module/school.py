@@ -1,0 +1,195 @@
+"""The whole school's standing in this year's module, as SQL: one query for every row.
+
+The same rules as ``status.ModuleStatus`` (a person's own pages), written as expressions so a
+list can filter, sort, count and page them in the database whatever the number of staff.
+tests/test_admin_module.py checks that both agree for people at each step.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import Select, and_, case, exists, false, func, literal, or_, select
+
+from portal.extensions import db
+from portal.people.models import Staff, StaffRole
+from portal.people.roles import GOVERNOR
+from portal.people.school_year import AcademicYear, academic_year
+from portal.policies.models import Acknowledgement, PolicyVersion
+from portal.policies.service import acknowledgement_baseline, version_shown
+from portal.quiz.models import QuizAttempt
+from portal.staff_module.models import Certificate, ModuleProgress, Reminder
+from portal.staff_module.status import (
+    CHECK_QUIZ_ID,
+    ModuleSettings,
+    guideline_cards,
+    guidelines_policy,
+)
+
+REMINDER_KIND = "staff_module"
+# Where someone stands, in the order they go through it (status.STEPS, with reading split).
+STANDINGS = ("not_started", "reading", "check", "acknowledge", "complete")
+STANDING_LABELS = {
+    "not_started": "Not started",
+    "reading": "Reading the guidelines",
+    "check": "Check to pass",
+    "acknowledge": "To acknowledge",
+    "complete": "Complete",
+}
+
+
+@dataclass(frozen=True)
+class SchoolModule:
+    """This year's module: the query of everyone who takes it, and what it is measured by."""
+
+    year: AcademicYear
+    cards_total: int
+    query: Select  # one row per person: Staff and the columns below
+    standing: object  # the SQL expression of STANDINGS
+    overdue: object  # the SQL expression: not complete and past their due date
+    completed_at: object
+
+
+def takes_module_clause():
+    """Active, and some role other than governor (status.takes_module, in SQL)."""
+    other_role = exists().where(StaffRole.staff_id == Staff.id, StaffRole.role != GOVERNOR)
+    return and_(Staff.active.is_(True), other_role)
+
+
+def has_role_clause(role: str):
+    return exists().where(StaffRole.staff_id == Staff.id, StaffRole.role == role)
+
+
+def school_module(today: date, settings: ModuleSettings) -> SchoolModule:
+    """Everyone who takes the module with each step's facts, in one statement."""
+    year = academic_year(today)
+    policy = guidelines_policy()
+    version, baseline = version_shown(policy, today), acknowledgement_baseline(policy, today)
+    this_year = year.start_year
+    progress = (
+        select(ModuleProgress.staff_id, ModuleProgress.cards_read, ModuleProgress.read_at)
+        .join(PolicyVersion, PolicyVersion.id == ModuleProgress.policy_version_id)
+        .where(
+            ModuleProgress.academic_year == this_year,
+            PolicyVersion.policy_id == policy.id,
+            PolicyVersion.number >= baseline.number,  # reading before a material change is void
+        )
+        .subquery("progress")
+    )
+    check = (
+        select(
+            QuizAttempt.staff_id,
+            func.count(QuizAttempt.finished_at).label("attempts"),
+            func.max(case((QuizAttempt.passed.is_(True), QuizAttempt.score))).label("best"),
+            func.max(QuizAttempt.total).label("out_of"),
+            func.min(case((QuizAttempt.passed.is_(True), QuizAttempt.finished_at))).label(
+                "passed_at"
+            ),
+        )
+        .where(
+            QuizAttempt.staff_id.is_not(None),
+            QuizAttempt.academic_year == this_year,
+            QuizAttempt.quiz_id == CHECK_QUIZ_ID,
+        )
+        .group_by(QuizAttempt.staff_id)
+        .subquery("check_taken")
+    )
+    acknowledged = (
+        select(Acknowledgement.staff_id, func.max(Acknowledgement.created_at).label("at"))
+        .join(PolicyVersion, PolicyVersion.id == Acknowledgement.policy_version_id)
+        .where(
+            Acknowledgement.staff_id.is_not(None),
+            Acknowledgement.academic_year == this_year,
+            Acknowledgement.response == "acknowledged",
+            PolicyVersion.policy_id == policy.id,
+            PolicyVersion.number >= baseline.number,
+        )
+        .group_by(Acknowledgement.staff_id)
+        .subquery("acknowledged")
+    )
+    certificate = (
+        select(Certificate.code)
+        .where(Certificate.staff_id == Staff.id, Certificate.academic_year == this_year)
+        .order_by(Certificate.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    reminded = (
+        select(Reminder.staff_id, func.max(Reminder.queued_at).label("at"))
+        .where(Reminder.kind == REMINDER_KIND)
+        .group_by(Reminder.staff_id)
+        .subquery("reminded")
+    )
+    cards_read = func.coalesce(progress.c.cards_read, 0)
+    standing = case(
+        (and_(progress.c.read_at.is_(None), cards_read == 0), literal("not_started")),
+        (progress.c.read_at.is_(None), literal("reading")),
+        (check.c.passed_at.is_(None), literal("check")),
+        (acknowledged.c.at.is_(None), literal("acknowledge")),
+        else_=literal("complete"),
+    )
+    complete = and_(progress.c.read_at.is_not(None), check.c.passed_at.is_not(None))
+    complete = and_(complete, acknowledged.c.at.is_not(None))
+    overdue = and_(~complete, _past_due(year, today, settings))
+    query = (
+        select(
+            Staff,
+            cards_read.label("cards_read"),
+            check.c.attempts,
+            check.c.best,
+            check.c.out_of,
+            check.c.passed_at,
+            acknowledged.c.at.label("acknowledged_at"),
+            certificate.label("certificate"),
+            reminded.c.at.label("reminded_at"),
+            standing.label("standing"),
+        )
+        .outerjoin(progress, progress.c.staff_id == Staff.id)
+        .outerjoin(check, check.c.staff_id == Staff.id)
+        .outerjoin(acknowledged, acknowledged.c.staff_id == Staff.id)
+        .outerjoin(reminded, reminded.c.staff_id == Staff.id)
+        .where(takes_module_clause())
+    )
+    cards_total = len(guideline_cards(version)[1])
+    return SchoolModule(year, cards_total, query, standing, overdue, acknowledged.c.at)
+
+
+def _past_due(year: AcademicYear, today: date, settings: ModuleSettings):
+    """``today > status.due_on(person)``, as a clause on Staff.created_at.
+
+    Due on the school's date, or, for someone who joined after the year began, the later of
+    that date and joining plus ``new_staff_days``: so past due when today is past the school's
+    date and the person joined before the year began or more than those days ago.
+    """
+    school_date = date(year.start_year, settings.due_month, settings.due_day)
+    if today <= school_date:
+        return false()
+    joined_before_year = Staff.created_at < _midnight(year.starts_on + timedelta(days=1))
+    joined_long_ago = Staff.created_at < _midnight(today - timedelta(days=settings.new_staff_days))
+    return or_(joined_before_year, joined_long_ago)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time())
+
+
+def school_totals(today: date, settings: ModuleSettings) -> dict:
+    """How many take the module, how many stand at each step, complete and overdue: one query."""
+    module = school_module(today, settings)
+    counted = module.query.with_only_columns(
+        module.standing,
+        func.count(),
+        func.count(case((module.overdue, 1))),
+        maintain_column_froms=True,
+    ).group_by(module.standing)
+    by_standing = {standing: 0 for standing in STANDINGS}
+    overdue = 0
+    for standing, count, late in db.session.execute(counted):
+        by_standing[standing] = count
+        overdue += late
+    return {
+        "year": module.year,
+        "total": sum(by_standing.values()),
+        "done": by_standing["complete"],
+        "overdue": overdue,
+        "by_standing": by_standing,
+    }
