@@ -36,6 +36,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def init_app(app: Flask) -> None:
+    from portal.admin import understanding_views  # noqa: F401  (its routes join admin_bp)
     from portal.admin.views import bp as admin_bp
     from portal.auth.two_factor_views import bp as two_factor_bp
     from portal.auth.views import bp as auth_bp

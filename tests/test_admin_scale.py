@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.people.models import SchoolClass
-from tests.helpers.scale import HEAD, OFFICE, build_school, statements_per_page
+from tests.helpers.scale import GOVERNOR, HEAD, OFFICE, build_school, statements_per_page
 
 
 def leader_pages() -> dict[str, tuple[str, str]]:
@@ -19,6 +19,12 @@ def leader_pages() -> dict[str, tuple[str, str]]:
         "parents' answers": (HEAD, "/admin/parents/answers"),
         "parents' letters": (HEAD, "/admin/parents/letters"),
         "policies": (HEAD, "/policies/"),
+        "what pupils understand": (HEAD, "/admin/understanding"),
+        "what pupils understand, by class": (HEAD, "/admin/understanding?key_stage=KS2"),
+        "what one class understands": (HEAD, f"/admin/understanding?class={first_class}"),
+        "what pupils understand (CSV)": (HEAD, "/admin/understanding.csv?key_stage=KS2"),
+        "what pupils understand, governor": (GOVERNOR, "/admin/understanding?key_stage=KS1"),
+        "strands covered": (GOVERNOR, "/admin/coverage"),
     }
 
 
