@@ -43,6 +43,7 @@ def init_app(app: Flask) -> None:
         module_views,  # noqa: F401  (its routes join admin_bp)
         staff_views,  # noqa: F401  (its routes join admin_bp)
     )
+    from portal.admin import understanding_views  # noqa: F401  (its routes join admin_bp)
     from portal.admin.views import bp as admin_bp
     from portal.auth.two_factor_views import bp as two_factor_bp
     from portal.auth.views import bp as auth_bp

@@ -35,6 +35,12 @@ def leader_pages() -> dict[str, tuple[str, str]]:
         ),
         "pupils of one class": (HEAD, f"/admin/pupils?class={first_class}&sort=quiz"),
         "pupils, CSV": (HEAD, "/admin/pupils.csv?key_stage=KS1&sort=class"),
+        "what pupils understand": (HEAD, "/admin/understanding"),
+        "what pupils understand, by class": (HEAD, "/admin/understanding?key_stage=KS2"),
+        "what one class understands": (HEAD, f"/admin/understanding?class={first_class}"),
+        "what pupils understand (CSV)": (HEAD, "/admin/understanding.csv?key_stage=KS2"),
+        "what pupils understand, governor": (GOVERNOR, "/admin/understanding?key_stage=KS1"),
+        "strands covered": (GOVERNOR, "/admin/coverage"),
     }
 
 

@@ -1,0 +1,73 @@
+"""What pupils understand, in a real browser: the Head Teacher narrows the school's figures to
+Key Stage 1 (htmx swaps the table and the address follows), opens a class from its figure,
+and reads the strands covered; every screen passes axe, on a laptop and on a phone."""
+
+import re
+from datetime import date
+
+from playwright.sync_api import expect
+
+from portal.clock import utcnow
+from portal.extensions import db
+from portal.pupils.progress import school_year_of
+from portal.quiz.catalogue import quiz_for
+from portal.quiz.models import QuizAnswer, QuizAttempt
+from tests.helpers.browser import sign_in_as
+from tests.helpers.builders import make_class, make_pupil, make_staff
+from tests.helpers.checkers import assert_accessible
+
+PHONE = {"width": 320, "height": 640}
+
+
+def first_go(pupil, quiz, right: bool) -> None:
+    question = quiz.questions[0]
+    choice = (
+        question.correct_choice if right else next(c for c in question.choices if not c.correct)
+    )
+    attempt = QuizAttempt(
+        quiz_id=quiz.id,
+        quiz_revision=quiz.revision,
+        academic_year=school_year_of(date.today()),
+        pupil_id=pupil.id,
+        total=len(quiz.questions),
+        finished_at=utcnow(),
+    )
+    attempt.answers.append(
+        QuizAnswer(question_id=question.id, choice_id=choice.id, correct=choice.correct)
+    )
+    db.session.add(attempt)
+
+
+def test_the_head_narrows_to_a_key_stage_and_opens_a_class(app, page, live_server):
+    oak, elm = make_class("Oak", 1), make_class("Elm", 2)
+    quiz = quiz_for("KS1")
+    for n, right in enumerate([True, False, False]):
+        first_go(make_pupil(oak, f"Oak{n}"), quiz, right)
+    first_go(make_pupil(elm), quiz, True)
+    db.session.commit()
+    make_staff("head@wilkinson.example.org", roles=("head_teacher",), classes=[oak])
+    sign_in_as(page, live_server, "head@wilkinson.example.org")
+
+    page.goto(f"{live_server}/admin/understanding")
+    expect(page.get_by_role("heading", name=re.compile("What pupils understand"))).to_be_visible()
+    expect(page.get_by_role("cell", name="2 of 4 (50%)")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_label("Key Stage").select_option("KS1")
+    expect(page).to_have_url(re.compile(r"key_stage=KS1"))
+    expect(page.get_by_role("cell", name="1 of 3 (33%)")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Oak").first.click()
+    expect(page).to_have_url(re.compile(rf"/teach/classes/{oak.id}$"))
+
+    page.goto(f"{live_server}/admin/coverage")
+    copyright_row = page.get_by_role("row", name=re.compile("Copyright and ownership"))
+    expect(copyright_row.get_by_text("No question").first).to_be_visible()
+    assert_accessible(page)
+
+    page.set_viewport_size(PHONE)
+    for address in ("/admin/understanding?key_stage=KS1", "/admin/coverage"):
+        page.goto(f"{live_server}{address}")
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+        assert_accessible(page)

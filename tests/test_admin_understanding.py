@@ -1,0 +1,356 @@
+"""What pupils understand (first goes, by Key Stage and class) and the strands each Key Stage's
+quiz covers: figures, filters, who sees what, CSV equal to the page, valid HTML."""
+
+import csv
+import io
+import re
+from datetime import date
+from html.parser import HTMLParser
+
+import pytest
+
+from portal.admin.understanding import coverage, coverage_cells
+from portal.clock import utcnow
+from portal.extensions import db
+from portal.pupils.progress import school_year_of
+from portal.quiz.catalogue import quiz_for
+from portal.quiz.models import QuizAnswer, QuizAttempt
+from portal.quiz.types import STRANDS, Question, Quiz
+from tests.helpers.builders import make_class, make_pupil, make_staff
+from tests.helpers.checkers import assert_valid_html
+from tests.helpers.web import body_of, sign_in
+
+TODAY = date.today()
+PAGE = "/admin/understanding"
+HTMX = {"HX-Request": "true"}
+
+
+def take(pupil, quiz, answers: dict[int, str], revision=None):
+    """An attempt at ``quiz``: answers by question number (1-based) -> "right" or a choice id."""
+    attempt = QuizAttempt(
+        quiz_id=quiz.id,
+        quiz_revision=revision or quiz.revision,
+        academic_year=school_year_of(TODAY),
+        pupil_id=pupil.id,
+        total=len(quiz.questions),
+        finished_at=utcnow(),
+    )
+    for number, choice_id in answers.items():
+        question = quiz.questions[number - 1]
+        choice_id = question.correct_choice_id if choice_id == "right" else choice_id
+        attempt.answers.append(
+            QuizAnswer(
+                question_id=question.id,
+                choice_id=choice_id,
+                correct=choice_id == question.correct_choice_id,
+            )
+        )
+    db.session.add(attempt)
+    db.session.commit()
+    return attempt
+
+
+def wrong(quiz, number: int, which: int = 0) -> str:
+    return [c.id for c in quiz.questions[number - 1].choices if not c.correct][which]
+
+
+def wrong_text(quiz, number: int, which: int = 0) -> str:
+    return quiz.questions[number - 1].choice(wrong(quiz, number, which)).text
+
+
+class Tables(HTMLParser):
+    """Every table row of a page as the text of its cells; ``groups`` marks row headers."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows, self.groups, self.cell, self.scope = [], [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.rows.append([])
+            self.groups.append(None)
+        elif tag in ("td", "th"):
+            self.cell, self.scope = "", dict(attrs).get("scope")
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self.cell is not None:
+            if self.scope == "row":
+                self.groups[-1] = len(self.rows[-1])
+            self.rows[-1].append(" ".join(self.cell.split()))
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell += data
+
+
+def table_rows(page: str) -> list[list[str]]:
+    parser = Tables()
+    parser.feed(page)
+    return parser.rows
+
+
+def csv_rows(response) -> list[list[str]]:
+    assert response.status_code == 200, response.status_code
+    return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+
+
+def figures(page: str) -> list[tuple[str, str]]:
+    """Each figure of the table as (group, answered correctly at first go)."""
+    parser = Tables()
+    parser.feed(page)
+    return [
+        (row[at], row[at + 1])
+        for row, at in zip(parser.rows, parser.groups, strict=True)
+        if at is not None
+    ]
+
+
+def client_for(app, *roles):
+    person = make_staff(roles=roles)
+    client = app.test_client()
+    sign_in(client, person.email)
+    return client
+
+
+@pytest.fixture
+def school(app):
+    """Key Stage 1: Oak (Year 1) and Elm (Year 2), pupils with first goes and second goes."""
+    oak, elm = make_class("Oak", 1), make_class("Elm", 2)
+    quiz = quiz_for("KS1")
+    amara, ben, cara, esme = (make_pupil(oak, name) for name in ("Amara", "Ben", "Cara", "Esme"))
+    take(amara, quiz, {1: wrong(quiz, 1, 0), 2: "right"})  # first go: wrong
+    take(amara, quiz, {1: "right", 2: "right"})  # a second go, right: not counted
+    take(ben, quiz, {1: "right", 2: "right"})
+    take(cara, quiz, {1: wrong(quiz, 1, 0), 2: wrong(quiz, 2, 0)})
+    take(esme, quiz, {1: wrong(quiz, 1, 1)}, revision="0123456789ab")  # an earlier quiz file
+    take(esme, quiz, {1: "right"})  # her first go at this revision, not her first go
+    gone = make_pupil(oak, "Gone")
+    take(gone, quiz, {1: wrong(quiz, 1, 1)})
+    gone.left_on = TODAY
+    dev, fin = make_pupil(elm, "Dev"), make_pupil(elm, "Fin")
+    take(dev, quiz, {1: wrong(quiz, 1, 1)})
+    take(fin, quiz, {1: "right"})
+    db.session.commit()
+    return oak, elm, quiz
+
+
+# The figures ---------------------------------------------------------------------------------
+
+
+def test_each_question_counts_each_pupils_first_go_with_its_base(app, school):
+    quiz = school[2]
+    page = body_of(client_for(app, "head_teacher").get(PAGE))
+    rows = table_rows(page)
+    first = next(row for row in rows if quiz.questions[0].text in row[0])
+    # Amara, Ben, Cara (Oak), Dev, Fin (Elm): Ben and Fin right at their first go.
+    assert first[1:3] == ["Key Stage 1", "2 of 5 (40%)"]
+    assert f"“{wrong_text(quiz, 1, 0)}” 2 pupils" in first[3]
+    second = next(row for row in rows if quiz.questions[1].text in row[0])
+    assert second[1:3] == ["Key Stage 1", "2 of 3 (67%)"]
+    assert "1 of 1 pupil's" not in page
+    assert "1 pupil took their first go at an earlier version of the quiz" in page
+    assert "from 5 pupils' first goes" in page
+    assert not re.search(r"Pupil\d", page)  # figures, never a pupil's (last) name
+
+
+def test_by_key_stage_each_class_has_its_figure_and_a_link_to_its_class_view(app, school):
+    oak, elm, quiz = school
+    page = body_of(client_for(app, "esafety_lead").get(PAGE, query_string={"key_stage": "KS1"}))
+    rows = figures(page)
+    assert rows[:3] == [
+        ("Key Stage 1", "2 of 5 (40%)"),
+        ("Oak", "1 of 3 (33%)"),
+        ("Elm", "1 of 2 (50%)"),
+    ]
+    elm_row = table_rows(page)[3]
+    assert f"“{wrong_text(quiz, 1, 1)}” 1 pupil" in elm_row[-1]
+    assert f'href="/teach/classes/{oak.id}"' in page and f'href="/teach/classes/{elm.id}"' in page
+    assert quiz_for("KS2").questions[0].text not in page  # only Key Stage 1's questions
+
+
+def test_one_class_shows_only_its_own_figures(app, school):
+    oak, elm, quiz = school
+    page = body_of(client_for(app, "admin").get(PAGE, query_string={"class": oak.id}))
+    rows = figures(page)
+    assert rows[0] == ("Oak", "1 of 3 (33%)")
+    assert {group for group, _ in rows} == {"Oak"}
+    assert len(rows) == len(quiz.questions)
+    assert "Elm" not in " ".join(" ".join(row) for row in table_rows(page))
+    assert "1 pupil took their first go at an earlier version" in page  # Esme is in Oak
+    elm_page = body_of(client_for(app, "admin").get(PAGE, query_string={"class": elm.id}))
+    assert "earlier version" not in elm_page
+
+
+def test_hardest_first_by_default_and_the_sort_reverses(app, school):
+    _, _, quiz = school
+    client = client_for(app, "admin")
+    hardest = table_rows(body_of(client.get(PAGE, query_string={"key_stage": "KS1"})))
+    questions = [row[0] for row in hardest[1:] if len(row) == 4]
+    assert quiz.questions[0].text in questions[0]  # 40% right
+    assert quiz.questions[1].text in questions[1]  # 67% right
+    easiest = table_rows(body_of(client.get(PAGE, query_string={"sort": "-share"})))
+    questions = [
+        row[0]
+        for row in easiest[1:]
+        if quiz.questions[0].text in row[0] or quiz.questions[1].text in row[0]
+    ]
+    assert quiz.questions[1].text in questions[0]
+    in_order = table_rows(body_of(client.get(PAGE, query_string={"sort": "question"})))
+    eyfs = quiz_for("EYFS").questions[0].text
+    assert eyfs in in_order[1][0]  # Reception's first question first, unanswered as it is
+
+
+def test_no_first_goes_yet_says_so(app):
+    make_class("Oak", 1)
+    page = body_of(client_for(app, "admin").get(PAGE))
+    assert "No first goes yet" in page and "from 0 pupils' first goes" in page
+
+
+def test_htmx_gets_the_results_only(app, school):
+    response = client_for(app, "admin").get(PAGE, query_string={"key_stage": "KS1"}, headers=HTMX)
+    fragment = body_of(response)
+    assert fragment.lstrip().startswith('<div id="list-results">') and "<html" not in fragment
+    assert "2 of 5 (40%)" in fragment
+
+
+# CSV = page ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", [{}, {"key_stage": "KS1"}, {"sort": "-share"}, {"class": "oak"}])
+def test_the_csv_holds_the_pages_rows(app, school, query):
+    oak, _, _ = school
+    if query.get("class"):
+        query = {"class": oak.id}
+    client = client_for(app, "head_teacher")
+    page = body_of(client.get(PAGE, query_string=query))
+    lines = csv_rows(client.get("/admin/understanding.csv", query_string=query))
+    assert lines[0][4:6] == ["Group", "Answered correctly at first go"]
+    from_csv = [
+        (line[4], f"{line[5]} of {line[6]} ({line[7]}%)" if line[6] != "0" else "No first goes yet")
+        for line in lines[1:]
+    ]
+    assert from_csv == figures(page)
+    assert "/admin/understanding.csv" in page
+
+
+# Governors -----------------------------------------------------------------------------------
+
+
+def test_governors_see_figures_of_safe_size_only_and_no_class_links(app):
+    oak, elm = make_class("Oak", 1), make_class("Elm", 2)
+    quiz = quiz_for("KS1")
+    for n in range(10):
+        take(make_pupil(oak, f"Oakpupil{n}"), quiz, {1: "right" if n < 6 else wrong(quiz, 1)})
+    for n in range(2):
+        take(make_pupil(elm, f"Elmpupil{n}"), quiz, {1: wrong(quiz, 1)})
+    client = client_for(app, "governor")
+    page = body_of(client.get(PAGE, query_string={"key_stage": "KS1"}))
+    assert figures(page)[:3] == [
+        ("Key Stage 1", "6 of 12 (50%)"),
+        ("Oak", "6 of 10 (60%)"),
+        ("Elm", "Fewer than 10 pupils answered: not shown"),
+    ]
+    assert "/teach/classes/" not in page and not re.search(r"Pupil\d", page)
+    second = next(row for row in table_rows(page) if quiz.questions[1].text in row[0])
+    assert second[-1] == "No first goes yet"
+    elm_only = body_of(client.get(PAGE, query_string={"class": elm.id}))
+    assert "2 of 2" not in elm_only and "0 of 2" not in elm_only
+    lines = csv_rows(client.get("/admin/understanding.csv", query_string={"key_stage": "KS1"}))
+    assert lines[3][4:7] == ["Elm", "Fewer than 10 pupils", ""]
+
+
+# Bad addresses and who may look --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/admin/understanding?colour=red",
+        "/admin/understanding?key_stage=KS3",
+        "/admin/understanding?class=999999",
+        "/admin/understanding?class=oak",
+        "/admin/understanding?sort=name",
+        "/admin/understanding?q=Amara",
+        "/admin/understanding.csv?key_stage=staff",
+        "/admin/coverage?key_stage=KS1",
+        "/admin/coverage?sort=strand",
+        "/admin/coverage.csv?colour=red",
+    ],
+)
+def test_what_a_page_does_not_offer_is_a_400(app, address):
+    make_class("Oak", 1)
+    assert client_for(app, "admin").get(address).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "address", [PAGE, "/admin/understanding.csv", "/admin/coverage", "/admin/coverage.csv"]
+)
+def test_teachers_are_refused_and_strangers_sent_to_sign_in(app, client, address):
+    assert client_for(app, "teacher").get(address).status_code == 403
+    assert client_for(app, "staff").get(address).status_code == 403
+    response = client.get(address)
+    assert response.status_code == 302 and "/sign-in" in response.location
+
+
+# Coverage ------------------------------------------------------------------------------------
+
+
+def test_coverage_counts_each_strands_questions_and_marks_the_gaps(app):
+    client = client_for(app, "governor")
+    page = body_of(client.get("/admin/coverage"))
+    rows = table_rows(page)
+    assert rows[0] == ["Strand", "Early Years Foundation Stage", "Key Stage 1", "Key Stage 2"]
+    expected = coverage_cells(coverage({s: quiz_for(s) for s in ("EYFS", "KS1", "KS2")}))
+    assert rows[1:9] == [[str(cell) for cell in line] for line in expected]
+    # The shipped quizzes: Reception and Key Stage 1 ask nothing on copyright and ownership.
+    copyright_row = next(row for row in rows if row[0] == "Copyright and ownership")
+    assert copyright_row[1:3] == ["No question", "No question"]
+    assert copyright_row[3] != "No question"
+    assert '<strong class="coverage-gap">No question</strong>' in page
+    assert rows[9][0] == "Strands covered" and rows[9][3] == "8 of 8 (100%)"
+    lines = csv_rows(client.get("/admin/coverage.csv"))
+    assert lines[0] == ["Strand", "Early Years Foundation Stage", "Key Stage 1", "Key Stage 2"]
+    assert lines[1:] == rows[1:9]
+
+
+def _question(qid, strand):
+    from portal.quiz.types import Choice
+
+    choices = (Choice("a", "Yes", True, "Good thinking!"), Choice("b", "No", False, "Not quite."))
+    return Question(qid, f"Question {qid}?", strand, choices)
+
+
+def test_a_strand_no_question_asks_about_stands_out_and_a_missing_quiz_is_named():
+    strands = list(STRANDS)
+    quiz = Quiz(
+        "ks1",
+        "Safe",
+        "KS1",
+        1,
+        "abc",
+        tuple(_question(f"q{n}", strands[n % 3]) for n in range(6)),
+        "Hi",
+    )
+    result = coverage({"KS1": quiz})
+    cells = coverage_cells(result)
+    assert cells[0] == [STRANDS[strands[0]], "No quiz", 2, "No quiz"]
+    assert cells[7] == [STRANDS[strands[7]], "No quiz", "No question", "No quiz"]
+    assert str(result.covered("KS1")) == "3 of 8 (38%)" and result.covered("EYFS") is None
+
+
+# Valid HTML ----------------------------------------------------------------------------------
+
+
+@pytest.mark.html_validator
+def test_the_pages_are_valid_html(app, school, tmp_path):
+    oak, _, _ = school
+    leader, governor = client_for(app, "head_teacher"), client_for(app, "governor")
+    pages = {
+        "school": body_of(leader.get(PAGE)),
+        "key-stage": body_of(leader.get(PAGE, query_string={"key_stage": "KS1"})),
+        "class": body_of(leader.get(PAGE, query_string={"class": oak.id})),
+        "governor": body_of(governor.get(PAGE, query_string={"key_stage": "KS1"})),
+        "coverage": body_of(leader.get("/admin/coverage")),
+    }
+    assert_valid_html(pages, tmp_path)
