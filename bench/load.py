@@ -145,13 +145,16 @@ from sqlalchemy import select
 from portal import create_app
 from portal.extensions import db
 from portal.people.models import Pupil, Staff
+from portal.quiz.models import QuizAttempt
 app = create_app()
 with app.app_context():
     teacher = db.session.scalar(select(Staff).where(Staff.email == {email!r}))
     school_class = sorted(teacher.classes, key=lambda c: c.id)[0]
     pupil = db.session.scalar(
         select(Pupil).where(Pupil.class_id == school_class.id, Pupil.left_on.is_(None),
-                            Pupil.picture.is_not(None), Pupil.two_choices.is_(False))
+                            Pupil.picture.is_not(None), Pupil.two_choices.is_(False),
+                            ~select(QuizAttempt.id)
+                            .where(QuizAttempt.pupil_id == Pupil.id).exists())
         .order_by(Pupil.id).limit(1))
     print(json.dumps({{"class_id": school_class.id, "pupil_id": pupil.id,
                       "picture": pupil.picture}}))
@@ -159,8 +162,8 @@ with app.app_context():
 
 
 def pupil_facts(env: dict, teacher_email: str) -> dict:
-    """The teacher's first class, and one of its pupils with their picture (from the roll the
-    teacher prints login cards from)."""
+    """The teacher's first class, and one of its pupils who has not begun the quiz (a generated
+    school has finished many), with their picture (the teacher prints it on login cards)."""
     script = PUPIL_FACTS.format(email=teacher_email)
     done = subprocess.run(
         [BIN / "python", "-c", script], env=env, cwd=ROOT, capture_output=True, text=True
