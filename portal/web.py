@@ -36,14 +36,15 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def init_app(app: Flask) -> None:
-    from portal.admin import home_views  # noqa: F401  (its routes join admin_bp)
-    from portal.admin import pupil_views  # noqa: F401  (its routes join admin_bp)
-    from portal.admin import guardian_views, letter_list_views  # noqa: F401  (routes of admin_bp)
-    from portal.admin import (
-        module_views,  # noqa: F401  (its routes join admin_bp)
-        staff_views,  # noqa: F401  (its routes join admin_bp)
+    from portal.admin import (  # noqa: F401  (their routes join admin_bp)
+        guardian_views,
+        home_views,
+        letter_list_views,
+        module_views,
+        pupil_views,
+        staff_views,
+        understanding_views,
     )
-    from portal.admin import understanding_views  # noqa: F401  (its routes join admin_bp)
     from portal.admin.views import bp as admin_bp
     from portal.auth.two_factor_views import bp as two_factor_bp
     from portal.auth.views import bp as auth_bp

@@ -367,9 +367,10 @@ def test_answering_the_last_question_twice_finishes_the_attempt_once(client):
     assert len(answer_rows()) == len(quiz.questions)
 
 
-def test_an_answer_costs_seven_statements_and_reads_nothing_again_after_its_commit(client):
-    """Sign-in (seat, session, pupil, class), the attempt, the answer, the answers so far; the
-    last answer also finishes the attempt. The feedback is built from what is in hand."""
+def test_an_answer_costs_four_statements_and_reads_nothing_again_after_its_commit(client):
+    """Sign-in (the seat with its class session, pupil and class, in one statement), the
+    attempt, the answer, the answers so far; the last answer also finishes the attempt. The
+    feedback is built from what is in hand."""
     pupil = seated(client, 1)
     quiz = started(client, pupil)
     headers = {"HX-Request": "true", "X-CSRFToken": csrf_token(client)}
@@ -381,10 +382,23 @@ def test_an_answer_costs_seven_statements_and_reads_nothing_again_after_its_comm
                 headers=headers,
             )
         last = number == len(quiz.questions)
-        assert len(statements) == (8 if last else 7), statements
+        assert len(statements) == (5 if last else 4), statements
         assert "Good thinking!" in page(response) and f"Question {number} of" in page(response)
         assert ("See my stars" in page(response)) is last
         assert page(response).count("dot dot-done") == number
+
+
+def test_a_question_page_costs_three_statements(client):
+    """The seat (with session, pupil and class), the attempt, its answers: read once each."""
+    pupil = seated(client, 1)
+    quiz = started(client, pupil)
+    first = quiz.questions[0]
+    post(client, f"/me/quiz/{first.id}", {"choice": first.correct_choice_id})
+    with counting_queries() as statements:
+        response = client.get("/me/quiz")
+    assert len(statements) == 3, statements
+    assert f"Question 2 of {len(quiz.questions)}" in page(response)
+    assert page(response).count("dot dot-done") == 1
 
 
 def test_play_again_starts_a_new_attempt_and_keeps_the_first(client):

@@ -6,10 +6,12 @@ and their teacher has not locked them out. Nothing else (no password, no account
 
 from flask import g, session
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from portal.classroom.models import ClassSession, SessionPupil
 from portal.clock import utcnow
 from portal.extensions import db
+from portal.people.models import Pupil
 
 SESSION_KEY = "pupil"
 
@@ -40,9 +42,14 @@ def _load_seat() -> SessionPupil | None:
     if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value)):
         return None
     session_id, pupil_id = value
+    # One statement for the seat, its class session, the pupil and their class: every pupil
+    # request asks, and every pupil screen shows the class's Key Stage.
     seat = db.session.scalar(
-        select(SessionPupil).where(
-            SessionPupil.session_id == session_id, SessionPupil.pupil_id == pupil_id
+        select(SessionPupil)
+        .where(SessionPupil.session_id == session_id, SessionPupil.pupil_id == pupil_id)
+        .options(
+            joinedload(SessionPupil.session),
+            joinedload(SessionPupil.pupil).joinedload(Pupil.school_class),
         )
     )
     if seat is None or seat.locked:

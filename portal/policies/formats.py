@@ -77,6 +77,9 @@ def parse_markdown(text: str) -> MarkdownText:
     return MarkdownText(text)
 
 
+# Policy texts never change once published, and the same few are read on every pupil's AUP and
+# every staff home page: each worker parses a text once. (Failures are not cached: they raise.)
+@lru_cache(maxsize=64)
 def parse_aup(text: str) -> AupText:
     """Words before the list, the list's lines (each a picture, then a sentence), words after."""
     found = tokens(text)
@@ -136,6 +139,7 @@ def is_picture(text: str) -> bool:
     )
 
 
+@lru_cache(maxsize=64)
 def parse_guidelines(text: str) -> GuidelineCards:
     """The text before the first level-2 heading, then each such heading and its text as a card.
 

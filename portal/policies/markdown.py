@@ -1,5 +1,7 @@
 """Policy texts are Markdown: rendered safely, and parsed into tokens for the formats. Pure."""
 
+from functools import lru_cache
+
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup
@@ -9,6 +11,7 @@ from markupsafe import Markup
 _md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 
 
+@lru_cache(maxsize=256)  # published texts never change: each worker renders one once
 def render(text: str) -> Markup:
     """The HTML of a policy text, with any HTML in the text shown as text."""
     return Markup(_md.render(text))  # noqa: S704  (markdown-it escapes everything; html is off)

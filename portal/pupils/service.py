@@ -5,6 +5,7 @@ Every answer is stored the moment it is given, once: a double tap or a resubmitt
 the first answer in place and gets it back unchanged.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -111,9 +112,9 @@ def answers_of(attempt: QuizAttempt) -> dict[str, QuizAnswer]:
     return attempts.answers_of(attempt)
 
 
-def next_question(attempt: QuizAttempt, quiz: Quiz) -> Question | None:
-    """The first question without an answer, or None when all are answered."""
-    answered = answers_of(attempt)
+def next_question(answered: Mapping[str, object], quiz: Quiz) -> Question | None:
+    """The first question without an answer (``answered``: the attempt's answers by question
+    id, from answers_of), or None when all are answered."""
     return next((q for q in quiz.questions if q.id not in answered), None)
 
 

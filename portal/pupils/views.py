@@ -145,8 +145,7 @@ def start():
     return go("pupil.question")
 
 
-def question_screen(attempt, quiz, question):
-    answered = service.answers_of(attempt)
+def question_screen(attempt, quiz, question, answered):
     return screen(
         QUIZ_PAGE,
         "pupils/_question.html",
@@ -164,10 +163,13 @@ def question():
     quiz, state, attempt = my_quiz_state()
     if state == service.START:
         return go("pupil.home")
-    question = service.next_question(attempt, quiz)
-    if state == service.DONE or question is None:
+    if state == service.DONE:
         return go("pupil.done")
-    return question_screen(attempt, quiz, question)
+    answered = service.answers_of(attempt)  # read once: the next question and the dots
+    question = service.next_question(answered, quiz)
+    if question is None:
+        return go("pupil.done")
+    return question_screen(attempt, quiz, question, answered)
 
 
 def feedback_screen(quiz, stored, answered, finished: bool, shown: dict | None = None):
