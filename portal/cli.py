@@ -1,12 +1,10 @@
 """`flask portal ...`: the commands an IT lead and cron use. They call the same services."""
 
-from datetime import date
-
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from portal.clock import utcnow
+from portal.clock import school_today, utcnow
 from portal.config import reminder_days
 from portal.extensions import db
 from portal.parents.campaign import MailSettings
@@ -23,7 +21,7 @@ def send_reminders_command() -> None:
     """For cron, e.g. every weekday morning: reminders to staff whose module is outstanding
     (at most one per interval), and for the parents' campaign, invites for late joiners and
     reminders to guardians who have not answered."""
-    config, today = current_app.config, date.today()
+    config, today = current_app.config, school_today()
     queued, skipped = send_reminders(
         today, settings(), config["REMINDER_INTERVAL_DAYS"], config["SCHOOL_NAME"]
     )

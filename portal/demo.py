@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from portal import ROOT
 from portal.auth.service import set_password
 from portal.classroom.service import reset_pictures
+from portal.clock import school_today
 from portal.config import private_folder
 from portal.extensions import db
 from portal.people.importer import import_roster
@@ -73,7 +74,7 @@ def seed_demo_command(password: str | None, if_empty: bool) -> None:
             print_sign_ins(saved.read_text().strip())
         return
     password = password or "-".join(secrets.choice(WORDS) for _ in range(3))
-    seed_demo(password, date.today())
+    seed_demo(password, school_today())
     db.session.commit()
     private_folder(str(saved.parent))
     saved.write_text(password)

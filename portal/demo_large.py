@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy import Table, func, insert, select, text
 from werkzeug.security import generate_password_hash
 
+from portal.clock import school_today
 from portal.demo import WORDS
 from portal.extensions import db
 from portal.incidents.models import (
@@ -644,7 +645,7 @@ def generate_demo_command(pupils: int, seed: int, replace: bool, password: str |
     if replace:
         empty_all_tables()
     password = password or "-".join(random.SystemRandom().choice(WORDS) for _ in range(3))
-    counts = generate_demo(pupils, seed, date.today(), password)
+    counts = generate_demo(pupils, seed, school_today(), password)
     db.session.commit()
     took = time.perf_counter() - started
     for table, count in counts.items():

@@ -1,7 +1,5 @@
 """Everything a request passes through: access rules, headers, errors, template helpers."""
 
-from datetime import date
-
 from flask import Flask, current_app, g, request, session
 from flask_login import current_user
 
@@ -14,7 +12,7 @@ from portal import (  # noqa: F401  (database: the SQLite settings)
 from portal.auth import sessions
 from portal.auth.access import can_open_incident_log, enforce_access, two_factor_pending
 from portal.classroom.pupil_auth import current_seat
-from portal.clock import utcnow
+from portal.clock import school_today, utcnow
 from portal.extensions import db, login_manager
 from portal.formatting import long_date, school_time
 from portal.people.roles import ROLE_LABELS
@@ -101,7 +99,7 @@ def init_app(app: Flask) -> None:
     app.context_processor(
         lambda: {
             "role_labels": ROLE_LABELS,
-            "today": date.today(),
+            "today": school_today(),
             "step_labels": STEP_LABELS,
             "two_factor_pending": two_factor_pending(),
         }

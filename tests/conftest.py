@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from werkzeug.serving import make_server
 
-from portal import create_app
+from portal import clock, create_app
 from portal.extensions import db
 from tests.helpers.checkers import validator_missing
 from tests.helpers.parents import make_family
@@ -16,6 +16,10 @@ from tests.helpers.web import IsolatedClient, settings_for_tests
 
 POSTGRES_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
 DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+# One school date for the whole run: tests name "today" once, when their module loads, so a
+# run that crosses midnight must not see the portal move on to tomorrow halfway through.
+clock.hold_school_day(clock.school_today())
 
 
 def pytest_collection_modifyitems(items):

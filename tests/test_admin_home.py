@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import select
 
-from portal.clock import utcnow
+from portal.clock import school_today, utcnow
 from portal.extensions import db
 from portal.incidents import log
 from portal.incidents.service import NewReport, file_report
@@ -32,7 +32,7 @@ from tests.helpers.parents import MAIL, make_family, start
 from tests.helpers.web import body_of, signed_in
 
 PAGE, EVIDENCE = "/admin/", "/admin/evidence"
-TODAY = date.today()
+TODAY = school_today()
 YEAR = academic_year(TODAY).start_year
 
 

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from portal.clock import school_today
 from portal.extensions import db
 from portal.formatting import long_date
 from portal.mail.models import OutboxMessage
@@ -24,7 +25,7 @@ from tests.helpers.concurrency import Browser, at_once
 from tests.helpers.queries import counting_queries
 from tests.helpers.web import post_form, sign_in
 
-TODAY = date.today()
+TODAY = school_today()
 SETTINGS = ModuleSettings()
 
 

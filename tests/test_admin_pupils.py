@@ -4,12 +4,12 @@ their quiz, filtered, sorted, searched and paged from the address, and the same 
 import csv
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
 
-from portal.clock import utcnow
+from portal.clock import school_today, utcnow
 from portal.extensions import db
 from portal.people.models import Pupil
 from portal.policies.models import Acknowledgement
@@ -22,7 +22,7 @@ from tests.helpers.builders import make_class, make_pupil, make_staff
 from tests.helpers.checkers import FRAGMENT_PAGE, assert_valid_html
 from tests.helpers.web import body_of, sign_in
 
-TODAY = date.today()
+TODAY = school_today()
 HTMX = {"HX-Request": "true"}
 
 

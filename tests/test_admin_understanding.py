@@ -4,13 +4,12 @@ quiz covers: figures, filters, who sees what, CSV equal to the page, valid HTML.
 import csv
 import io
 import re
-from datetime import date
 from html.parser import HTMLParser
 
 import pytest
 
 from portal.admin.understanding import coverage, coverage_cells
-from portal.clock import utcnow
+from portal.clock import school_today, utcnow
 from portal.extensions import db
 from portal.pupils.progress import school_year_of
 from portal.quiz.catalogue import quiz_for
@@ -20,7 +19,7 @@ from tests.helpers.builders import make_class, make_pupil, make_staff
 from tests.helpers.checkers import assert_valid_html
 from tests.helpers.web import body_of, sign_in
 
-TODAY = date.today()
+TODAY = school_today()
 PAGE = "/admin/understanding"
 HTMX = {"HX-Request": "true"}
 

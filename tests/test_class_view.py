@@ -1,12 +1,12 @@
 """The teacher's class view: statuses, question stats, quiz settings, reading the AUP together."""
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from portal.clock import utcnow
+from portal.clock import school_today, utcnow
 from portal.extensions import db
 from portal.people.models import Pupil
 from portal.policies.models import Acknowledgement
@@ -22,7 +22,7 @@ from tests.helpers.checkers import assert_valid_html
 from tests.helpers.queries import counting_queries
 from tests.helpers.web import body_of, post_form, sign_in
 
-TODAY = date.today()
+TODAY = school_today()
 HTMX = {"HX-Request": "true"}
 
 

@@ -1,7 +1,7 @@
 """Classroom sign-in: class code, names grid, picture password, the teacher's board."""
 
 import json
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from html import unescape
 from zoneinfo import ZoneInfo
 
@@ -16,7 +16,7 @@ from portal.classroom.models import ClassSession, SessionPupil
 from portal.classroom.pictures import PICTURES, picture_choices
 from portal.classroom.pupil_auth import SESSION_KEY
 from portal.classroom.views import CLASS_KEY
-from portal.clock import utcnow
+from portal.clock import school_today, utcnow
 from portal.extensions import db
 from portal.people.classes import class_roll
 from portal.people.models import Pupil
@@ -241,7 +241,7 @@ def test_a_pupil_not_in_the_sessions_class_is_not_found_and_nothing_is_stored(cl
     if who == "other_class":
         pupil_id = make_pupil(make_class("Elm", 2), "Zed", "Elsewhere").id
     elif who == "left":
-        room["ben"].left_on = date.today()
+        room["ben"].left_on = school_today()
         db.session.commit()
         pupil_id = room["ben"].id
     else:
@@ -427,7 +427,7 @@ def test_the_live_list_shows_sign_ins_and_stays_quiet_when_nothing_changed(app, 
 def test_the_live_list_takes_the_same_number_of_queries_for_5_and_25_pupils(app, room):
     from portal.policies.shipped import install_shipped_policies
 
-    install_shipped_policies(date.today())
+    install_shipped_policies(school_today())
     db.session.commit()
     teacher = app.test_client()
     sign_in(teacher, room["teacher"].email)
@@ -459,7 +459,7 @@ def test_progress_reads_aup_done_and_quiz_answers(app, room):
     from portal.quiz.catalogue import quiz_for
     from portal.quiz.models import QuizAnswer, QuizAttempt
 
-    today = date.today()
+    today = school_today()
     install_shipped_policies(today)
     record_acknowledgement(
         aup_to_show("KS1", today),
@@ -651,7 +651,7 @@ def test_classroom_pages_are_valid_html(app, client, room, tmp_path):
 def test_the_board_shows_each_pupils_progress_only_when_the_teacher_asks(app, room):
     from portal.policies.shipped import install_shipped_policies
 
-    install_shipped_policies(date.today())
+    install_shipped_policies(school_today())
     db.session.commit()
     teacher_client = app.test_client()
     sign_in(teacher_client, room["teacher"].email)

@@ -2,12 +2,12 @@
 
 import re
 from collections import Counter
-from datetime import date
 
 import pytest
 from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import DatabaseError
 
+from portal.clock import school_today
 from portal.extensions import db
 from portal.incidents.models import Incident, IncidentAction, IncidentCounter, IncidentPupil
 from portal.parents.models import ParentInvite
@@ -82,7 +82,7 @@ def test_a_small_run_makes_a_consistent_school_the_head_can_sign_in_to(app, runn
     assert len(set(pupil_acks)) == len(pupil_acks)
     assert 0.8 * 120 <= len(pupil_acks) < 120
     # Staff module: most complete, some overdue (the due date is in September).
-    statuses = module_statuses(staff, date.today(), settings()).values()
+    statuses = module_statuses(staff, school_today(), settings()).values()
     asked = [s for s in statuses if s.staff.roles - {GOVERNOR}]
     complete = sum(s.complete for s in asked)
     assert 0.6 * len(asked) <= complete < len(asked)
@@ -115,7 +115,7 @@ def test_the_portal_goes_on_adding_rows_after_the_generated_ones(runner):
     highest_number = max(
         int(i.split("-")[2]) for i in db.session.scalars(select(Incident.reference))
     )
-    this_year = date.today().year
+    this_year = school_today().year
     counters = {c.year: c.last for c in db.session.scalars(select(IncidentCounter))}
     assert counters[this_year] == highest_number or counters[this_year - 1] == highest_number
     highest_pupil = db.session.scalar(select(func.max(Pupil.id)))

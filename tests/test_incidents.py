@@ -5,13 +5,14 @@ only its readers can open (every look, and every refusal, recorded)."""
 import io
 import re
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import DatabaseError
 
+from portal.clock import school_today
 from portal.extensions import db
 from portal.incidents import log
 from portal.incidents.models import (
@@ -777,7 +778,7 @@ def test_the_log_filters_by_status_category_pathway_source_pupil_dates_and_words
         page = body_of(client.get(f"/incidents/?{query}"))
         return {r.reference for r in (messages, gaming, public) if r.reference in page}
 
-    today = date.today().isoformat()
+    today = school_today().isoformat()
     assert shown("category=bullying_gaming") == {gaming.reference}
     assert shown("pathway=behaviour") == {gaming.reference}
     assert shown("source=public") == {public.reference}
@@ -975,7 +976,7 @@ def test_a_walk_through_every_route_of_the_log_as_every_role(school, app):
 
 
 def test_a_pupil_who_has_left_cannot_be_named_in_a_new_report(school, client):
-    school["leo"].left_on = date.today()
+    school["leo"].left_on = school_today()
     db.session.commit()
     signed_in(client, TEACHER)
     refused = send_report(client)

@@ -4,10 +4,9 @@ A minor change asks nobody to acknowledge again, so whoever acknowledges after i
 acknowledged a version at or after the baseline: the module completes, the AUP is done.
 """
 
-from datetime import date
-
 import pytest
 
+from portal.clock import school_today
 from portal.extensions import db
 from portal.policies import service, shipped
 from portal.pupils.progress import aup_to_show
@@ -23,7 +22,7 @@ from tests.helpers.builders import (
 from tests.helpers.policies import policy, publish
 from tests.helpers.web import post_form, sign_in
 
-TODAY = date.today()
+TODAY = school_today()
 
 
 @pytest.fixture(autouse=True)

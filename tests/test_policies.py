@@ -9,6 +9,7 @@ from flask_login import login_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from portal.clock import school_today
 from portal.extensions import db
 from portal.people.models import Staff
 from portal.policies import diff, formats, markdown, publishing, service, shipped
@@ -347,7 +348,7 @@ def test_a_teacher_reads_policies_but_cannot_publish_or_review(client):
 def test_a_governor_reads_policies_versions_and_review_history(client):
     head = make_staff(roles=("head_teacher",), name="Helen Head")
     service.record_review(policy(), TODAY, head, "no_change", "Read with governors.", today=TODAY)
-    publish(effective_on=date.today())
+    publish(effective_on=school_today())
     signed_in(client, "governor")
     assert client.get("/policies/").status_code == 200
     html = client.get("/policies/social-media-policy").get_data(as_text=True)
@@ -368,7 +369,7 @@ def test_an_admin_publishes_a_material_version_from_the_form(client):
         url,
         {
             "body": body,
-            "effective_on": date.today().isoformat(),
+            "effective_on": school_today().isoformat(),
             "change_kind": "material",
             "summary": "Added a rule about group chats.",
         },
@@ -418,7 +419,7 @@ def test_a_post_without_the_csrf_token_is_refused(client):
 def test_recording_a_review_from_the_form_says_when_the_next_is_due(client):
     signed_in(client, "head_teacher")
     url = "/policies/social-media-policy/review"
-    today = date.today()
+    today = school_today()
     response = post_form(
         client,
         url,
@@ -442,7 +443,7 @@ def test_recording_a_review_from_the_form_says_when_the_next_is_due(client):
 def test_compare_shows_what_was_added_and_removed(client):
     smp = policy()
     body = smp.versions[0].body.replace("Updated: January 2023", "Updated: November 2026")
-    publishing.publish_version(smp, body, date.today(), "minor", "New date.", None)
+    publishing.publish_version(smp, body, school_today(), "minor", "New date.", None)
     db.session.commit()
     signed_in(client, "teacher")
     html = client.get("/policies/social-media-policy/compare?from=1&to=2").get_data(as_text=True)
@@ -461,7 +462,7 @@ def test_compare_shows_what_was_added_and_removed(client):
 def test_a_script_in_a_published_version_is_shown_as_text(client):
     publish(
         extra="\n<script>alert('hi')</script>\n\n[Click me](javascript:alert(1))\n",
-        effective_on=date.today(),
+        effective_on=school_today(),
     )
     signed_in(client, "teacher")
     html = client.get("/policies/social-media-policy").get_data(as_text=True)
@@ -479,13 +480,13 @@ def test_the_list_takes_the_same_queries_however_many_versions(client):
 
     few = queries_for_the_list()
     for n in range(6):
-        publish(extra=f"\nChange {n}.\n", effective_on=date.today())
+        publish(extra=f"\nChange {n}.\n", effective_on=school_today())
     assert queries_for_the_list() == few
 
 
 @pytest.mark.html_validator
 def test_policy_pages_are_valid_html(app, client, tmp_path):
-    publish(effective_on=date.today())
+    publish(effective_on=school_today())
     signed_in(client, "admin")
     base = "/policies/social-media-policy"
     pages = {

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from portal.clock import school_today
 from portal.extensions import db
 from portal.policies import publishing, service, shipped
 from portal.policies.models import PolicyReview, PolicyVersion
@@ -14,7 +15,7 @@ from tests.helpers.concurrency import Browser, at_once
 from tests.helpers.policies import policy, publish
 from tests.helpers.web import post_form, signed_in
 
-TODAY = date.today()
+TODAY = school_today()
 BASE = "/policies/social-media-policy"
 
 

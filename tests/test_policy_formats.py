@@ -1,11 +1,12 @@
 """Policy texts the portal parses: checked when published, previewed, never a 500 once stored."""
 
 import shutil
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from portal.clock import school_today
 from portal.extensions import db
 from portal.policies import formats, service, shipped
 from portal.policies.models import PolicyVersion
@@ -22,7 +23,7 @@ from tests.helpers.checkers import assert_valid_html
 from tests.helpers.policies import SLUGS, policy
 from tests.helpers.web import csrf_token, post_form, sign_in, signed_in
 
-TODAY = date.today()
+TODAY = school_today()
 AUP = "aup-eyfs-ks1"
 
 

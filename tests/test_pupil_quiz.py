@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 
 from portal import create_app
 from portal.classroom.pupil_auth import SESSION_KEY
+from portal.clock import school_today
 from portal.extensions import db
 from portal.people.school_year import academic_year
 from portal.pictures import child_name, svg_file
@@ -76,7 +77,7 @@ def post(client, url, data=None, htmx=False, **kwargs):
 
 
 def agree(client, pupil):
-    version = aup_to_show(pupil.school_class.key_stage, date.today())
+    version = aup_to_show(pupil.school_class.key_stage, school_today())
     return post(client, "/me/aup", {"version_id": version.id})
 
 
@@ -133,7 +134,7 @@ def test_after_sign_in_the_aup_of_the_pupils_key_stage_is_due(client, year_group
 
 def test_agreeing_records_one_acknowledgement_naming_the_exact_version(client):
     pupil = seated(client, 1)
-    version = aup_to_show("KS1", date.today())
+    version = aup_to_show("KS1", school_today())
     assert agree(client, pupil).location.endswith("/me")
     assert agree(client, pupil).status_code == 303  # a double tap: still one record
     rows = db.session.scalars(select(Acknowledgement)).all()
@@ -146,20 +147,20 @@ def test_agreeing_records_one_acknowledgement_naming_the_exact_version(client):
         "KS1",
         "acknowledged",
     )
-    assert row.academic_year == academic_year(date.today()).start_year
+    assert row.academic_year == academic_year(school_today()).start_year
     assert client.get("/me").status_code == 200
 
 
 def test_a_version_that_is_not_the_pupils_aup_is_refused_and_nothing_stored(client):
     pupil = seated(client, 1)
-    ks2 = aup_to_show("KS2", date.today())
+    ks2 = aup_to_show("KS2", school_today())
     response = post(client, "/me/aup", {"version_id": ks2.id})
     assert response.status_code == 409
     assert "I agree" in page(response)
     assert post(client, "/me/aup", {"version_id": 99999}).status_code == 409
     assert db.session.scalar(select(func.count(Acknowledgement.id))) == 0
     with pytest.raises(service.AupRefused):
-        service.agree_to_aup(pupil, ks2, date.today())
+        service.agree_to_aup(pupil, ks2, school_today())
 
 
 def move_to_year(pupil, year_group):
@@ -182,7 +183,7 @@ def test_moving_up_from_year_2_to_year_3_makes_the_ks2_aup_due(client):
 
 def test_moving_up_from_reception_to_year_1_asks_again_though_the_text_is_the_same(client):
     pupil = seated(client, 0)
-    version, this_year = aup_to_show("EYFS", date.today()), academic_year(date.today())
+    version, this_year = aup_to_show("EYFS", school_today()), academic_year(school_today())
     record_acknowledgement(
         version, this_year.start_year - 1, pupil=pupil, method="online", key_stage="EYFS"
     )  # acknowledged in Reception, last school year
@@ -272,7 +273,7 @@ def test_a_question_from_another_key_stages_quiz_is_refused_and_nothing_stored(c
     assert "not in your quiz" in page(response)
     assert client.get(f"/me/quiz/{foreign.id}/feedback").status_code == 404
     assert answer_rows() == []
-    attempt = service.current_attempt(pupil, ks1, date.today())
+    attempt = service.current_attempt(pupil, ks1, school_today())
     with pytest.raises(service.QuizRefused):
         service.answer(attempt, ks2, foreign.id, foreign.correct_choice_id, pupil)
     assert answer_rows() == []
@@ -417,7 +418,7 @@ def test_last_school_years_attempt_is_history_and_the_quiz_starts_afresh(client)
     pupil = seated(client, 2)
     quiz = started(client, pupil)
     answer_all(client, quiz)
-    last_year = academic_year(date.today()).start_year - 1
+    last_year = academic_year(school_today()).start_year - 1
     db.session.execute(update(QuizAttempt).values(academic_year=last_year))
     db.session.commit()
     assert "Start the quiz" in page(client.get("/me"))
@@ -486,13 +487,13 @@ def test_a_quiz_file_put_back_as_it_was_resumes_the_attempt_begun_on_it(client):
     first = quiz.questions[0]
     post(client, f"/me/quiz/{first.id}", {"choice": first.correct_choice_id})
     edited = dataclasses.replace(quiz, revision="edited-since")
-    service.open_attempt(pupil, edited, date.today())  # started on the edited file
+    service.open_attempt(pupil, edited, school_today())  # started on the edited file
     db.session.commit()
     # The edit is undone: the file, and so its revision, is as it was.
-    state, attempt = service.quiz_state(pupil, quiz, date.today())
+    state, attempt = service.quiz_state(pupil, quiz, school_today())
     assert state == service.RESUME and list(service.answers_of(attempt)) == [first.id]
-    assert service.open_attempt(pupil, quiz, date.today()) == attempt
-    assert service.current_attempt(pupil, quiz, date.today()) == attempt
+    assert service.open_attempt(pupil, quiz, school_today()) == attempt
+    assert service.current_attempt(pupil, quiz, school_today()) == attempt
     assert "Question 2 of" in page(client.get("/me/quiz"))
 
 
@@ -511,7 +512,7 @@ def test_two_choices_only_offers_the_right_answer_and_one_other(client):
     assert post(client, f"/me/quiz/{question.id}", {"choice": other}).status_code == 303
     assert [row.choice_id for row in answer_rows()] == [other]
     with pytest.raises(InvalidAnswers):
-        attempt = service.current_attempt(pupil, quiz, date.today())
+        attempt = service.current_attempt(pupil, quiz, school_today())
         service.answer(
             attempt,
             quiz,
@@ -648,5 +649,5 @@ def test_nothing_is_due_before_any_aup_version_takes_effect(app):
     from portal.pupils.progress import aup_due
 
     pupil = make_pupil(make_class("Oak", 1))
-    assert aup_due(pupil, date.today())
+    assert aup_due(pupil, school_today())
     assert not aup_due(pupil, date(2026, 8, 31))  # the shipped AUPs take effect 1 September 2026

@@ -3,14 +3,13 @@ own words if they want, and Send. Named by default; a Key Stage 2 pupil may leav
 off, and then nothing that could name them is stored anywhere."""
 
 import re
-from datetime import date
 
 import pytest
 from markupsafe import escape
 from sqlalchemy import String, Text, func, select
 
 from portal.auth import totp
-from portal.clock import utcnow
+from portal.clock import school_today, utcnow
 from portal.extensions import db
 from portal.incidents.models import PLACES, Incident, IncidentAction, IncidentAudit, IncidentPupil
 from portal.incidents.telling import FEELING, PLACE, STEPS, WHO
@@ -106,7 +105,7 @@ def test_the_button_is_on_the_home_aup_and_quiz_screens(school, client, year_gro
     button = re.compile(rf'<a class="big-button tell-button" href="/me/tell">.*?{words}</a>', re.S)
 
     assert button.search(body_of(client.get("/me/aup")))
-    version = aup_to_show(pupil.school_class.key_stage, date.today())
+    version = aup_to_show(pupil.school_class.key_stage, school_today())
     post(client, "/me/aup", {"version_id": version.id})
     assert button.search(body_of(client.get("/me")))
     post(client, "/me/start", {})

@@ -6,14 +6,13 @@ at the database. Every request must get an ordinary answer (never a 5xx) and the
 must hold what one request at a time would have left.
 """
 
-from datetime import date
-
 import pytest
 from sqlalchemy import select
 
 from portal.classroom.models import ClassSession, SessionPupil
 from portal.classroom.pictures import PICTURES
 from portal.classroom.service import MAX_WRONG_PICTURES
+from portal.clock import school_today
 from portal.extensions import db
 from portal.policies.models import Policy, PolicyVersion
 from portal.pupils.progress import aup_to_show
@@ -114,7 +113,7 @@ def test_eight_taps_on_start_the_quiz_at_once_make_one_attempt(live_server):
     db.session.commit()
     open_class_session(oak, make_staff(classes=[oak]), code="4821")
     tablets = [signed_in_pupil(live_server, "4821", amara) for _ in range(8)]
-    version = aup_to_show("KS1", date.today())
+    version = aup_to_show("KS1", school_today())
     assert tablets[0].post("/me/aup", {"version_id": version.id}).status_code == 303
 
     responses = at_once([tablet.poster("/me/start", page="/me") for tablet in tablets])
@@ -168,8 +167,8 @@ MEANWHILE = "Someone else published version 2 since you opened this page"
 
 def edited_version(summary: str, based_on: int = 1) -> dict:
     return {
-        "body": aup_to_show("KS2", date.today()).body + f"\n{summary}\n",  # any valid Markdown
-        "effective_on": date.today().isoformat(),
+        "body": aup_to_show("KS2", school_today()).body + f"\n{summary}\n",  # any valid Markdown
+        "effective_on": school_today().isoformat(),
         "change_kind": "minor",
         "summary": summary,
         "based_on": based_on,

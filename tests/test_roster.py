@@ -2,11 +2,11 @@
 
 import io
 import time
-from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
+from portal.clock import school_today
 from portal.extensions import db
 from portal.people.importer import import_roster, read_roster
 from portal.people.models import Guardian, Pupil, SchoolClass, Staff
@@ -168,7 +168,7 @@ def test_the_example_imported_twice_gives_the_same_counts_and_no_changes(runner)
     assert counts() == after_first
     assert "Pupils: 0 new, 0 changed, 175 unchanged, 0 marked as left" in second.stdout
     assert second.stdout.strip().endswith("Nothing to change.")
-    summary = import_roster(read_roster(EXAMPLE.read_bytes()), date.today())
+    summary = import_roster(read_roster(EXAMPLE.read_bytes()), school_today())
     assert summary.changes == [] and not summary.changed
 
 
@@ -214,10 +214,10 @@ def test_a_full_import_marks_missing_pupils_as_left_and_a_later_one_brings_them_
     without_leo[-2] = "guardian,G2,Piotr,Nowak,,,,,P3"
     result = import_file(runner, write_csv(tmp_path, *without_leo))
     assert "Pupil P2 Leo Nowak: marked as left" in result.stdout
-    assert pupil("P2").left_on == date.today()
+    assert pupil("P2").left_on == school_today()
     assert db.session.scalar(select(func.count()).select_from(Pupil)) == 3
     import_file(runner, write_csv(tmp_path, *without_leo))
-    assert pupil("P2").left_on == date.today()
+    assert pupil("P2").left_on == school_today()
     back = import_file(runner, write_csv(tmp_path, *SMALL))
     assert "Pupil P2 Leo Nowak: back on roll" in back.stdout
     db.session.expire_all()
@@ -297,7 +297,7 @@ def test_importing_costs_the_same_queries_for_175_or_350_pupils(app, database_ur
     for attempt, expected in (("first", 14), ("second", 8)):
         started = time.perf_counter()
         with counting_queries() as statements:
-            import_roster(read_roster(text), date.today())
+            import_roster(read_roster(text), school_today())
             db.session.commit()
         elapsed = time.perf_counter() - started
         print(

@@ -1,11 +1,10 @@
 """Corrections shipped with the portal: published as a school's next version only where the
 school still has the text they correct, word for word; a school's own text is left alone."""
 
-from datetime import date
-
 import pytest
 from sqlalchemy import select, update
 
+from portal.clock import school_today
 from portal.extensions import db
 from portal.parents import campaign as campaigns
 from portal.parents.answers import campaign_totals
@@ -68,10 +67,10 @@ def test_a_school_on_the_earlier_text_gets_the_correction_as_a_material_version(
     assert first.body == EARLIER  # the history keeps what parents were shown before
     assert second.number == 2 and second.change_kind == MATERIAL
     assert second.body.strip() == CORRECTED.strip()
-    assert second.effective_on == date.today() and second.published_by is None
+    assert second.effective_on == school_today() and second.published_by is None
     assert "Report Remove" in second.change_summary
     assert f"Published a correction to the {GUIDE} as version 2" in result.output
-    assert service.current_version(policy("parents"), date.today()) == second
+    assert service.current_version(policy("parents"), school_today()) == second
 
 
 def test_running_it_again_publishes_nothing_more(installed_in_september, runner):
@@ -93,14 +92,14 @@ def test_a_school_with_its_own_text_keeps_it_and_is_told(installed_in_september,
 
 
 def test_a_school_that_never_had_the_earlier_text_hears_nothing(app, runner):
-    shipped.install_shipped_policies(date.today())
+    shipped.install_shipped_policies(school_today())
     publish("parents", extra="\nOur own closing words.\n", kind="minor")
     result = runner.invoke(args=["portal", "install-content"])
     assert "correction" not in result.output and len(versions()) == 2
 
 
 def test_a_new_school_starts_on_the_corrected_text(app):
-    installed = shipped.install_shipped_policies(date.today())
+    installed = shipped.install_shipped_policies(school_today())
     assert GUIDE in installed.added and installed.corrected == []
     (only,) = versions()
     assert only.body == CORRECTED
@@ -112,7 +111,7 @@ def test_the_campaign_asks_parents_to_acknowledge_the_corrected_text(
     runner.invoke(args=["portal", "install-content"])
     campaign = start()
     assert campaign.policy_version.number == 2
-    assert campaigns.guide_version(date.today()).number == 2
+    assert campaigns.guide_version(school_today()).number == 2
 
     guide = body_of(client.get(f"/parents/{token_for(family['grace'])}/guide"))
     assert "not even to the school" in guide and "Report Remove" in guide
@@ -214,7 +213,7 @@ def test_a_page_out_of_date_or_a_minor_change_asks_nobody_again(
     signed_in(client, HEAD_TEACHER)
     outbox_before = len(outbox())
     version_2 = service.latest_version(policy("parents"))
-    publish("parents", kind="minor", effective_on=date.today())  # version 3, in force today
+    publish("parents", kind="minor", effective_on=school_today())  # version 3, in force today
 
     stale = ask_again(client, version_2.id)
 

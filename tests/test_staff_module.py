@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from portal.clock import school_today
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
 from portal.policies.models import Acknowledgement, Policy
@@ -18,7 +19,7 @@ from tests.helpers.builders import make_staff
 from tests.helpers.queries import counting_queries
 from tests.helpers.web import post_form, sign_in
 
-TODAY = date.today()
+TODAY = school_today()
 
 
 @pytest.fixture

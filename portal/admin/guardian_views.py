@@ -2,15 +2,13 @@
 campaign, filtered, searched, sorted and paged from the address, its CSV, and a reminder
 sent from a row."""
 
-from datetime import date
-
 from flask import abort, current_app, url_for
 
 from portal.admin import guardians
 from portal.admin.listing import all_rows, page_of, read_state
 from portal.admin.views import bp
 from portal.auth.access import roles_required
-from portal.clock import utcnow
+from portal.clock import school_today, utcnow
 from portal.csv_export import csv_response
 from portal.extensions import db
 from portal.htmx import fragment_or_redirect, page_or_fragment
@@ -46,7 +44,7 @@ REMIND_SAID = {
 
 def listed():
     """This year's campaign (or None), the class choices and the list's state from the address."""
-    campaign = campaigns.campaign_for(academic_year(date.today()))
+    campaign = campaigns.campaign_for(academic_year(school_today()))
     classes = guardians.class_options()
     return campaign, classes, read_state(guardians.list_spec(classes))
 
@@ -63,7 +61,7 @@ def guardians_page():
         "admin/guardians.html",
         "admin/_guardians_results.html",
         running=running,
-        may_act=running is not None and running.is_open(date.today()),
+        may_act=running is not None and running.is_open(school_today()),
         classes=classes,
         state=state,
         results=page,
@@ -92,7 +90,7 @@ def remind_guardian(guardian_id: int):
     if not ResendLinkForm().validate_on_submit():
         abort(400)
     mail = campaigns.MailSettings.from_config(current_app.config)
-    outcome = reminders.resend_link(guardian, date.today(), utcnow(), mail, campaigns.REMINDER)
+    outcome = reminders.resend_link(guardian, school_today(), utcnow(), mail, campaigns.REMINDER)
     db.session.commit()
     note, category = REMIND_SAID[outcome]
     row = guardians.one_row(running, guardian_id) if running else None
@@ -104,6 +102,6 @@ def remind_guardian(guardian_id: int):
         focus_after_swap=f"#guardian-{guardian_id}-status",
         row=row,
         state=state,
-        may_act=running is not None and running.is_open(date.today()),
+        may_act=running is not None and running.is_open(school_today()),
         labels=answers.STATUS_LABELS,
     )

@@ -1,14 +1,13 @@
 """The admin home (the whole school at a glance), each tile's table as CSV, and the printable
 evidence pack (routes on the admin blueprint)."""
 
-from datetime import date
-
 from flask import abort, current_app, render_template, url_for
 from flask_login import current_user
 
 from portal.admin import overview
 from portal.admin.views import bp
 from portal.auth.access import declared_audience, roles_required
+from portal.clock import school_today
 from portal.csv_export import csv_response
 from portal.incidents.oversight import Term, termly_summary
 from portal.people.roles import OVERSIGHT
@@ -38,27 +37,27 @@ def drill_down(key: str) -> str | None:
 @bp.get("/", endpoint="home")
 @roles_required(*OVERSIGHT)
 def home():
-    tiles = overview.tiles_for(current_user, date.today())
+    tiles = overview.tiles_for(current_user, school_today())
     links = {tile.key: drill_down(tile.key) for tile in tiles}
     return render_template(
-        "admin/home.html", tiles=tiles, links=links, year=academic_year(date.today())
+        "admin/home.html", tiles=tiles, links=links, year=academic_year(school_today())
     )
 
 
 @bp.get("/overview/<tile>.csv", endpoint="overview_csv")
 @roles_required(*OVERSIGHT)
 def overview_csv(tile: str):
-    found = overview.tile_for(tile, current_user, date.today())
+    found = overview.tile_for(tile, current_user, school_today())
     if found is None or found.table is None:
         abort(404)
-    name = f"school-overview-{tile}-{date.today().isoformat()}.csv"
+    name = f"school-overview-{tile}-{school_today().isoformat()}.csv"
     return csv_response(name, found.table.header, found.table.csv_rows)
 
 
 @bp.get("/evidence", endpoint="evidence")
 @roles_required(*OVERSIGHT)
 def evidence():
-    today = date.today()
+    today = school_today()
     return render_template(
         "admin/evidence.html",
         today=today,

@@ -20,6 +20,7 @@ from portal.admin.module import (
 )
 from portal.admin.views import bp
 from portal.auth.access import roles_required
+from portal.clock import school_today
 from portal.csv_export import csv_response
 from portal.extensions import db
 from portal.htmx import fragment_or_redirect, page_or_fragment
@@ -43,7 +44,7 @@ REMINDED = {
 @bp.get("/module")
 @roles_required(*OVERSIGHT)
 def module():
-    today, rules = date.today(), settings()
+    today, rules = school_today(), settings()
     try:
         totals = school_totals(today, rules)
     except LookupError as missing:  # a new install that skipped `install-content`
@@ -70,7 +71,7 @@ def module():
 @bp.get("/module.csv")
 @roles_required(*SCHOOL_LEADERS)
 def module_csv():
-    today, rules = date.today(), settings()
+    today, rules = school_today(), settings()
     school = _school_or_404(today, rules)
     state = read_state(module_spec(school))
     rows = module_csv_rows(school, state, rules)
@@ -80,7 +81,7 @@ def module_csv():
 @bp.post("/module/<int:staff_id>/remind")
 @roles_required(ADMIN, HEAD_TEACHER)
 def module_remind(staff_id: int):
-    today, rules, config = date.today(), settings(), current_app.config
+    today, rules, config = school_today(), settings(), current_app.config
     school = _school_or_404(today, rules)
     state = read_state(module_spec(school))  # the list to go back to
     try:

@@ -1,11 +1,10 @@
 """The class grid across the whole school, for the school's leaders (routes on admin's bp)."""
 
-from datetime import date
-
 from portal.admin import pupils
 from portal.admin.listing import all_rows, page_of, read_state
 from portal.admin.views import bp
 from portal.auth.access import roles_required
+from portal.clock import school_today
 from portal.csv_export import csv_response
 from portal.htmx import page_or_fragment
 from portal.people.roles import SCHOOL_LEADERS
@@ -14,7 +13,7 @@ from portal.people.roles import SCHOOL_LEADERS
 @bp.get("/pupils", endpoint="pupils")
 @roles_required(*SCHOOL_LEADERS)
 def pupils_page():
-    grid = pupils.pupil_grid(date.today())
+    grid = pupils.pupil_grid(school_today())
     state = read_state(grid.spec)
     page = page_of(grid.select(state), state)
     return page_or_fragment(
@@ -34,8 +33,8 @@ def pupils_page():
 @bp.get("/pupils.csv")
 @roles_required(*SCHOOL_LEADERS)
 def pupils_csv():
-    grid = pupils.pupil_grid(date.today())
+    grid = pupils.pupil_grid(school_today())
     state = read_state(grid.spec)
     rows = pupils.grid_rows(all_rows(grid.select(state), state))
-    name = f"pupils-{date.today().isoformat()}.csv"
+    name = f"pupils-{school_today().isoformat()}.csv"
     return csv_response(name, pupils.CSV_HEADER, [row.cells() for row in rows])

@@ -1,8 +1,6 @@
 """What pupils misunderstand, school-wide, and which strands each Key Stage's quiz covers
 (routes on the admin blueprint), each with its CSV drawn by the same function."""
 
-from datetime import date
-
 from flask import render_template
 from flask_login import current_user
 
@@ -10,6 +8,7 @@ from portal.admin import understanding as service
 from portal.admin.listing import ListSpec, Sort, read_state
 from portal.admin.views import bp
 from portal.auth.access import roles_required
+from portal.clock import school_today
 from portal.csv_export import csv_response
 from portal.htmx import page_or_fragment
 from portal.people.roles import OVERSIGHT, SCHOOL_LEADERS
@@ -38,7 +37,7 @@ def _pupil_quizzes() -> dict:
 
 def _understanding():
     """The state of the address and the figures it asks for (governors: safe sizes only)."""
-    year = academic_year(date.today())
+    year = academic_year(school_today())
     classes = service.all_classes()
     state = read_state(_spec(classes))
     chosen = state.filters.get("class")
@@ -91,7 +90,7 @@ def coverage_page():
     result = service.coverage(_pupil_quizzes())
     return render_template(
         "admin/coverage.html",
-        year=academic_year(date.today()),
+        year=academic_year(school_today()),
         result=result,
         stages=service.KEY_STAGES,
         key_stage_names=KEY_STAGE_NAMES,
@@ -103,5 +102,5 @@ def coverage_page():
 def coverage_csv():
     read_state(ListSpec())
     result = service.coverage(_pupil_quizzes())
-    name = f"coverage-{academic_year(date.today()).label}.csv"
+    name = f"coverage-{academic_year(school_today()).label}.csv"
     return csv_response(name, service.COVERAGE_HEADER, service.coverage_cells(result))

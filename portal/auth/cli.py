@@ -1,11 +1,10 @@
 """`flask portal create-admin`: the first account of a real deployment."""
 
-from datetime import date
-
 import click
 from email_validator import EmailNotValidError, validate_email
 
 from portal.auth.service import normalise_email, password_problem, set_password
+from portal.clock import school_today
 from portal.extensions import db
 from portal.people.roles import ADMIN
 from portal.people.service import StaffProblem, add_staff
@@ -31,7 +30,7 @@ def create_admin_command(email: str, name: str, password: str) -> None:
         raise click.UsageError(str(error)) from error
     set_password(staff, password)
     # A new install's first step brings the texts.
-    added = len(install_shipped_policies(date.today()).added)
+    added = len(install_shipped_policies(school_today()).added)
     db.session.commit()
     if added:
         click.echo(f"Installed the school's {added} shipped policy documents.")

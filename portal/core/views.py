@@ -1,12 +1,11 @@
 """The staff home page, the about page and the health check."""
 
-from datetime import date
-
 from flask import Blueprint, render_template
 from flask_login import current_user
 from sqlalchemy import text
 
 from portal.auth.access import public, staff_required
+from portal.clock import school_today
 from portal.core.home import home_panels
 from portal.extensions import db
 
@@ -17,7 +16,7 @@ bp = Blueprint("core", __name__)
 @staff_required
 def home():
     staff = current_user._get_current_object()
-    return render_template("core/home.html", staff=staff, **home_panels(staff, date.today()))
+    return render_template("core/home.html", staff=staff, **home_panels(staff, school_today()))
 
 
 @bp.get("/about")

@@ -1,7 +1,6 @@
 """The shape of the report forms; what a report must hold lives in reporting.py."""
 
 import uuid
-from datetime import date
 
 from flask_wtf.file import MultipleFileField
 from wtforms import (
@@ -16,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
+from portal.clock import school_today
 from portal.forms import PortalForm
 from portal.incidents import reporting
 from portal.incidents.evidence import Checked, check
@@ -103,7 +103,7 @@ class StaffReportForm(PortalForm):
     )
 
     def validate_happened_on(self, field) -> None:
-        if field.data and field.data > date.today():
+        if field.data and field.data > school_today():
             raise ValidationError("The date cannot be in the future.")
 
     # The pupils involved: rows of name and part, set on the class below.
@@ -207,7 +207,7 @@ class PublicReportForm(PortalForm):
     website = StringField("Leave this empty", validators=[Length(max=200)])
 
     def validate_happened_on(self, field) -> None:
-        if field.data and field.data > date.today():
+        if field.data and field.data > school_today():
             raise ValidationError("The date cannot be in the future.")
 
 

@@ -1,12 +1,11 @@
 """Oversight of the log: the Head Teacher's audit trail and the governors' termly summary
 (routes on the incidents blueprint)."""
 
-from datetime import date
-
 from flask import render_template, request
 from sqlalchemy import select
 
 from portal.auth.access import roles_required, two_factor_required
+from portal.clock import school_today
 from portal.extensions import db
 from portal.incidents import oversight
 from portal.incidents.views import bp, recorded
@@ -36,7 +35,7 @@ def trail():
 @roles_required(GOVERNOR, *INCIDENT_LOG_ROLES)
 def summary():
     """The governors' termly summary: counts only, and none below 3 shown as such."""
-    today = date.today()
+    today = school_today()
     term = oversight.Term.read(request.args.get("term", "")) or oversight.Term.of(today)
     terms = [oversight.Term.of(today)]
     for _ in range(5):

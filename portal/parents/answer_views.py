@@ -1,12 +1,11 @@
 """Who has answered the parents' acknowledgement: class by class, the follow-up list, and each
 table as CSV (routes on the parents' blueprint)."""
 
-from datetime import date
-
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.auth.access import roles_required
+from portal.clock import school_today
 from portal.csv_export import csv_response
 from portal.extensions import db
 from portal.parents import answers
@@ -18,7 +17,7 @@ from portal.people.school_year import academic_year
 
 
 def this_years_campaign():
-    return campaigns.campaign_for(academic_year(date.today()))
+    return campaigns.campaign_for(academic_year(school_today()))
 
 
 def campaign_or_404():
@@ -44,7 +43,7 @@ def answers_page():
     leader = current_user.has_role(*SCHOOL_LEADERS)
     return render_template(
         "parents/answers.html",
-        year=academic_year(date.today()),
+        year=academic_year(school_today()),
         running=running,
         leader=leader,
         tallies=answers.class_tallies(running) if running else [],

@@ -2,13 +2,11 @@
 office records on a guardian's behalf (routes on the parents' blueprint). The list of who
 gets a letter is a drill-down list (portal/admin/letter_list_views.py)."""
 
-from datetime import date
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.auth.access import public, roles_required
-from portal.clock import utcnow
+from portal.clock import school_today, utcnow
 from portal.extensions import db
 from portal.parents import letters, service
 from portal.parents.forms import ANSWERS, RecordAnswerForm
@@ -33,25 +31,25 @@ def printed_letter(row: letters.GuardianRow) -> dict:
 @bp.get("/admin/parents/letters/print")
 @roles_required(*SCHOOL_LEADERS)
 def all_letters():
-    running = letters.open_campaign(date.today())
+    running = letters.open_campaign(school_today())
     if running is None:
         return redirect(url_for("admin.letters"))
     printed = [printed_letter(row) for row in letters.guardian_rows(running)]
     db.session.commit()
     return render_template(
-        "parents/letters_print.html", running=running, letters=printed, today=date.today()
+        "parents/letters_print.html", running=running, letters=printed, today=school_today()
     )
 
 
 @bp.get("/admin/parents/guardians/<int:guardian_id>/letter", endpoint="letter")
 @roles_required(*SCHOOL_LEADERS)
 def letter_page(guardian_id: int):
-    running = letters.open_campaign(date.today())
+    running = letters.open_campaign(school_today())
     row = letters.guardian_row(running, guardian_id) or abort(404)
     printed = printed_letter(row)
     db.session.commit()
     return render_template(
-        "parents/letters_print.html", running=running, letters=[printed], today=date.today()
+        "parents/letters_print.html", running=running, letters=[printed], today=school_today()
     )
 
 
@@ -61,7 +59,7 @@ def letter_link(code: str):
     config = current_app.config
     try:
         token = letters.token_for_code(
-            code, request.remote_addr or "unknown", config["SECRET_KEY"], date.today(), utcnow()
+            code, request.remote_addr or "unknown", config["SECRET_KEY"], school_today(), utcnow()
         )
     except letters.TooManyGuesses:
         page = render_template(
@@ -76,7 +74,7 @@ def letter_link(code: str):
 @bp.route("/admin/parents/guardians/<int:guardian_id>/answer", methods=["GET", "POST"])
 @roles_required(*SCHOOL_LEADERS)
 def record_for(guardian_id: int):
-    running = letters.open_campaign(date.today())
+    running = letters.open_campaign(school_today())
     row = letters.guardian_row(running, guardian_id) or abort(404)
     form = RecordAnswerForm()
     if form.validate_on_submit():

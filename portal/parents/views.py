@@ -4,8 +4,6 @@ Who has answered (answer_views.py) and the paper route (letter_views.py) add the
 this blueprint.
 """
 
-from datetime import date
-
 from flask import (
     Blueprint,
     abort,
@@ -18,7 +16,7 @@ from flask import (
 from flask_login import current_user
 
 from portal.auth.access import public, roles_required
-from portal.clock import utcnow
+from portal.clock import school_today, utcnow
 from portal.config import reminder_days
 from portal.extensions import db
 from portal.parents import answers, guide_change, reminders, service
@@ -85,7 +83,9 @@ def mail_settings() -> campaigns.MailSettings:
 
 def open_link(token: str) -> service.OpenedLink:
     config = current_app.config
-    return service.open_link(token, config["SECRET_KEY"], config["PARENT_LINK_DAYS"], date.today())
+    return service.open_link(
+        token, config["SECRET_KEY"], config["PARENT_LINK_DAYS"], school_today()
+    )
 
 
 @bp.errorhandler(service.LinkRefused)
@@ -97,7 +97,7 @@ def link_refused(refused: service.LinkRefused):
 @bp.route("/admin/parents/", methods=["GET", "POST"])
 @roles_required(HEAD_TEACHER, ADMIN)
 def campaign():
-    today = date.today()
+    today = school_today()
     year, version = academic_year(today), campaigns.guide_version(today)
     running = campaigns.campaign_for(year)
     config = current_app.config
@@ -136,7 +136,7 @@ def campaign():
 @roles_required(HEAD_TEACHER, ADMIN)
 def ask_again():
     """Move the open campaign to the guide's new version and ask every guardian again."""
-    today = date.today()
+    today = school_today()
     running = campaigns.campaign_for(academic_year(today))
     newer = guide_change.newer_guide(running, today) if running else None
     form = AskAgainForm()
@@ -162,7 +162,7 @@ def resend_link(guardian_id: int):
     form = ResendLinkForm()
     if not form.validate_on_submit():
         abort(400)
-    outcome = reminders.resend_link(guardian, date.today(), utcnow(), mail_settings())
+    outcome = reminders.resend_link(guardian, school_today(), utcnow(), mail_settings())
     db.session.commit()
     message, category = RESEND_SAID[outcome]
     flash(message.format(name=guardian.full_name), category)

@@ -1,11 +1,11 @@
 """`flask portal import-roster`: the same import as the upload page, for the IT lead and cron."""
 
-from datetime import date
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
+from portal.clock import school_today
 from portal.extensions import db
 from portal.people.importer import import_roster, read_roster
 from portal.people.roster import RosterProblems
@@ -24,7 +24,7 @@ def import_roster_command(file: Path, partial: bool, dry_run: bool) -> None:
     """Import classes, pupils, guardians and staff from a MIS CSV export (all or nothing)."""
     full = not partial
     try:
-        summary = import_roster(read_roster(file.read_bytes(), full), date.today(), full)
+        summary = import_roster(read_roster(file.read_bytes(), full), school_today(), full)
     except RosterProblems as error:
         db.session.rollback()
         for problem in error.problems:

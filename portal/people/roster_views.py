@@ -1,10 +1,9 @@
 """The roster import page: upload a MIS export, preview the changes, apply them."""
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, render_template, url_for
 
 from portal.auth.access import roles_required
+from portal.clock import school_today
 from portal.extensions import db
 from portal.people.importer import import_roster, read_roster
 from portal.people.roles import ADMIN
@@ -29,7 +28,7 @@ def preview():
         return render_template("roster/upload.html", form=form), 422
     data = form.file.data.read()
     try:
-        summary = import_roster(read_roster(data, form.full.data), date.today(), form.full.data)
+        summary = import_roster(read_roster(data, form.full.data), school_today(), form.full.data)
     except RosterProblems as error:
         return problems_page(error, form.file.data.filename, form.full.data)
     finally:
@@ -59,7 +58,7 @@ def apply():
         ), 422
     try:
         summary = import_roster(
-            read_roster(form.roster.data, form.is_full), date.today(), form.is_full
+            read_roster(form.roster.data, form.is_full), school_today(), form.is_full
         )
     except RosterProblems as error:
         db.session.rollback()

@@ -1,11 +1,10 @@
 """`flask portal install-content`: put the shipped policy texts in the database (first run),
 and the shipped corrections to them (each upgrade)."""
 
-from datetime import date
-
 import click
 from flask.cli import with_appcontext
 
+from portal.clock import school_today
 from portal.extensions import db
 from portal.formatting import long_date
 from portal.policies.service import review_alerts
@@ -17,7 +16,7 @@ from portal.policies.shipped import install_shipped_policies
 def install_content_command() -> None:
     """Add the shipped policies that are missing, and publish shipped corrections where the
     school still has the text they correct. Safe to run again: it never overwrites."""
-    today = date.today()
+    today = school_today()
     installed = install_shipped_policies(today)
     db.session.commit()
     for title in installed.added:

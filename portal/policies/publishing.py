@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import exists, update
 from sqlalchemy.orm import aliased
 
-from portal.clock import utcnow
+from portal.clock import school_today, utcnow
 from portal.database import dialect_insert
 from portal.extensions import db
 from portal.formatting import long_date
@@ -46,7 +46,7 @@ def publish_version(
     latest = latest_version(policy)
     text, summary = normalise(body), (summary or "").strip()
     _check_text_and_summary(policy, latest, body, change_kind, summary)
-    _check_effective_on(latest, effective_on, today or date.today())
+    _check_effective_on(latest, effective_on, today or school_today())
     newest = newest_number(policy)
     if based_on is not None and based_on != newest:
         raise _published_meanwhile(newest)

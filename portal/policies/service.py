@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from portal.clock import utcnow
+from portal.clock import school_today, utcnow
 from portal.database import insert_if_absent
 from portal.extensions import db
 from portal.people.models import Guardian, Pupil, Staff
@@ -152,7 +152,7 @@ def record_review(
     today: date | None = None,
 ) -> PolicyReview:
     """Keep a review in the history and set the next review date from it."""
-    today = today or date.today()
+    today = today or school_today()
     if reviewed_on > today:
         raise PolicyProblem(
             "A review cannot be recorded before it happens: choose today or an earlier date.",

@@ -1,11 +1,10 @@
 """Policy pages: read every version, compare two, publish a new one, record a review."""
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.auth.access import roles_required, staff_required
+from portal.clock import school_today
 from portal.errors import render_error
 from portal.extensions import db
 from portal.formatting import long_date
@@ -67,13 +66,15 @@ def signed_in_staff() -> Staff:
 @bp.get("/")
 @staff_required
 def index():
-    return render_template("policies/index.html", summaries=service.policy_summaries(date.today()))
+    return render_template(
+        "policies/index.html", summaries=service.policy_summaries(school_today())
+    )
 
 
 @bp.get("/<slug>")
 @staff_required
 def show(slug: str):
-    policy, today = policy_or_404(slug), date.today()
+    policy, today = policy_or_404(slug), school_today()
     return render_template(
         "policies/show.html",
         policy=policy,
@@ -93,7 +94,7 @@ def version(slug: str, number: int):
         "policies/version.html",
         policy=policy,
         version=version_or_404(policy, number),
-        current=service.current_version(policy, date.today()),
+        current=service.current_version(policy, school_today()),
     )
 
 
@@ -142,7 +143,7 @@ def publish(slug: str):
                 form.change_kind.data,
                 form.summary.data,
                 signed_in_staff(),
-                today=date.today(),
+                today=school_today(),
                 based_on=form.based_on.data,
             )
         except service.PolicyProblem as problem:
@@ -164,7 +165,7 @@ def publish_form(policy: Policy, latest) -> PublishForm:
         if request.method == "POST"
         else {
             "body": latest.body if latest else "",
-            "effective_on": date.today(),
+            "effective_on": school_today(),
             "based_on": publishing.newest_number(policy),
         }
     )
@@ -203,7 +204,7 @@ def withdraw(slug: str, number: int):
     version, message = version_or_404(policy, number), None
     if request.method == "POST":
         try:
-            publishing.withdraw_version(version, signed_in_staff(), date.today())
+            publishing.withdraw_version(version, signed_in_staff(), school_today())
         except service.PolicyProblem as problem:
             db.session.rollback()
             message = str(problem)
@@ -247,7 +248,7 @@ def published_message(policy: Policy, new) -> str:
 @roles_required(*EDITORS)
 def review(slug: str):
     policy = policy_or_404(slug)
-    form = ReviewForm(data=None if request.method == "POST" else {"reviewed_on": date.today()})
+    form = ReviewForm(data=None if request.method == "POST" else {"reviewed_on": school_today()})
     message = None
     if form.validate_on_submit():
         try:
@@ -257,7 +258,7 @@ def review(slug: str):
                 signed_in_staff(),
                 form.outcome.data,
                 form.notes.data,
-                today=date.today(),
+                today=school_today(),
             )
         except service.PolicyProblem as problem:
             db.session.rollback()

@@ -10,6 +10,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from portal.clock import school_today
 from portal.extensions import db
 from portal.people.models import Pupil
 from portal.people.school_year import academic_year
@@ -81,7 +82,7 @@ def quiz_progress(
     questions it has answered. Year 2 pupils take the same KS1 quiz as in Year 1: last year's
     attempt is history.
     """
-    year = year if year is not None else school_year_of(date.today())
+    year = year if year is not None else school_year_of(school_today())
     latest = (
         select(func.max(QuizAttempt.id))
         .where(

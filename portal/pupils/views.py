@@ -6,12 +6,11 @@ Every answer works with htmx (the question region swaps to its feedback) and wit
 (a plain form post, then a redirect to the feedback page).
 """
 
-from datetime import date
-
 from flask import Blueprint, abort, redirect, url_for
 
 from portal.auth.access import pupil_required
 from portal.classroom.pupil_auth import current_seat
+from portal.clock import school_today
 from portal.extensions import db
 from portal.htmx import client_redirect, is_htmx_request, page_or_fragment
 from portal.people.models import Pupil
@@ -66,13 +65,13 @@ def my_quiz_state():
     quiz = service.my_quiz(me())
     if quiz is None:
         return None, service.START, None
-    return (quiz, *service.quiz_state(me(), quiz, date.today()))
+    return (quiz, *service.quiz_state(me(), quiz, school_today()))
 
 
 def my_attempt():
     """The pupil's quiz and their attempt at it as the file is now (finished or not), or None."""
     quiz = service.my_quiz(me())
-    return quiz, service.current_attempt(me(), quiz, date.today()) if quiz else None
+    return quiz, service.current_attempt(me(), quiz, school_today()) if quiz else None
 
 
 def problem(http_status: int, message: str):
@@ -83,7 +82,7 @@ def problem(http_status: int, message: str):
 @pupil_required
 def home():
     pupil = me()
-    if aup_due(pupil, date.today()):
+    if aup_due(pupil, school_today()):
         return redirect(url_for("pupil.aup"))
     quiz, state, attempt = my_quiz_state()
     if state == service.DONE:
@@ -93,7 +92,7 @@ def home():
 
 
 def aup_screen(form: AgreeForm | None = None, http_status: int = 200, message: str = ""):
-    version = aup_to_show(service.key_stage_of(me()), date.today())
+    version = aup_to_show(service.key_stage_of(me()), school_today())
     if version is None:  # none in force that can be shown: nothing to agree to yet
         return redirect(url_for("pupil.home"))
     form = form or AgreeForm(formdata=None, version_id=version.id)
@@ -122,7 +121,7 @@ def agree():
         abort(400)
     version = db.session.get(PolicyVersion, form.version_id.data)
     try:
-        service.agree_to_aup(me(), version, date.today())
+        service.agree_to_aup(me(), version, school_today())
     except service.AupRefused:
         return aup_screen(
             None,
@@ -138,9 +137,9 @@ def agree():
 def start():
     pupil = me()
     quiz = service.my_quiz(pupil)
-    if quiz is None or aup_due(pupil, date.today()):
+    if quiz is None or aup_due(pupil, school_today()):
         return go("pupil.home")
-    service.open_attempt(pupil, quiz, date.today())
+    service.open_attempt(pupil, quiz, school_today())
     db.session.commit()
     return go("pupil.question")
 

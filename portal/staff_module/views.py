@@ -1,11 +1,10 @@
 """The staff module pages: read, check, acknowledge, certificate; and the public check of a code."""
 
-from datetime import date
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.auth.access import public, roles_required
+from portal.clock import school_today
 from portal.extensions import db
 from portal.htmx import page_or_fragment
 from portal.people.roles import ADMIN, HEAD_TEACHER, OVERSIGHT, SCHOOL_LEADERS, STAFF, TEACHER
@@ -21,7 +20,7 @@ TAKERS = (*SCHOOL_LEADERS, TEACHER, STAFF)  # governors see the totals; they do 
 
 
 def my_status():
-    return module_status(current_user._get_current_object(), date.today(), settings())
+    return module_status(current_user._get_current_object(), school_today(), settings())
 
 
 STEP_ENDPOINTS = {
@@ -159,7 +158,7 @@ def acknowledge():
         return redirect(step_url(status))
     if form.validate_on_submit():
         try:
-            service.acknowledge(status, form.version_id.data, form.typed_name.data, date.today())
+            service.acknowledge(status, form.version_id.data, form.typed_name.data, school_today())
         except service.ModuleProblem as problem:
             db.session.rollback()
             form.typed_name.errors.append(str(problem))
@@ -205,7 +204,7 @@ def completion():
 def send_reminders():
     config = current_app.config
     queued, skipped = reminders.send_reminders(
-        date.today(), settings(), config["REMINDER_INTERVAL_DAYS"], config["SCHOOL_NAME"]
+        school_today(), settings(), config["REMINDER_INTERVAL_DAYS"], config["SCHOOL_NAME"]
     )
     db.session.commit()
     recent = (

@@ -1,11 +1,10 @@
 """The teacher's class pages: the class at a glance, pupils' settings, reading the AUP together."""
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.auth.access import roles_required
+from portal.clock import school_today
 from portal.extensions import db
 from portal.htmx import fragment_or_redirect
 from portal.input_rules import database_int
@@ -61,7 +60,7 @@ def classes():
     return render_template(
         "teaching/classes.html",
         every=sees_every_class(staff),
-        summaries=service.class_summaries(visible_classes(staff), date.today()),
+        summaries=service.class_summaries(visible_classes(staff), school_today()),
     )
 
 
@@ -69,9 +68,9 @@ def classes():
 @roles_required(*CLASS_STAFF)
 def class_view(class_id: int):
     school_class = class_or_403(class_id)
-    overview = service.class_overview(school_class, date.today())
+    overview = service.class_overview(school_class, school_today())
     stats = (
-        question_stats(school_class, overview.quiz, school_year_of(date.today()))
+        question_stats(school_class, overview.quiz, school_year_of(school_today()))
         if overview.quiz
         else None
     )
@@ -95,7 +94,7 @@ def accommodations(class_id: int, pupil_id: int):
         f"Saved the quiz settings for {pupil.full_name}.",
         focus_after_swap=f"#saved-{pupil.id}",
         school_class=school_class,
-        row=service.pupil_row(pupil, date.today()),
+        row=service.pupil_row(pupil, school_today()),
     )
 
 
@@ -106,14 +105,14 @@ def read_aup(class_id: int):
     return render_template(
         "teaching/read_aup.html",
         school_class=school_class,
-        together=service.read_together(school_class, date.today()),
+        together=service.read_together(school_class, school_today()),
     )
 
 
 @bp.post("/classes/<int:class_id>/aup")
 @roles_required(*CLASS_STAFF)
 def record_aup(class_id: int):
-    school_class, today = class_or_403(class_id), date.today()
+    school_class, today = class_or_403(class_id), school_today()
     due, present = (
         service.read_together(school_class, today).due,
         request.form.getlist("pupil", type=database_int),

@@ -2,10 +2,10 @@
 The address follows each step, reload shows the same rows and Back the rows before."""
 
 import re
-from datetime import date
 
 from playwright.sync_api import expect
 
+from portal.clock import school_today
 from portal.extensions import db
 from portal.people.models import Pupil
 from portal.policies.shipped import install_shipped_policies
@@ -19,7 +19,7 @@ def rows(page) -> list[str]:
 
 
 def test_the_head_narrows_the_pupils_grid_and_the_address_keeps_up(page, live_server):
-    install_shipped_policies(date.today())
+    install_shipped_policies(school_today())
     oak, ash, elm = make_class("Oak", 1), make_class("Ash", 4), make_class("Elm", 5)
     db.session.add_all(
         Pupil(mis_id=f"M{n}", first_name=f"Kit{n:02d}", last_name="Rivers", school_class=school)

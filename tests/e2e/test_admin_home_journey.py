@@ -1,11 +1,9 @@
 """The Head Teacher's school overview in a real browser: the figures move as the school works."""
 
-from datetime import date
-
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from portal.clock import utcnow
+from portal.clock import school_today, utcnow
 from portal.extensions import db
 from portal.parents import service
 from portal.parents.models import ParentInvite
@@ -21,7 +19,7 @@ from tests.helpers.builders import make_staff
 from tests.helpers.checkers import assert_accessible
 from tests.helpers.parents import MAIL, start
 
-YEAR = academic_year(date.today()).start_year
+YEAR = academic_year(school_today()).start_year
 
 
 def pupil_finishes_the_quiz(pupil):
@@ -37,7 +35,7 @@ def pupil_finishes_the_quiz(pupil):
 
 def staff_completes_the_module(staff):
     """Read, passed and acknowledged, as the module's three steps record them."""
-    status = module_status(staff, date.today(), settings())
+    status = module_status(staff, school_today(), settings())
     db.session.add(
         ModuleProgress(
             staff_id=staff.id,

@@ -2,13 +2,12 @@
 focus goes somewhere on purpose after each Unlock, and the timed refresh never takes it away."""
 
 import re
-from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
 from portal.classroom.models import SessionPupil
-from portal.clock import utcnow
+from portal.clock import school_today, utcnow
 from portal.extensions import db
 from portal.policies.shipped import install_shipped_policies
 from portal.teaching.service import record_class_acknowledgement
@@ -51,7 +50,7 @@ FOCUS_IN_LIVE_PARTS = "() => !!document.activeElement.closest('#needs-help, #liv
 
 @pytest.fixture
 def app(app):
-    install_shipped_policies(date.today())
+    install_shipped_policies(school_today())
     db.session.commit()
     app.config["BOARD_REFRESH_SECONDS"] = 1  # the board polls every 5 s; the tests need not wait
     return with_classroom(app)
@@ -200,7 +199,7 @@ def test_the_live_region_is_a_short_status_line_not_the_table(page, live_server,
     status.evaluate("line => { line.firstChild.markedByTheTest = true; }")
     page.locator(".live-table").evaluate("table => { table.markedByTheTest = true; }")
     oak, amara = board["session"].school_class, board["pupils"]["Amara"]
-    record_class_acknowledgement(oak, [amara.id], board["teacher"], date.today())
+    record_class_acknowledgement(oak, [amara.id], board["teacher"], school_today())
     db.session.commit()
     page.wait_for_function("() => !document.querySelector('.live-table').markedByTheTest")
     assert status.evaluate("line => line.firstChild.markedByTheTest === true")

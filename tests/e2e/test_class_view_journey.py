@@ -1,10 +1,10 @@
 """The teacher's class view by keyboard alone: after Save, focus lands on the row's confirmation."""
 
 import re
-from datetime import date
 
 from playwright.sync_api import expect
 
+from portal.clock import school_today
 from portal.extensions import db
 from portal.policies.shipped import install_shipped_policies
 from tests.helpers.browser import sign_in_as, tab_to
@@ -13,7 +13,7 @@ from tests.helpers.checkers import assert_accessible
 
 
 def test_saving_a_pupils_settings_by_keyboard_lands_on_the_confirmation(page, live_server):
-    install_shipped_policies(date.today())
+    install_shipped_policies(school_today())
     oak = make_class("Oak", 1)
     make_staff("teacher1@wilkinson.example.org", classes=[oak])
     amara = make_pupil(oak, "Amara", "Adeyemi")

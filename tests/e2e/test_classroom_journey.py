@@ -1,11 +1,11 @@
 """A teacher opens a class session; a pupil signs in on a tablet; the board shows it live."""
 
 import re
-from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
+from portal.clock import school_today
 from portal.extensions import db
 from portal.policies.shipped import install_shipped_policies
 from tests.helpers.builders import make_class, make_pupil, make_staff
@@ -17,7 +17,7 @@ TABLET = {"width": 768, "height": 1024}
 
 @pytest.fixture
 def app(app):
-    install_shipped_policies(date.today())
+    install_shipped_policies(school_today())
     db.session.commit()
     return with_classroom(app)
 

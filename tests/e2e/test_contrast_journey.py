@@ -1,9 +1,8 @@
 """Form controls stand out from what is around them: 3:1 at least (WCAG 2.2, 1.4.11)."""
 
-from datetime import date
-
 from playwright.sync_api import expect
 
+from portal.clock import school_today
 from portal.extensions import db
 from portal.policies.shipped import install_shipped_policies
 from tests.helpers.builders import PASSWORD, make_staff
@@ -32,7 +31,7 @@ BORDER_CONTRASTS = """() => {
 
 
 def test_text_fields_radios_and_dates_have_borders_of_3_to_1(page, live_server):
-    install_shipped_policies(date.today())
+    install_shipped_policies(school_today())
     db.session.commit()
     make_staff("head@wilkinson.example.org", roles=("head_teacher",))
     page.goto(f"{live_server}/class")

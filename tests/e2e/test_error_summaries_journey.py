@@ -1,10 +1,10 @@
 """An error summary takes the focus, the title says "Error:", and each entry names its place."""
 
 import re
-from datetime import date
 
 from playwright.sync_api import expect
 
+from portal.clock import school_today
 from portal.extensions import db
 from portal.policies.shipped import install_shipped_policies
 from portal.quiz.catalogue import get_quiz
@@ -27,7 +27,7 @@ def test_a_wrong_password_moves_focus_to_the_summary_and_titles_the_page(page, l
 
 
 def test_the_staff_checks_summary_names_the_question_left_unanswered(page, live_server):
-    install_shipped_policies(date.today())
+    install_shipped_policies(school_today())
     db.session.commit()
     make_staff("teacher1@wilkinson.example.org")
     sign_in(page, live_server, "teacher1@wilkinson.example.org")

@@ -1,7 +1,6 @@
 """Being stopped, and being let back in: the teacher's board and the admin's staff list."""
 
 import re
-from datetime import date
 
 import pytest
 from playwright.sync_api import expect
@@ -9,7 +8,7 @@ from playwright.sync_api import expect
 from portal.auth import throttle
 from portal.auth.service import account_key
 from portal.classroom import code_guesses
-from portal.clock import utcnow
+from portal.clock import school_today, utcnow
 from portal.extensions import db
 from portal.policies.shipped import install_shipped_policies
 from tests.helpers.builders import PASSWORD, make_class, make_pupil, make_staff
@@ -19,7 +18,7 @@ from tests.helpers.web import with_classroom
 
 @pytest.fixture
 def app(app):
-    install_shipped_policies(date.today())
+    install_shipped_policies(school_today())
     db.session.commit()
     return with_classroom(app)
 

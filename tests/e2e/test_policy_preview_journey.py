@@ -1,10 +1,9 @@
 """An editor previews a changed AUP in a real browser, with htmx and without, before publishing."""
 
-from datetime import date
-
 import pytest
 from playwright.sync_api import expect
 
+from portal.clock import school_today
 from portal.extensions import db
 from portal.policies.shipped import install_shipped_policies
 from tests.helpers.builders import make_staff
@@ -15,7 +14,7 @@ URL = "/policies/aup-eyfs-ks1/publish"
 
 @pytest.mark.parametrize("javascript", [True, False])
 def test_an_editor_previews_the_aup_as_pupils_will_see_it(app, browser, live_server, javascript):
-    install_shipped_policies(date.today())
+    install_shipped_policies(school_today())
     db.session.commit()
     make_staff("head@wilkinson.example.org", roles=("head_teacher",))
     page = browser.new_page(java_script_enabled=javascript)

@@ -4,11 +4,11 @@ reloads mid-quiz, finishes; the teacher's class view shows it. Then a second pup
 quiz with the keyboard alone. axe-core checks every screen on the way."""
 
 import re
-from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
+from portal.clock import school_today
 from portal.extensions import db
 from portal.policies.shipped import install_shipped_policies
 from portal.quiz.catalogue import quiz_for
@@ -21,7 +21,7 @@ TABLET = {"width": 768, "height": 1024}
 @pytest.fixture
 def oak(app):
     app.config["SCHOOL_DAY_ENDS"] = ""  # the journey may run at any hour
-    install_shipped_policies(date.today())
+    install_shipped_policies(school_today())
     oak = make_class("Oak", 1)
     make_staff("teacher1@wilkinson.example.org", name="Ruth Okafor", classes=[oak])
     make_pupil(oak, "Amara", "Adeyemi").picture = "fox"

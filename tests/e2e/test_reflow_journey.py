@@ -9,7 +9,7 @@ or the classroom's code, and every case opens a fresh browser context with their
 import re
 import threading
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,7 @@ from werkzeug.serving import make_server
 from portal import create_app
 from portal.auth.service import set_password_token
 from portal.classroom.models import SessionPupil
-from portal.clock import utcnow
+from portal.clock import school_today, utcnow
 from portal.extensions import db
 from portal.mail.service import queue_email
 from portal.policies.publishing import publish_version
@@ -134,7 +134,7 @@ def pupil_cookie(app, board, pupil) -> str:
 
 def take_module(staff, quiz, until: str):
     """Read every card, then open the check ("check"), pass it ("acknowledge") or finish."""
-    today = date.today()
+    today = school_today()
     for card in range(1, module_status(staff, today, settings()).cards_total + 1):
         module.mark_card_read(module_status(staff, today, settings()), card)
     attempt = module.open_attempt(module_status(staff, today, settings()), quiz)
@@ -153,7 +153,7 @@ def pupil_at(pupil, answered: int | None) -> None:
     """The pupil has agreed to the AUP (unless None) and answered ``answered`` questions."""
     if answered is None:
         return
-    today = date.today()
+    today = school_today()
     pupils.agree_to_aup(pupil, aup_to_show("KS1", today), today)
     quiz = pupils.my_quiz(pupil)
     if answered:
@@ -193,7 +193,7 @@ def build_school(app, tmp: Path) -> School:
             for state, pupil in zip(states, roll[:4], strict=True)
         },
     }
-    certificate = module_status(head, date.today(), settings()).certificate
+    certificate = module_status(head, school_today(), settings()).certificate
     ids = {
         "class": oak.id,
         "board": board.id,
@@ -215,7 +215,7 @@ def mail_and_publish(head) -> None:
     publish_version(
         policy("aup-eyfs-ks1"),
         latest_version(policy("aup-eyfs-ks1")).body + "\nWe look after each other online.\n",
-        date.today() + timedelta(days=30),
+        school_today() + timedelta(days=30),
         "minor",
         "A kinder closing line.",
         head,

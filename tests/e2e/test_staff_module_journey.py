@@ -1,10 +1,10 @@
 """A teacher completes the yearly module in a real browser, then anyone verifies the certificate."""
 
 import re
-from datetime import date
 
 from playwright.sync_api import expect
 
+from portal.clock import school_today
 from portal.extensions import db
 from portal.policies.shipped import install_shipped_policies
 from portal.quiz.catalogue import get_quiz
@@ -27,7 +27,7 @@ def answer_check(page, right: int) -> None:
 def test_teacher_reads_fails_passes_acknowledges_and_prints_a_verifiable_certificate(
     app, page, live_server, tmp_path
 ):
-    install_shipped_policies(date.today())
+    install_shipped_policies(school_today())
     db.session.commit()
     make_staff("teacher1@wilkinson.example.org", name="Ruth Okafor")
     page.goto(f"{live_server}/sign-in")

@@ -1,9 +1,8 @@
 """Keyboard-only staff journeys: after every htmx swap, focus lands somewhere on purpose."""
 
-from datetime import date
-
 from playwright.sync_api import expect
 
+from portal.clock import school_today
 from portal.extensions import db
 from portal.mail.models import FAILED, OutboxMessage
 from portal.policies.shipped import install_shipped_policies
@@ -16,7 +15,7 @@ FOCUSED_TAG = "() => document.activeElement.tagName"
 
 
 def test_comparing_versions_keeps_focus_on_the_button_that_asked(page, live_server):
-    install_shipped_policies(date.today())
+    install_shipped_policies(school_today())
     publish("aup-eyfs-ks1")
     make_staff("head@wilkinson.example.org", roles=("head_teacher",))
     sign_in_as(page, live_server, "head@wilkinson.example.org")

@@ -1,10 +1,11 @@
 """A teacher with three minutes before the bell: in school hours the class session comes first."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 import pytest
 from playwright.sync_api import expect
 
+from portal.clock import school_today
 from portal.core import home
 from portal.extensions import db
 from portal.policies.shipped import install_shipped_policies
@@ -25,7 +26,7 @@ BEFORE = (
 @pytest.fixture
 def teacher(app):
     """A class teacher whose staff module is due (as it is each year for everyone)."""
-    install_shipped_policies(date.today())
+    install_shipped_policies(school_today())
     db.session.commit()
     make_staff("teacher1@wilkinson.example.org", name="Ruth Okafor", classes=[make_class("Oak", 1)])
 

@@ -4,13 +4,12 @@ in another browser, finds the report in the log. Every screen is read aloud, has
 violation, and every target a finger needs is at least 44 pixels each way."""
 
 import re
-from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
 from portal.auth import totp
-from portal.clock import utcnow
+from portal.clock import school_today, utcnow
 from portal.extensions import db
 from portal.people.roles import HEAD_TEACHER
 from portal.policies.shipped import install_shipped_policies
@@ -29,7 +28,7 @@ SMALLEST_TARGET = 44  # pixels, each way (WCAG 2.5.5's size; small fingers need 
 @pytest.fixture
 def oak(app):
     app.config["SCHOOL_DAY_ENDS"] = ""  # the journey may run at any hour
-    install_shipped_policies(date.today())
+    install_shipped_policies(school_today())
     oak = make_class("Oak", 1)
     teacher = make_staff("teacher1@wilkinson.example.org", name="Ruth Okafor", classes=[oak])
     make_pupil(oak, "Amara", "Adeyemi").picture = "fox"

@@ -3,11 +3,10 @@ Key Stage 1 (htmx swaps the table and the address follows), opens a class from i
 and reads the strands covered; every screen passes axe, on a laptop and on a phone."""
 
 import re
-from datetime import date
 
 from playwright.sync_api import expect
 
-from portal.clock import utcnow
+from portal.clock import school_today, utcnow
 from portal.extensions import db
 from portal.pupils.progress import school_year_of
 from portal.quiz.catalogue import quiz_for
@@ -27,7 +26,7 @@ def first_go(pupil, quiz, right: bool) -> None:
     attempt = QuizAttempt(
         quiz_id=quiz.id,
         quiz_revision=quiz.revision,
-        academic_year=school_year_of(date.today()),
+        academic_year=school_year_of(school_today()),
         pupil_id=pupil.id,
         total=len(quiz.questions),
         finished_at=utcnow(),

@@ -4,6 +4,7 @@ from itertools import count
 
 from werkzeug.security import generate_password_hash
 
+from portal.clock import school_today
 from portal.extensions import db
 from portal.people.models import Guardian, Pupil, SchoolClass, Staff, StaffRole
 
@@ -99,9 +100,8 @@ def seat_pupil(client, class_session, pupil):
 
 def install_content() -> None:
     """The school's shipped policies (AUPs, guidelines), as `flask portal install-content` does."""
-    from datetime import date
 
     from portal.policies.shipped import install_shipped_policies
 
-    install_shipped_policies(date.today())
+    install_shipped_policies(school_today())
     db.session.commit()

@@ -1,11 +1,11 @@
 """The parents' campaign in tests: a family, a started campaign, links, the outbox, answers."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
-from portal.clock import utcnow
+from portal.clock import school_today, utcnow
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
 from portal.parents import campaign as campaigns
@@ -16,7 +16,7 @@ from portal.policies.models import Acknowledgement, AcknowledgementChange
 from tests.helpers.builders import install_content, make_class, make_guardian, make_pupil
 from tests.helpers.web import TEST_SECRET
 
-TODAY = date.today()
+TODAY = school_today()
 CLOSES = TODAY + timedelta(days=30)
 LINK = re.compile(r"http://portal\.test/parents/([A-Za-z0-9_.\-]+)")
 MAIL = campaigns.MailSettings(TEST_SECRET, "Wilkinson Primary School", "office@school.test", "")

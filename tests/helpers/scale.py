@@ -1,7 +1,6 @@
 """Schools of a chosen size (portal/demo_large.py) and the SQL each page costs in them."""
 
-from datetime import date
-
+from portal.clock import school_today
 from portal.demo_large import empty_all_tables, generate_demo
 from portal.extensions import db
 from tests.helpers.queries import counting_queries
@@ -14,7 +13,7 @@ HEAD = "head@demo-school.example.org"
 def build_school(pupils: int, seed: int = 1) -> None:
     """A fresh fictional school of ``pupils`` pupils (every table emptied first)."""
     empty_all_tables()
-    generate_demo(pupils, seed, date.today(), PASSWORD)
+    generate_demo(pupils, seed, school_today(), PASSWORD)
     db.session.commit()
 
 
