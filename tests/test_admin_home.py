@@ -334,3 +334,19 @@ def test_the_nav_offers_the_overview_to_oversight_only(school, client):
 
     sign_in(other, "t@school.test")
     assert 'href="/admin/"' not in body_of(other.get("/"))
+
+
+@pytest.mark.parametrize("role", [HEAD_TEACHER, GOVERNOR])
+def test_the_quiz_tile_leads_to_misconceptions_and_coverage(school, client, role):
+    signed_in(client, role)
+    page = body_of(client.get(PAGE))
+    quiz_tile = page.split('id="tile-quiz"')[1].split("</section>")[0]
+
+    for label, url in [
+        ("See what pupils misunderstand", "/admin/understanding"),
+        ("See which strands the quizzes cover", "/admin/coverage"),
+    ]:
+        assert f'<a href="{url}">{label}</a>' in quiz_tile
+        assert client.get(url).status_code == 200
+    # The nav shows the overview as the current section on its drill-downs.
+    assert 'href="/admin/" aria-current="page"' in body_of(client.get("/admin/understanding"))

@@ -13,32 +13,42 @@ from portal.incidents.oversight import Term, termly_summary
 from portal.people.roles import OVERSIGHT
 from portal.people.school_year import academic_year
 
-# Each tile's drill-down: the admin list where it has landed, else the page that exists today.
+# Each tile's pages, by label: the first of each group that exists and this person may open.
 DRILL_DOWNS = {
-    "aup": ("admin.pupils", "teaching.classes"),
-    "quiz": ("admin.pupils", "teaching.classes"),
-    "module": ("admin.module", "module.completion"),
-    "parents": ("admin.guardians", "parents.answers"),
-    "incidents": ("incidents.index",),
-    "policies": ("policies.index",),
+    "aup": {"See each class": ("admin.pupils", "teaching.classes")},
+    "quiz": {
+        "See each class": ("admin.pupils", "teaching.classes"),
+        "See what pupils misunderstand": ("admin.understanding",),
+        "See which strands the quizzes cover": ("admin.coverage",),
+    },
+    "module": {"See who has completed the module": ("admin.module", "module.completion")},
+    "parents": {"See parents' answers": ("admin.guardians", "parents.answers")},
+    "incidents": {"Open the log": ("incidents.index",)},
+    "policies": {"See the policies": ("policies.index",)},
 }
 
 
-def drill_down(key: str) -> str | None:
-    """The first of the tile's pages that exists and that this person may open."""
-    for endpoint in DRILL_DOWNS.get(key, ()):
-        view = current_app.view_functions.get(endpoint)
-        roles = declared_audience(view) if view else None
-        if isinstance(roles, frozenset) and current_user.has_role(*roles):
-            return url_for(endpoint)
-    return None
+def drill_downs(key: str) -> list[tuple[str, str]]:
+    """The tile's (label, address) links this person may follow."""
+    links = []
+    for label, endpoints in DRILL_DOWNS.get(key, {}).items():
+        url = next((url_for(e) for e in endpoints if _may_open(e)), None)
+        if url:
+            links.append((label, url))
+    return links
+
+
+def _may_open(endpoint: str) -> bool:
+    view = current_app.view_functions.get(endpoint)
+    roles = declared_audience(view) if view else None
+    return isinstance(roles, frozenset) and current_user.has_role(*roles)
 
 
 @bp.get("/", endpoint="home")
 @roles_required(*OVERSIGHT)
 def home():
     tiles = overview.tiles_for(current_user, school_today())
-    links = {tile.key: drill_down(tile.key) for tile in tiles}
+    links = {tile.key: drill_downs(tile.key) for tile in tiles}
     return render_template(
         "admin/home.html", tiles=tiles, links=links, year=academic_year(school_today())
     )

@@ -6,7 +6,6 @@ only the incident tile is kept to those who may open the log. The queries are a 
 whatever the school's size: they grow with Key Stages, never with pupils or classes.
 """
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -22,8 +21,8 @@ from portal.parents.campaign import campaign_for
 from portal.people.models import Staff
 from portal.people.school_year import academic_year
 from portal.policies.service import OK, OVERDUE, policy_summaries
-from portal.staff_module.reminders import outstanding_and_complete
-from portal.staff_module.status import STEP_LABELS, STEPS, settings
+from portal.staff_module.school import STANDING_LABELS, STANDINGS, school_totals
+from portal.staff_module.status import settings
 from portal.teaching.service import Tally
 
 
@@ -105,30 +104,27 @@ def quiz_tile(today: date, figures: list[pupil_figures.ClassFigures] | None = No
 
 
 def module_tile(today: date) -> Tile:
-    """The staff module this year: complete of those who take it, and where the others are."""
-    statuses = outstanding_and_complete(today, settings())
-    taking = len(statuses)
-    complete = sum(s.complete for s in statuses)
-    overdue = sum(s.overdue(today) for s in statuses)
-    steps = Counter(s.step for s in statuses)
-    late = Counter(s.step for s in statuses if s.overdue(today))
-    year = academic_year(today).label
+    """The staff module this year: complete of those who take it, and where the others are
+    (one query, whatever the number of staff)."""
+    totals = school_totals(today, settings())
+    taking, overdue = totals["total"], totals["overdue"]
+    year = totals["year"].label
     return Tile(
         "module",
         "Staff module",
-        f"{Tally(complete, taking)} of staff have completed the module for {year}; "
+        f"{Tally(totals['done'], taking)} of staff have completed the module for {year}; "
         f"{overdue} overdue.",
-        [("Complete", Tally(complete, taking)), ("Overdue", Tally(overdue, taking))],
+        [("Complete", Tally(totals["done"], taking)), ("Overdue", Tally(overdue, taking))],
         Table(
-            f"Staff who take the module in {year}, by the step they are on",
+            f"Staff who take the module in {year}, by where they stand",
             ("Step", "Staff", "Overdue"),
             [
                 [
-                    "Complete" if step == "done" else STEP_LABELS[step],
-                    Tally(steps[step], taking),
-                    "" if step == "done" else late[step],
+                    STANDING_LABELS[standing],
+                    Tally(totals["by_standing"][standing], taking),
+                    "" if standing == "complete" else totals["overdue_by_standing"][standing],
                 ]
-                for step in STEPS
+                for standing in STANDINGS
             ],
             ["Everyone who takes it", Tally(taking, taking), overdue],
         ),

@@ -154,10 +154,14 @@ SORTS = ("share", "question")
 
 def _chosen(quizzes: Mapping[str, Quiz], classes: Mapping[int, SchoolClass], year: int):
     """(class id, question id) -> choice -> pupils, over first goes at the current revision."""
+    current = {
+        class_id: (quiz.id, quiz.revision)
+        for class_id, school_class in classes.items()
+        if (quiz := quizzes.get(school_class.key_stage))
+    }
     chosen: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
     for class_id, quiz_id, revision, question_id, choice_id, pupils in answer_counts(year):
-        quiz = quizzes.get(classes[class_id].key_stage)
-        if quiz and quiz.id == quiz_id and quiz.revision == revision:
+        if current.get(class_id) == (quiz_id, revision):
             chosen[(class_id, question_id)][choice_id] = pupils
     return chosen
 
@@ -167,10 +171,14 @@ def _stage_rows(stage, quiz, stage_classes, chosen, by_class: bool, one_class: b
     one class's."""
     rows = []
     for number, question in enumerate(quiz.questions, start=1):
-        classes = [
-            _figure(c.name, c, question, chosen.get((c.id, question.id), {}), min_base)
-            for c in stage_classes
-        ]
+        classes = (
+            [
+                _figure(c.name, c, question, chosen.get((c.id, question.id), {}), min_base)
+                for c in stage_classes
+            ]
+            if by_class or one_class
+            else []
+        )
         if one_class:
             rows.append(QuestionRow(stage, number, question, classes[0]))
             continue

@@ -182,14 +182,14 @@ def school_totals(today: date, settings: ModuleSettings) -> dict:
         maintain_column_froms=True,
     ).group_by(module.standing)
     by_standing = {standing: 0 for standing in STANDINGS}
-    overdue = 0
+    late_by_standing = {standing: 0 for standing in STANDINGS}
     for standing, count, late in db.session.execute(counted):
-        by_standing[standing] = count
-        overdue += late
+        by_standing[standing], late_by_standing[standing] = count, late
     return {
         "year": module.year,
         "total": sum(by_standing.values()),
         "done": by_standing["complete"],
-        "overdue": overdue,
+        "overdue": sum(late_by_standing.values()),
         "by_standing": by_standing,
+        "overdue_by_standing": late_by_standing,
     }
