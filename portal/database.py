@@ -2,7 +2,7 @@
 
 import sqlite3
 
-from sqlalchemy import event, func
+from sqlalchemy import event, func, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -42,3 +42,14 @@ def contains_words(column, words: str):
     LIKE on SQLite and PostgreSQL, for a list's search box."""
     escaped = words.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return func.lower(column).like(f"%{escaped}%", escape="\\")
+
+
+def refresh_statistics() -> None:
+    """Let the query planner see the database as it now is, after a bulk load (a new school,
+    a roster import). PostgreSQL's autovacuum gets there only later: until then, with no
+    statistics, it picked plans that made the overview take 2 s instead of 55 ms at 5,000
+    pupils. Runs outside any transaction, after the load has been committed."""
+    from portal.extensions import db
+
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("ANALYZE"))

@@ -17,6 +17,7 @@ from sqlalchemy import Table, func, insert, select, text
 from werkzeug.security import generate_password_hash
 
 from portal.clock import school_today
+from portal.database import refresh_statistics
 from portal.demo import WORDS
 from portal.extensions import db
 from portal.incidents.models import (
@@ -647,6 +648,7 @@ def generate_demo_command(pupils: int, seed: int, replace: bool, password: str |
     password = password or "-".join(random.SystemRandom().choice(WORDS) for _ in range(3))
     counts = generate_demo(pupils, seed, school_today(), password)
     db.session.commit()
+    refresh_statistics()
     took = time.perf_counter() - started
     for table, count in counts.items():
         click.echo(f"  {table:<24} {count:>9,}")

@@ -17,6 +17,7 @@ from portal.policies.models import Acknowledgement
 from portal.quiz.catalogue import quizzes
 from portal.quiz.models import QuizAnswer, QuizAttempt
 from portal.staff_module.status import module_statuses, settings
+from tests.helpers.queries import times_analyzed
 from tests.helpers.web import sign_in
 
 PASSWORD = "sunlit-kestrel-harbour"
@@ -108,6 +109,15 @@ def test_a_small_run_makes_a_consistent_school_the_head_can_sign_in_to(app, runn
     assert involved == reported == {i.id for i in incidents}
     assert all(i.outcome for i in incidents if i.status == "closed")
     assert len({i.status for i in incidents}) >= 3
+
+
+def test_the_planner_learns_the_new_schools_size(runner):
+    """Without statistics PostgreSQL planned the overview's queries for empty tables: 2 s
+    instead of 55 ms at 5,000 pupils, until autovacuum came round."""
+    before = {table: times_analyzed(table) for table in ("pupil", "quiz_answer", "guardian")}
+    assert generate(runner).exit_code == 0
+    for table, count_before in before.items():
+        assert times_analyzed(table) > count_before, table
 
 
 def test_the_portal_goes_on_adding_rows_after_the_generated_ones(runner):

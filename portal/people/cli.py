@@ -6,6 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from portal.clock import school_today
+from portal.database import refresh_statistics
 from portal.extensions import db
 from portal.people.importer import import_roster, read_roster
 from portal.people.roster import RosterProblems
@@ -43,6 +44,7 @@ def import_roster_command(file: Path, partial: bool, dry_run: bool) -> None:
         click.echo("Dry run: nothing was written.")
     else:
         db.session.commit()
+        refresh_statistics()
         click.echo("Roster imported." if summary.changed else "Nothing to change.")
 
 

@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 
 from portal.auth.access import roles_required
 from portal.clock import school_today
+from portal.database import refresh_statistics
 from portal.extensions import db
 from portal.people.importer import import_roster, read_roster
 from portal.people.roles import ADMIN
@@ -64,6 +65,7 @@ def apply():
         db.session.rollback()
         return problems_page(error, None, form.is_full)
     db.session.commit()
+    refresh_statistics()
     flash("Roster imported. " + ". ".join(summary.describe()) + ".", "success")
     return redirect(url_for("roster.upload"))
 
