@@ -7,7 +7,6 @@ import io
 import re
 import uuid
 from datetime import date, datetime, timedelta
-from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import select
@@ -29,51 +28,12 @@ from portal.staff_module.status import CHECK_QUIZ_ID, module_status, settings
 from tests.helpers.builders import install_content, make_class, make_pupil, make_staff
 from tests.helpers.checkers import assert_valid_html
 from tests.helpers.parents import MAIL, make_family, start
+from tests.helpers.tables import tables_by_caption
 from tests.helpers.web import body_of, signed_in
 
 PAGE, EVIDENCE = "/admin/", "/admin/evidence"
 TODAY = school_today()
 YEAR = academic_year(TODAY).start_year
-
-
-class Tables(HTMLParser):
-    """Every table row of a page as the text of its cells, by table caption."""
-
-    def __init__(self):
-        super().__init__()
-        self.tables, self.rows, self.cell, self.caption = {}, None, None, None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "table":
-            self.rows = []
-        elif tag == "caption":
-            self.caption = ""
-        elif tag == "tr":
-            self.rows.append([])
-        elif tag in ("td", "th"):
-            self.cell = ""
-
-    def handle_endtag(self, tag):
-        if tag in ("td", "th") and self.cell is not None:
-            self.rows[-1].append(" ".join(self.cell.split()))
-            self.cell = None
-        elif tag == "caption":
-            self.name = " ".join(self.caption.split())
-            self.caption = None
-        elif tag == "table":
-            self.tables[self.name] = self.rows
-
-    def handle_data(self, data):
-        if self.cell is not None:
-            self.cell += data
-        if self.caption is not None:
-            self.caption += data
-
-
-def tables(page: str) -> dict[str, list[list[str]]]:
-    parser = Tables()
-    parser.feed(page)
-    return parser.tables
 
 
 def text_of(page: str) -> str:
@@ -169,7 +129,7 @@ def test_a_leader_reads_each_key_stage_and_class_with_its_base(school, client):
     assert "KS1 3 of 4 (75%)" in words
     assert "KS2 1 of 3 (33%)" in words
     assert "5 of 9 (56%) of pupils on roll have acknowledged" in words
-    found = tables(page)
+    found = tables_by_caption(page)
     aup = found["Pupils on roll who have acknowledged their Key Stage's AUP, by class"]
     assert aup[1:] == [
         ["Robins", "EYFS", "1 of 2 (50%)"],
@@ -217,7 +177,7 @@ def test_parents_answers_by_class_for_this_years_campaign(app, client):
     page = body_of(client.get(PAGE))
 
     assert "1 of 2 (50%) of guardians have acknowledged" in text_of(page)
-    rows = next(r for c, r in tables(page).items() if c.startswith("Guardians' answers"))
+    rows = next(r for c, r in tables_by_caption(page).items() if c.startswith("Guardians' answers"))
     assert rows[1:] == [
         ["Oak", "1 of 2 (50%)", "0", "0", "0", "1"],
         ["Ash", "1 of 2 (50%)", "0", "0", "0", "1"],
@@ -277,7 +237,7 @@ def test_each_csv_holds_the_rows_of_its_table_on_the_page(school, client, tile):
     report()
     signed_in(client, HEAD_TEACHER)
     page = body_of(client.get(PAGE))
-    on_page = tables(page)
+    on_page = tables_by_caption(page)
     response = client.get(f"/admin/overview/{tile}.csv")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
@@ -299,7 +259,7 @@ def test_the_evidence_pack_holds_each_policys_version_and_review_date(school, cl
     page = body_of(client.get(EVIDENCE))
     words = text_of(page)
 
-    policies = tables(page)["Each policy's version in force and its review"]
+    policies = tables_by_caption(page)["Each policy's version in force and its review"]
     assert policies[0] == [
         "Policy",
         "Version in force",

@@ -5,7 +5,6 @@ import csv
 import io
 import re
 from datetime import timedelta
-from html.parser import HTMLParser
 
 import pytest
 
@@ -20,43 +19,16 @@ from portal.quiz.catalogue import quiz_for
 from portal.quiz.models import QuizAnswer, QuizAttempt
 from tests.helpers.builders import make_class, make_pupil, make_staff
 from tests.helpers.checkers import FRAGMENT_PAGE, assert_valid_html
+from tests.helpers.tables import tbody_rows
 from tests.helpers.web import body_of, sign_in
 
 TODAY = school_today()
 HTMX = {"HX-Request": "true"}
 
 
-class Table(HTMLParser):
-    """The grid's body rows as the text of each cell, as a reader meets them."""
-
-    def __init__(self):
-        super().__init__()
-        self.rows, self.cell, self.in_body = [], None, False
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "tbody":
-            self.in_body = True
-        elif self.in_body and tag == "tr":
-            self.rows.append([])
-        elif self.in_body and tag in ("th", "td"):
-            self.cell = []
-
-    def handle_endtag(self, tag):
-        if tag == "tbody":
-            self.in_body = False
-        elif self.in_body and tag in ("th", "td") and self.cell is not None:
-            self.rows[-1].append(" ".join("".join(self.cell).split()))
-            self.cell = None
-
-    def handle_data(self, data):
-        if self.cell is not None:
-            self.cell.append(data)
-
-
 def grid(html: str) -> list[list[str]]:
-    table = Table()
-    table.feed(html)
-    return table.rows
+    """The grid's body rows as the text of each cell, as a reader meets them."""
+    return tbody_rows(html)
 
 
 def names(html: str) -> list[str]:

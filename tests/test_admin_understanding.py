@@ -4,7 +4,6 @@ quiz covers: figures, filters, who sees what, CSV equal to the page, valid HTML.
 import csv
 import io
 import re
-from html.parser import HTMLParser
 
 import pytest
 
@@ -17,6 +16,7 @@ from portal.quiz.models import QuizAnswer, QuizAttempt
 from portal.quiz.types import STRANDS, Question, Quiz
 from tests.helpers.builders import make_class, make_pupil, make_staff
 from tests.helpers.checkers import assert_valid_html
+from tests.helpers.tables import row_header_pairs, table_rows
 from tests.helpers.web import body_of, sign_in
 
 TODAY = school_today()
@@ -57,38 +57,6 @@ def wrong_text(quiz, number: int, which: int = 0) -> str:
     return quiz.questions[number - 1].choice(wrong(quiz, number, which)).text
 
 
-class Tables(HTMLParser):
-    """Every table row of a page as the text of its cells; ``groups`` marks row headers."""
-
-    def __init__(self):
-        super().__init__()
-        self.rows, self.groups, self.cell, self.scope = [], [], None, None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "tr":
-            self.rows.append([])
-            self.groups.append(None)
-        elif tag in ("td", "th"):
-            self.cell, self.scope = "", dict(attrs).get("scope")
-
-    def handle_endtag(self, tag):
-        if tag in ("td", "th") and self.cell is not None:
-            if self.scope == "row":
-                self.groups[-1] = len(self.rows[-1])
-            self.rows[-1].append(" ".join(self.cell.split()))
-            self.cell = None
-
-    def handle_data(self, data):
-        if self.cell is not None:
-            self.cell += data
-
-
-def table_rows(page: str) -> list[list[str]]:
-    parser = Tables()
-    parser.feed(page)
-    return parser.rows
-
-
 def csv_rows(response) -> list[list[str]]:
     assert response.status_code == 200, response.status_code
     return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
@@ -96,13 +64,7 @@ def csv_rows(response) -> list[list[str]]:
 
 def figures(page: str) -> list[tuple[str, str]]:
     """Each figure of the table as (group, answered correctly at first go)."""
-    parser = Tables()
-    parser.feed(page)
-    return [
-        (row[at], row[at + 1])
-        for row, at in zip(parser.rows, parser.groups, strict=True)
-        if at is not None
-    ]
+    return row_header_pairs(page)
 
 
 def client_for(app, *roles):

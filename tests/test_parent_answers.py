@@ -3,7 +3,6 @@
 import csv
 import io
 from datetime import timedelta
-from html.parser import HTMLParser
 from itertools import cycle
 
 import pytest
@@ -21,6 +20,7 @@ from tests.helpers.parents import MAIL, TODAY, start
 from tests.helpers.policies import publish
 from tests.helpers.queries import counting_queries
 from tests.helpers.roster import snapshot
+from tests.helpers.tables import table_rows
 from tests.helpers.web import body_of, signed_in
 
 PAGE = "/admin/parents/answers"
@@ -49,35 +49,6 @@ def on_paper(guardian, response="acknowledged", method="paper"):
         )
     )
     db.session.commit()
-
-
-class Tables(HTMLParser):
-    """Every table row of a page as the text of its cells."""
-
-    def __init__(self):
-        super().__init__()
-        self.rows, self.cell = [], None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "tr":
-            self.rows.append([])
-        elif tag in ("td", "th"):
-            self.cell = ""
-
-    def handle_endtag(self, tag):
-        if tag in ("td", "th") and self.cell is not None:
-            self.rows[-1].append(" ".join(self.cell.split()))
-            self.cell = None
-
-    def handle_data(self, data):
-        if self.cell is not None:
-            self.cell += data
-
-
-def table_rows(page: str) -> list[list[str]]:
-    parser = Tables()
-    parser.feed(page)
-    return parser.rows
 
 
 def csv_rows(response) -> list[list[str]]:
