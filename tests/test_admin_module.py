@@ -343,6 +343,9 @@ def test_governors_see_the_totals_and_never_a_name(app, client, five_steps):
         assert person.name not in html and person.email not in html
     assert "Hattie Head" not in html and 'id="list-results"' not in html
     assert governors.get("/admin/module.csv").status_code == 403
+    # A leader's shared address opens; an address the list does not offer is refused.
+    assert governors.get("/admin/module?status=complete&sort=-name").status_code == 200
+    assert governors.get("/admin/module?colour=red").status_code == 400
     assert post_form(governors, f"/admin/module/{governor.id}/remind", page="/").status_code == 403
 
 

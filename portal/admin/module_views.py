@@ -46,13 +46,13 @@ REMINDED = {
 def module():
     today, rules = school_today(), settings()
     try:
-        totals = school_totals(today, rules)
+        school = school_module(today, rules)
     except LookupError as missing:  # a new install that skipped `install-content`
         return render_template("admin/module.html", missing=str(missing))
+    state = read_state(module_spec(school))  # a governor may follow a leader's address
+    totals = school_totals(school)
     if not current_user.has_role(*SCHOOL_LEADERS):  # governors: the totals, no names
         return render_template("admin/module.html", totals=totals, standing_labels=STANDING_LABELS)
-    school = school_module(today, rules)
-    state = read_state(module_spec(school))
     page, rows = module_page(school, state, rules)
     return page_or_fragment(
         "admin/module.html",

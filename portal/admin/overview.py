@@ -21,7 +21,7 @@ from portal.parents.campaign import campaign_for
 from portal.people.models import Staff
 from portal.people.school_year import academic_year
 from portal.policies.service import OK, OVERDUE, policy_summaries
-from portal.staff_module.school import STANDING_LABELS, STANDINGS, school_totals
+from portal.staff_module.school import STANDING_LABELS, STANDINGS, school_module, school_totals
 from portal.staff_module.status import settings
 from portal.teaching.service import Tally
 
@@ -106,7 +106,7 @@ def quiz_tile(today: date, figures: list[pupil_figures.ClassFigures] | None = No
 def module_tile(today: date) -> Tile:
     """The staff module this year: complete of those who take it, and where the others are
     (one query, whatever the number of staff)."""
-    totals = school_totals(today, settings())
+    totals = school_totals(school_module(today, settings()))
     taking, overdue = totals["total"], totals["overdue"]
     year = totals["year"].label
     return Tile(

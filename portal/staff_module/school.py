@@ -172,9 +172,8 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time())
 
 
-def school_totals(today: date, settings: ModuleSettings) -> dict:
+def school_totals(module: SchoolModule) -> dict:
     """How many take the module, how many stand at each step, complete and overdue: one query."""
-    module = school_module(today, settings)
     counted = module.query.with_only_columns(
         module.standing,
         func.count(),
