@@ -43,7 +43,7 @@ def text_of(slug: str) -> str:
 
 def without_first_picture(body: str) -> str:
     """The AUP with its first line's picture lost, as a careless paste leaves it."""
-    return body.replace("- 🧑‍🏫 I will ask", "- I will ask", 1)
+    return body.replace("- 🧑‍🏫 I will only", "- I will only", 1)
 
 
 def publish_form(slug: str, body: str, **extra) -> dict:
@@ -142,7 +142,7 @@ def test_an_aup_line_without_its_picture_is_refused_with_its_line_number(client)
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and versions() == 5
     assert "Line 3:" in html and "picture" in html
-    assert 'id="body-error"' in html and "I will ask a grown-up" in html  # the text is kept
+    assert 'id="body-error"' in html and "I will only use a tablet" in html  # the text is kept
 
 
 def test_guidelines_with_level_three_headings_are_refused(client):
@@ -174,7 +174,7 @@ def test_preview_shows_the_aup_as_pupils_see_it_and_stores_nothing(client):
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and versions() == 5
     assert 'class="aup-lines"' in html and "I will be very kind to people online" in html
-    assert html.count('class="picture aup-picture"') == 6
+    assert html.count('class="picture aup-picture"') == 7
     assert f'action="{url}"' in html  # the form still publishes, with the text kept
     swap = client.post(
         f"/policies/{AUP}/preview",
@@ -223,7 +223,7 @@ def test_a_broken_aup_in_force_shows_pupils_the_last_good_version(app, client):
     page = client.get("/me/aup")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "A broken addition" not in html
-    assert "I will ask a grown-up before I use a new app or game." in html
+    assert "I will only use a tablet, computer, app or game when a grown-up says I can." in html
     agreed = post_form(
         client, "/me/aup", {"version_id": policy(AUP).versions[0].id}, page="/me/aup"
     )

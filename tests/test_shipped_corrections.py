@@ -10,8 +10,19 @@ from portal.parents import campaign as campaigns
 from portal.parents.answers import campaign_totals
 from portal.parents.models import ParentCampaign
 from portal.people.roles import ESAFETY_LEAD, HEAD_TEACHER
+from portal.people.school_year import academic_year
 from portal.policies import service, shipped
 from portal.policies.models import MATERIAL, PolicyVersion
+from portal.policies.service import record_acknowledgement
+from portal.pupils.progress import aup_to_show
+from tests.helpers.builders import (
+    install_content,
+    make_class,
+    make_pupil,
+    make_staff,
+    open_class_session,
+    seat_pupil,
+)
 from tests.helpers.checkers import assert_valid_html
 from tests.helpers.parents import LINK, answers, outbox, start, token_for
 from tests.helpers.policies import policy, publish
@@ -226,3 +237,83 @@ def test_only_the_head_teacher_and_admins_can_ask_again(campaign_on_the_earlier_
     refused = ask_again(client, service.latest_version(policy("parents")).id)
     assert refused.status_code == 403
     assert db.session.scalar(select(ParentCampaign)).policy_version.number == 1
+
+
+# The pupils' AUPs, corrected
+
+
+AUP_EARLIER = {
+    "aup-eyfs-ks1": "earlier/aup-eyfs-ks1-2026-09.md",
+    "aup-ks2": "earlier/aup-ks2-2026-09.md",
+}
+# What the safeguarding lead and a Year 1 teacher asked each text to say.
+AUP_ASKED = {
+    "aup-eyfs-ks1": (
+        "social media",
+        "can see what we do on them",
+        "where I live private",
+        "I will ask my teacher, or my grown-up at home, before I take or share a picture",
+    ),
+    "aup-ks2": (
+        "social media only when a lesson uses it",
+        "filtered and checked",
+        "passwords private",
+        "my teacher or my parent or carer, before I take, share or forward it",
+        "I will not copy someone else's work and say it is mine",
+        "Even if I am on an app I should not be on, I can still tell an adult",
+    ),
+}
+
+
+@pytest.fixture
+def aups_as_installed_in_september(app):
+    install_content()
+    for slug, earlier in AUP_EARLIER.items():
+        db.session.execute(
+            update(PolicyVersion)
+            .where(PolicyVersion.policy_id == policy(slug).id)
+            .values(body=(shipped.CONTENT / earlier).read_text("utf-8"))
+        )
+    db.session.commit()
+
+
+@pytest.mark.parametrize("slug", AUP_EARLIER)
+def test_each_aup_correction_is_a_material_version_whose_changes_show_it(
+    aups_as_installed_in_september, runner, client, slug
+):
+    earlier = (shipped.CONTENT / AUP_EARLIER[slug]).read_text("utf-8")
+    result = runner.invoke(args=["portal", "install-content"])
+
+    assert result.exit_code == 0, result.output
+    first, second = versions(slug)
+    assert first.body == earlier and second.change_kind == MATERIAL and second.number == 2
+    for words in AUP_ASKED[slug]:
+        assert words in second.body and words not in earlier
+    assert "passwords secret" not in second.body and "pass off" not in second.body
+    signed_in(client, HEAD_TEACHER)
+    changes = body_of(client.get(f"/policies/{slug}/compare?from=1&to=2"))
+    assert "Added:" in changes and "Removed:" in changes
+    assert AUP_ASKED[slug][-1] in changes
+
+
+def test_pupils_who_agreed_the_earlier_aup_are_asked_to_agree_the_corrected_one(
+    aups_as_installed_in_september, runner, client
+):
+    school_class = make_class(year_group=4)
+    teacher = make_staff(classes=[school_class])
+    pupil = make_pupil(school_class)
+    record_acknowledgement(
+        aup_to_show("KS2", school_today()),
+        academic_year(school_today()).start_year,
+        pupil=pupil,
+        method="in_class",
+        key_stage="KS2",
+    )
+    db.session.commit()
+    seat_pupil(client, open_class_session(school_class, teacher), pupil)
+    assert client.get("/me").status_code == 200  # agreed: straight to their page
+
+    runner.invoke(args=["portal", "install-content"])
+
+    assert client.get("/me").location.endswith("/me/aup")
+    assert "filtered and checked" in body_of(client.get("/me/aup"))

@@ -177,7 +177,7 @@ AUP = Format(
     "aup",
     parse_aup,
     "Words to open, then one bullet point per line, each starting with a picture: "
-    "- 🔑 I will keep my passwords secret. Words to close go after the list.",
+    "- 🔑 I will keep my passwords private. Words to close go after the list.",
 )
 CARDS = Format(
     "cards",

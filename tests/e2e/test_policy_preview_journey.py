@@ -29,12 +29,12 @@ def test_an_editor_previews_the_aup_as_pupils_will_see_it(app, browser, live_ser
 
     preview = page.locator("#preview")
     expect(preview.get_by_text("I will be very kind to people online")).to_be_visible()
-    expect(preview.locator(".aup-picture")).to_have_count(6)
+    expect(preview.locator(".aup-picture")).to_have_count(7)
     assert ("/publish" in page.url) == javascript  # htmx swapped the preview in place
     if javascript:  # axe runs in the page, so only where scripts may run
         assert_accessible(page)
 
-    text.fill(text.input_value().replace("- 🧑‍🏫 I will ask", "- I will ask"))
+    text.fill(text.input_value().replace("- 🧑‍🏫 I will only", "- I will only"))
     page.get_by_role("button", name="Preview").click()
     expect(preview.get_by_text("Line 3:")).to_be_visible()
     expect(preview.locator(".aup-picture")).to_have_count(0)
