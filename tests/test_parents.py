@@ -18,6 +18,8 @@ from portal.parents import links
 from portal.parents.models import ParentCampaign, ParentInvite
 from portal.people.models import Guardian, Pupil, guardian_pupil
 from portal.people.school_year import academic_year
+from portal.policies import service
+from portal.policies.formats import parse_aup
 from tests.helpers.builders import (
     install_content,
     make_class,
@@ -37,6 +39,7 @@ from tests.helpers.parents import (
     start,
     token_for,
 )
+from tests.helpers.policies import policy
 from tests.helpers.queries import counting_queries
 from tests.helpers.roster import snapshot
 from tests.helpers.smtp import SmtpServer
@@ -190,6 +193,28 @@ def test_the_page_shows_first_names_and_classes_and_opening_it_changes_nothing(f
     assert "Okoye" not in page.replace(family["grace"].full_name, "")
     assert "I acknowledge" in page and "consent" not in page.lower()
     assert page.count('class="say"') >= 10
+
+
+def test_families_of_the_youngest_read_their_aup_with_them_at_home(family, client, tmp_path):
+    """Amara is in Year 1 (the Early Years and Key Stage 1 AUP); Leo in Year 3 is not."""
+    start()
+    page = body_of(client.get(f"/parents/{token_for(family['grace'])}"))
+    section = page.split('class="parent-card read-at-home"')[1].split("</section>")[0]
+
+    assert "Read with Amara: our promises online" in section and "Leo" not in section
+    aup = service.latest_version(policy("aup-eyfs-ks1"))
+    for _picture, sentence in parse_aup(aup.body).lines:
+        assert sentence in section
+    assert section.count('class="picture aup-picture"') == len(parse_aup(aup.body).lines)
+    assert f"version {aup.number}" in section
+    assert_valid_html({"parents-read-at-home": page}, tmp_path)
+
+
+def test_families_with_only_older_children_see_no_early_years_aup(family, client):
+    leo_only = make_guardian([family["leo"]], email="leo.only@example.org")
+    start()
+    page = body_of(client.get(f"/parents/{token_for(leo_only)}"))
+    assert "read-at-home" not in page and "our promises online" not in page
 
 
 def test_each_speaker_button_on_the_parents_page_is_named_by_what_it_reads(family, client):
@@ -462,7 +487,9 @@ def test_the_parent_page_costs_the_same_queries_for_one_child_or_four(family, cl
     assert "Ade, Amara (Oak class), Leo (Ash class) and Zoe" in body_of(
         client.get(f"/parents/{token}")
     )
-    assert cost() == two <= 4
+    # The invite, the children, the answer, the earlier answer (two), and the Early Years
+    # AUP shown to Amara's family (its policy and versions).
+    assert cost() == two <= 7
 
 
 @pytest.mark.html_validator

@@ -19,7 +19,9 @@ from portal.parents.campaign import NEW_LINK, MailSettings, email_context, subje
 from portal.parents.links import ExpiredLink, InvalidLink, read_token
 from portal.parents.models import ParentCampaign, ParentInvite
 from portal.people.models import Pupil, SchoolClass, guardian_pupil
-from portal.policies.models import Acknowledgement, AcknowledgementChange
+from portal.people.school_year import key_stage
+from portal.policies.models import Acknowledgement, AcknowledgementChange, PolicyVersion
+from portal.pupils.progress import READ_TOGETHER_STAGES, aup_to_show
 
 ACKNOWLEDGED, QUESTION, DECLINED = "acknowledged", "question", "declined"
 # Why a link cannot open the parent's page; each has its own plain page.
@@ -41,6 +43,7 @@ class LinkRefused(Exception):
 class Child:
     first_name: str
     class_name: str | None
+    key_stage: str | None = None  # None: not in a class
 
 
 @dataclass(frozen=True)
@@ -86,13 +89,28 @@ def open_link(token: str, secret: str, max_age_days: int, today: date) -> Opened
 def children_of(guardian_id: int) -> list[Child]:
     """The guardian's children on the roll: first names and classes only."""
     rows = db.session.execute(
-        select(Pupil.first_name, SchoolClass.name)
+        select(Pupil.first_name, SchoolClass.name, SchoolClass.year_group)
         .join(guardian_pupil, guardian_pupil.c.pupil_id == Pupil.id)
         .outerjoin(SchoolClass, SchoolClass.id == Pupil.class_id)
         .where(guardian_pupil.c.guardian_id == guardian_id, Pupil.left_on.is_(None))
         .order_by(Pupil.first_name)
     ).all()
-    return [Child(first, class_name) for first, class_name in rows]
+    return [
+        Child(first, class_name, None if year is None else key_stage(year))
+        for first, class_name, year in rows
+    ]
+
+
+def read_at_home(children: list[Child], today: date) -> tuple[list[Child], PolicyVersion | None]:
+    """The children in Reception and Key Stage 1, and their AUP as they agree it in class: the
+    school shares it with their families to read together. ([], None) when there is none."""
+    young = [child for child in children if child.key_stage in READ_TOGETHER_STAGES]
+    if not young:
+        return [], None
+    try:
+        return young, aup_to_show("KS1", today)
+    except LookupError:  # the AUPs are not installed
+        return [], None
 
 
 def _answer_key(invite: ParentInvite):

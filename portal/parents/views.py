@@ -30,6 +30,7 @@ from portal.parents.forms import (
 from portal.people.models import Guardian
 from portal.people.roles import ADMIN, HEAD_TEACHER, SCHOOL_LEADERS
 from portal.people.school_year import academic_year
+from portal.policies.formats import parse_aup
 
 bp = Blueprint("parents", __name__)
 
@@ -180,12 +181,16 @@ def answer(token: str):
         flash(SAVED[outcome], "success")
         return redirect(url_for("parents.answer", token=token))
     current = service.current_answer(opened.invite)
+    young, early_aup = service.read_at_home(opened.children, school_today())
     return render_template(
         "parents/answer.html",
         form=form,
         token=token,
         invite=opened.invite,
         children=opened.children,
+        young=young,
+        early_aup=early_aup,
+        early_aup_lines=parse_aup(early_aup.body).lines if early_aup else (),
         current=current,
         earlier=None if current else guide_change.earlier_answer(opened.invite),
     ), 422 if form.errors else 200

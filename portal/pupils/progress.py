@@ -19,6 +19,9 @@ from portal.policies.service import acknowledgement_baseline, version_shown
 from portal.quiz.models import QuizAnswer, QuizAttempt
 
 AUP_SLUGS = {"EYFS": "aup-eyfs-ks1", "KS1": "aup-eyfs-ks1", "KS2": "aup-ks2"}
+# The youngest read their AUP with a grown-up: with their teacher in class, and at home (the
+# parents' page shows it to their families).
+READ_TOGETHER_STAGES = ("EYFS", "KS1")
 NOT_STARTED, IN_PROGRESS, DONE = "not_started", "in_progress", "done"
 
 

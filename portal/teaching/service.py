@@ -18,6 +18,7 @@ from portal.policies.models import Acknowledgement, PolicyVersion
 from portal.policies.service import record_acknowledgement
 from portal.pupils.progress import (
     DONE,
+    READ_TOGETHER_STAGES,
     QuizProgress,
     aup_acknowledgements,
     aup_to_show,
@@ -26,9 +27,6 @@ from portal.pupils.progress import (
 )
 from portal.quiz.catalogue import quiz_for
 from portal.quiz.content import Quiz
-
-# The youngest read the AUP with their teacher; Key Stage 2 pupils acknowledge it themselves.
-READ_TOGETHER_STAGES = ("EYFS", "KS1")
 
 
 class TeachingProblem(Exception):

@@ -75,6 +75,12 @@ def test_the_head_teacher_starts_and_a_parent_acknowledges_from_the_email(
     parent.goto(link)
     expect(parent.get_by_role("heading", name=re.compile("what we ask of parents"))).to_be_visible()
     expect(parent.get_by_text("This is about Amara (Oak class).")).to_be_visible()
+    # Amara is in Year 1: her family reads her class's AUP with her, pictures and all.
+    read_at_home = parent.locator("section.read-at-home")
+    expect(
+        read_at_home.get_by_role("heading", name="Read with Amara: our promises online")
+    ).to_be_visible()
+    expect(read_at_home.locator(".aup-lines li")).to_have_count(7)
     assert parent.locator("button.say:visible").count() >= 10  # every paragraph reads aloud
     parent_screen(parent)
 
