@@ -166,6 +166,25 @@ def test_pages_with_a_flag_are_valid_html(client, head, tmp_path):
         "aup": body_of(client.get("/policies/aup-ks2")),
         "guidelines": body_of(client.get("/policies/staff-guidelines")),
         "overview": body_of(client.get("/admin/")),
+        "home": body_of(client.get("/")),
     }
-    assert all("To review" in page for page in pages.values())
+    assert all("o review" in page for page in pages.values())
     assert_valid_html(pages, tmp_path)
+
+
+def test_the_leaders_home_lists_the_documents_to_review(client, head):
+    day = school_today() - timedelta(days=1)
+    review(SMP, head, day)
+    review("parents", head)
+    signed_in(client, "esafety_lead")
+    home = words(client, "/")
+    changed = f"the Social Media Policy it is written from changed on {long_date(day)}"
+    assert f"Acceptable Internet Use Policy: Key Stage 2: to review, {changed}." in home
+    assert f"Social media guidelines for staff: to review, {changed}." in home
+    assert "Social media: a guide for parents and carers: to review" not in home
+    page = body_of(client.get("/"))
+    assert 'href="/policies/aup-ks2/review"' in page  # the e-Safety lead keeps the AUPs
+    assert 'href="/policies/staff-guidelines/review"' not in page
+    assert 'href="/policies/staff-guidelines"' in page
+    signed_in(client, "teacher")
+    assert "to review" not in words(client, "/")

@@ -26,6 +26,8 @@ def test_the_esafety_lead_reviews_an_aup_flagged_by_the_policys_review(app, brow
     page = browser.new_page()
     sign_in_as(page, live_server, "lead@wilkinson.example.org")
 
+    expect(page.get_by_text(f"{AUP_TITLE}: to review")).to_be_visible()  # on the home page
+    assert_accessible(page)
     page.goto(f"{live_server}/policies/")
     aup_row = page.get_by_role("row", name=re.compile(AUP_TITLE))
     expect(aup_row).to_contain_text("To review: the Social Media Policy changed on")
