@@ -17,6 +17,7 @@ from portal.extensions import db, login_manager
 from portal.formatting import long_date, school_time
 from portal.people.roles import ROLE_LABELS
 from portal.policies import markdown
+from portal.policies.keeping import may_keep
 from portal.staff_module.status import STEP_LABELS
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -94,6 +95,7 @@ def init_app(app: Flask) -> None:
         picture_file=pictures.svg_file,
         picture_name=pictures.child_name,
         can_open_incident_log=can_open_incident_log,
+        may_keep=may_keep,
         signed_in_pupil=current_seat,
     )
     app.context_processor(

@@ -20,7 +20,9 @@ from portal.parents import answers
 from portal.parents.campaign import campaign_for
 from portal.people.models import Staff
 from portal.people.school_year import academic_year
-from portal.policies.service import OK, OVERDUE, policy_summaries
+from portal.policies.service import DUE_SOON, OK, OVERDUE
+from portal.policies.sources import SourceChanged
+from portal.policies.summaries import policy_summaries
 from portal.staff_module.school import STANDING_LABELS, STANDINGS, school_module, school_totals
 from portal.staff_module.status import settings
 from portal.teaching.service import Tally
@@ -192,12 +194,20 @@ def incidents_tile() -> Tile:
     )
 
 
-def _review(status: str, days: int) -> Status:
+def _review(status: str, days: int, source_changed: SourceChanged | None = None) -> Status:
+    """The review in words; a document whose source policy changed says so, and is due."""
+    changed = (
+        f"To review: the {source_changed.source.title} changed on "
+        f"{long_date(source_changed.changed_on)}"
+        if source_changed
+        else None
+    )
     if status == OVERDUE:
-        return Status(f"Overdue by {_days(-days)}", status)
+        return Status("; ".join(filter(None, [f"Overdue by {_days(-days)}", changed])), status)
     if status == OK:
-        return Status("Up to date", status)
-    return Status("Due today" if days == 0 else f"Due in {_days(days)}", status)
+        return Status(changed, DUE_SOON) if changed else Status("Up to date", status)
+    due = "Due today" if days == 0 else f"Due in {_days(days)}"
+    return Status("; ".join(filter(None, [due, changed])), status)
 
 
 def _days(n: int) -> str:
@@ -213,7 +223,7 @@ def policy_table(today: date) -> tuple[Table, Tally]:
             f"Version {s.current.number}" if s.current else "None yet",
             long_date(s.current.effective_on) if s.current else "",
             long_date(s.policy.next_review_on),
-            _review(s.status, s.days),
+            _review(s.status, s.days, s.source_changed),
         ]
         for s in summaries
     ]

@@ -14,6 +14,7 @@ from portal.people.models import Staff
 from portal.people.roles import ADMIN, HEAD_TEACHER, OVERSIGHT
 from portal.people.school_year import in_school_hours
 from portal.policies.service import review_alerts
+from portal.policies.summaries import policy_summaries
 from portal.staff_module.school import school_module, school_totals
 from portal.staff_module.status import guidelines_policy, module_status, settings, takes_module
 
@@ -22,6 +23,7 @@ def home_panels(staff: Staff, today: date) -> dict:
     panels = {
         "module": None,
         "alerts": [],
+        "to_review": [],  # documents written from a policy that changed since their review
         "completion": None,
         "content_missing": False,
         "classes_first": False,
@@ -41,6 +43,7 @@ def home_panels(staff: Staff, today: date) -> dict:
     panels["classes_first"] = in_school_hours(school_time(now), current_app.config["SCHOOL_HOURS"])
     if staff.has_role(*OVERSIGHT):
         panels["alerts"] = review_alerts(today)
+        panels["to_review"] = [s for s in policy_summaries(today) if s.source_changed]
         panels["completion"] = school_totals(school_module(today, settings()))
     if staff.has_role(HEAD_TEACHER, ADMIN):  # a new school year with no campaign yet
         panels["parents_offer"] = campaign_offer(today)

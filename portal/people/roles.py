@@ -32,3 +32,14 @@ CLASS_STAFF = (TEACHER, *SCHOOL_LEADERS)
 # Those who may open the incident log: the school may narrow this (PORTAL_INCIDENT_LOG_ROLES),
 # never widen it.
 INCIDENT_LOG_ROLES = (HEAD_TEACHER, ESAFETY_LEAD, DSL, DEPUTY_DSL)
+# Each role's holders as a sentence names them: "Kept by the e-Safety lead".
+ROLE_HOLDERS = {
+    ADMIN: "the administrator",
+    HEAD_TEACHER: "the Head Teacher",
+    ESAFETY_LEAD: "the e-Safety lead",
+    DSL: "the Designated Safeguarding Lead",
+    DEPUTY_DSL: "the Deputy Designated Safeguarding Lead",
+    TEACHER: "the teachers",
+    STAFF: "the staff",
+    GOVERNOR: "the governors",
+}

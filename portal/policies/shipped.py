@@ -41,6 +41,9 @@ class ShippedPolicy:
     next_review_on: date
     body: str
     replaces: tuple[Replaced, ...] = ()
+    # The slug of the policy this document is written from: it is to be reviewed when that
+    # policy changes (see sources.py).
+    written_from: str | None = None
 
 
 @dataclass
@@ -59,14 +62,15 @@ def load_catalogue(folder: Path = CONTENT) -> list[ShippedPolicy]:
     problems = [
         f"{entry.get('slug', '?')}: {problem}"
         for entry in entries
-        for problem in _entry_problems(entry, folder)
+        for problem in [*_entry_problems(entry, folder), *_source_problems(entry, entries)]
     ]
     if problems:
         raise ValueError("content/policies/catalogue.toml: " + "; ".join(problems))
     fields = set(ShippedPolicy.__dataclass_fields__) - {"body", "replaces"}
     return [
         ShippedPolicy(
-            **{k: entry[k] for k in fields},
+            **{k: entry[k] for k in fields - {"written_from"}},
+            written_from=entry.get("written_from"),
             body=(folder / entry["file"]).read_text("utf-8"),
             replaces=tuple(
                 Replaced(
@@ -102,6 +106,19 @@ def _entry_problems(entry: dict, folder: Path) -> list[str]:
         problem = formats.problem_in(str(entry.get("slug")), text)
         problems += [f"{entry['file']}: {problem}"] if problem else []
     return problems
+
+
+def _source_problems(entry: dict, entries: list[dict]) -> list[str]:
+    """``written_from`` names another entry, itself written from nothing (one level, no loop)."""
+    source = entry.get("written_from")
+    if source is None:
+        return []
+    found = next((other for other in entries if other.get("slug") == source), None)
+    if source == entry.get("slug") or found is None:
+        return [f"written_from must be the slug of another policy in the catalogue, not {source!r}"]
+    if found.get("written_from") is not None:
+        return [f"written_from: {source} is itself written from another policy"]
+    return []
 
 
 def _replaced_problems(earlier: dict, folder: Path) -> list[str]:

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal.auth.access import roles_required, staff_required
+from portal.auth.access import staff_required
 from portal.clock import school_today
 from portal.errors import render_error
 from portal.extensions import db
@@ -11,14 +11,13 @@ from portal.formatting import long_date
 from portal.htmx import page_or_fragment
 from portal.input_rules import database_int
 from portal.people.models import Staff
-from portal.people.roles import ADMIN, HEAD_TEACHER
-from portal.policies import diff, formats, markdown, publishing, service
+from portal.policies import diff, formats, markdown, publishing, service, sources, summaries
 from portal.policies.forms import CHANGE_KINDS, PublishForm, ReviewForm
+from portal.policies.keeping import kept_by, may_keep
 from portal.policies.models import MATERIAL, REVIEW_OUTCOMES, Policy
 
 bp = Blueprint("policies", __name__, url_prefix="/policies")
 
-EDITORS = (ADMIN, HEAD_TEACHER)
 AUDIENCE_LABELS = {
     "everyone": "everyone",
     "staff": "staff",
@@ -37,12 +36,17 @@ def policy_helpers() -> dict:
         "change_kinds": CHANGE_KINDS,
         "review_outcomes": REVIEW_OUTCOMES,
         "render_markdown": markdown.render,
-        "can_edit": current_user.is_authenticated and current_user.has_role(*EDITORS),
     }
 
 
 def policy_or_404(slug: str) -> Policy:
     return service.policy_by_slug(slug) or abort(404)
+
+
+def policy_to_keep(slug: str) -> Policy:
+    """The policy, if the signed-in person keeps it (see keeping.may_keep); otherwise 403."""
+    policy = policy_or_404(slug)
+    return policy if may_keep(policy, current_user) else abort(403)
 
 
 def version_or_404(policy: Policy, number: int):
@@ -67,7 +71,7 @@ def signed_in_staff() -> Staff:
 @staff_required
 def index():
     return render_template(
-        "policies/index.html", summaries=service.policy_summaries(school_today())
+        "policies/index.html", summaries=summaries.policy_summaries(school_today())
     )
 
 
@@ -83,6 +87,9 @@ def show(slug: str):
         status=service.review_status(policy, today),
         shown=service.version_shown(policy, today),
         unreadable=service.unreadable_versions(policy, today),
+        keeps=may_keep(policy, current_user),
+        kept_by=kept_by(policy),
+        source_changed=sources.source_change_for(policy),
     )
 
 
@@ -128,9 +135,9 @@ def compare(slug: str):
 
 
 @bp.route("/<slug>/publish", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@staff_required  # and then policy_to_keep: its keepers only
 def publish(slug: str):
-    policy = policy_or_404(slug)
+    policy = policy_to_keep(slug)
     latest = service.latest_version(policy)
     form = publish_form(policy, latest)
     message = None
@@ -174,10 +181,10 @@ def publish_form(policy: Policy, latest) -> PublishForm:
 
 
 @bp.post("/<slug>/preview")
-@roles_required(*EDITORS)
+@staff_required  # and then policy_to_keep: its keepers only
 def preview(slug: str):
     """The text as its audience will see it, or the problem that stops it; nothing is stored."""
-    policy = policy_or_404(slug)
+    policy = policy_to_keep(slug)
     form, parsed = publish_form(policy, None), None
     try:
         parsed = publishing.check_text(policy, form.body.data or "")
@@ -197,10 +204,10 @@ def preview(slug: str):
 
 
 @bp.route("/<slug>/versions/<int:number>/withdraw", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@staff_required  # and then policy_to_keep: its keepers only
 def withdraw(slug: str, number: int):
     """Ask to confirm; then withdraw a version that has not taken effect yet."""
-    policy = policy_or_404(slug)
+    policy = policy_to_keep(slug)
     version, message = version_or_404(policy, number), None
     if request.method == "POST":
         try:
@@ -245,9 +252,9 @@ def published_message(policy: Policy, new) -> str:
 
 
 @bp.route("/<slug>/review", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@staff_required  # and then policy_to_keep: its keepers only
 def review(slug: str):
-    policy = policy_or_404(slug)
+    policy = policy_to_keep(slug)
     form = ReviewForm(data=None if request.method == "POST" else {"reviewed_on": school_today()})
     message = None
     if form.validate_on_submit():
