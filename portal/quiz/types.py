@@ -17,7 +17,7 @@ STRANDS = {
     "copyright and ownership": "Copyright and ownership",
 }
 AUDIENCES = ("EYFS", "KS1", "KS2", "staff")
-QUESTION_COUNTS = {"EYFS": (4, 6), "KS1": (6, 8), "KS2": (8, 10), "staff": (10, 10)}
+QUESTION_COUNTS = {"EYFS": (4, 6), "KS1": (6, 9), "KS2": (8, 10), "staff": (10, 10)}
 CHOICE_COUNT = (2, 4)
 MAX_ID_LENGTH = 60  # quiz_attempt.quiz_id and quiz_answer.question_id/choice_id are String(60)
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
