@@ -60,6 +60,11 @@ CHILD_NAMES = {
     "🎁": "present",
     "🪞": "mirror",
     "🌋": "volcano",
+    "🎨": "paints",
+    "⌨️": "keyboard",
+    "👋": "waving hand",
+    "🤫": "shh",
+    "🧒": "child",
     # The AUPs' lines.
     "🧑‍🏫": "teacher",
     "🗣️": "talking",

@@ -264,12 +264,13 @@ def test_coverage_counts_each_strands_questions_and_marks_the_gaps(app):
     assert rows[0] == ["Strand", "Early Years Foundation Stage", "Key Stage 1", "Key Stage 2"]
     expected = coverage_cells(coverage({s: quiz_for(s) for s in ("EYFS", "KS1", "KS2")}))
     assert rows[1:9] == [[str(cell) for cell in line] for line in expected]
-    # The shipped quizzes: Reception and Key Stage 1 ask nothing on copyright and ownership.
+    # The shipped quizzes cover every strand taught at each age; Reception leaves two to KS1.
     copyright_row = next(row for row in rows if row[0] == "Copyright and ownership")
-    assert copyright_row[1:3] == ["No question", "No question"]
-    assert copyright_row[3] != "No question"
-    assert '<strong class="coverage-gap">No question</strong>' in page
-    assert rows[9][0] == "Strands covered" and rows[9][3] == "8 of 8 (100%)"
+    assert copyright_row[1:] == ["1", "1", "1"]
+    reputation_row = next(row for row in rows if row[0] == "Online reputation")
+    assert reputation_row[1] == "Not at this age" and reputation_row[2] != "No question"
+    assert "No question" not in page
+    assert rows[9] == ["Strands covered", "6 of 6 (100%)", "8 of 8 (100%)", "8 of 8 (100%)"]
     lines = csv_rows(client.get("/admin/coverage.csv"))
     assert lines[0] == ["Strand", "Early Years Foundation Stage", "Key Stage 1", "Key Stage 2"]
     assert lines[1:] == rows[1:9]
@@ -298,6 +299,25 @@ def test_a_strand_no_question_asks_about_stands_out_and_a_missing_quiz_is_named(
     assert cells[0] == [STRANDS[strands[0]], "No quiz", 2, "No quiz"]
     assert cells[7] == [STRANDS[strands[7]], "No quiz", "No question", "No quiz"]
     assert str(result.covered("KS1")) == "3 of 8 (38%)" and result.covered("EYFS") is None
+
+
+def test_a_strand_left_to_an_older_key_stage_is_not_a_gap():
+    strands = list(STRANDS)  # Reception asks about the first three: one expected gap remains
+    quiz = Quiz(
+        "eyfs",
+        "Happy",
+        "EYFS",
+        1,
+        "abc",
+        tuple(_question(f"q{n}", strands[n % 3]) for n in range(6)),
+        "Hi",
+    )
+    result = coverage({"EYFS": quiz})
+    cells = {row[0]: row[1] for row in coverage_cells(result)}
+    assert cells["Online reputation"] == 2 and cells["Online bullying"] == "No question"
+    assert cells["Managing online information"] == "Not at this age"
+    assert cells["Copyright and ownership"] == "No question"
+    assert str(result.covered("EYFS")) == "2 of 6 (33%)"
 
 
 # Valid HTML ----------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from portal.people.models import Pupil, SchoolClass
 from portal.people.school_year import KEY_STAGE_NAMES
 from portal.quiz.content import Choice, Question, Quiz
 from portal.quiz.models import QuizAnswer, QuizAttempt
-from portal.quiz.types import STRANDS
+from portal.quiz.types import STAGE_STRANDS, STRANDS
 from portal.teaching.service import Tally
 
 KEY_STAGES = tuple(KEY_STAGE_NAMES)  # EYFS, KS1, KS2: the pupils' quizzes
@@ -285,6 +285,7 @@ def understanding_cells(rows: Iterable[QuestionRow]) -> list[list]:
 class CoverageRow:
     strand: str  # the display label
     counts: dict[str, int | None]  # Key Stage -> questions; None where the stage has no quiz
+    expected: dict[str, bool]  # Key Stage -> is the strand taught at that age (STAGE_STRANDS)
 
 
 @dataclass(frozen=True)
@@ -293,10 +294,12 @@ class Coverage:
     rows: list[CoverageRow]
 
     def covered(self, stage: str) -> Tally | None:
-        """Strands with at least one question, of the eight; None without a quiz."""
+        """The stage's strands with at least one question, of those taught at that age (the
+        check's own list); None without a quiz."""
         if self.quizzes.get(stage) is None:
             return None
-        return Tally(sum(bool(row.counts[stage]) for row in self.rows), len(self.rows))
+        expected = [row for row in self.rows if row.expected[stage]]
+        return Tally(sum(bool(row.counts[stage]) for row in expected), len(expected))
 
 
 def coverage(quizzes: Mapping[str, Quiz | None]) -> Coverage:
@@ -308,23 +311,25 @@ def coverage(quizzes: Mapping[str, Quiz | None]) -> Coverage:
             stage: None if quiz is None else sum(q.strand == strand for q in quiz.questions)
             for stage, quiz in stages.items()
         }
-        rows.append(CoverageRow(label, counts))
+        expected = {stage: strand in STAGE_STRANDS[stage] for stage in stages}
+        rows.append(CoverageRow(label, counts, expected))
     return Coverage(stages, rows)
 
 
-NO_QUESTION = "No question"
+NO_QUESTION = "No question"  # a gap: the check fails until a question is added
+NOT_AT_THIS_AGE = "Not at this age"  # no question, and none expected (STAGE_STRANDS)
 NO_QUIZ = "No quiz"
 COVERAGE_HEADER = ("Strand", *(KEY_STAGE_NAMES[stage] for stage in KEY_STAGES))
 
 
-def coverage_cell(count: int | None) -> str | int:
+def coverage_cell(row: CoverageRow, stage: str) -> str | int:
+    count = row.counts[stage]
     if count is None:
         return NO_QUIZ
-    return count or NO_QUESTION
+    return count or (NO_QUESTION if row.expected[stage] else NOT_AT_THIS_AGE)
 
 
 def coverage_cells(result: Coverage) -> list[list]:
     return [
-        [row.strand, *(coverage_cell(row.counts[stage]) for stage in KEY_STAGES)]
-        for row in result.rows
+        [row.strand, *(coverage_cell(row, stage) for stage in KEY_STAGES)] for row in result.rows
     ]

@@ -1,7 +1,9 @@
 """`python -m portal.quiz.check [PATH ...]`: check quiz files without starting the portal.
 
 A broken quiz folder stops the portal, and so `flask`, from starting; this check still runs.
-`flask portal check-quizzes` calls the same function. Exit code 0: all valid; 1: problems.
+Beyond the format it checks the writing rules of `portal.quiz.review` (shape of the right
+answer, length for the age, strands covered). `flask portal check-quizzes` calls the same
+function. Exit code 0: all valid (warnings are printed); 1: problems.
 """
 
 import argparse
@@ -10,6 +12,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from portal.quiz.content import Quiz, QuizProblems, display_name, load_catalogue, load_files
+from portal.quiz.review import review
 
 
 def default_dir() -> Path:
@@ -18,30 +21,45 @@ def default_dir() -> Path:
     return ROOT / "quizzes"
 
 
-def _load(path: Path) -> list[Quiz]:
-    """The quizzes of a folder (as the portal would load it) or of a single file."""
+def _load(path: Path) -> list[tuple[Quiz, str]]:
+    """The quizzes of a folder (as the portal would load it) or of a single file, each with
+    the name of its file (a quiz's id is its file's name)."""
     if path.is_dir():
-        return list(load_catalogue(path).values())
+        quizzes = load_catalogue(path).values()
+        return [(quiz, display_name(path / f"{quiz.id}.toml")) for quiz in quizzes]
     if not path.exists():
         raise QuizProblems([f"{display_name(path)}: there is no such file or folder"])
-    return list(load_files([path]).values())
+    return [(quiz, display_name(path)) for quiz in load_files([path]).values()]
+
+
+def _echo_all(echo: Callable[[str], object], heading: str, lines: list[str]) -> None:
+    if lines:
+        echo(heading)
+        for line in lines:
+            echo(f"  {line}")
 
 
 def check(paths: Iterable[Path], echo: Callable[[str], object] = print) -> int:
     """Check every quiz folder or file in ``paths``, print the outcome, return the exit code."""
-    quizzes: list[Quiz] = []
-    problems: list[str] = []
+    loaded: list[tuple[Quiz, str]] = []
+    broken: list[str] = []  # problems that stop the portal from starting
     for path in paths:
         try:
-            quizzes.extend(_load(Path(path)))
+            loaded.extend(_load(Path(path)))
         except QuizProblems as error:
-            problems.extend(error.problems)
+            broken.extend(error.problems)
+    reviews = [review(quiz, source) for quiz, source in loaded]
+    problems = broken + [problem for result in reviews for problem in result.problems]
+    warnings = [warning for result in reviews for warning in result.warnings]
+    quizzes = [quiz for quiz, _ in loaded]
     if problems:
         noun = "problem" if len(problems) == 1 else "problems"
-        echo(f"Found {len(problems)} {noun} in the quiz files:")
-        for problem in problems:
-            echo(f"  {problem}")
-        echo("Fix these and check again: the portal will not start until every file is valid.")
+        _echo_all(echo, f"Found {len(problems)} {noun} in the quiz files:", problems)
+        _echo_all(echo, "Warnings (to fix when you next edit these files):", warnings)
+        if broken:
+            echo("Fix these and check again: the portal will not start until every file is valid.")
+        else:
+            echo("Fix these and check again: the tests refuse quizzes with these problems.")
         return 1
     names = ", ".join(quiz.id for quiz in quizzes)
     verb = "file is" if len(quizzes) == 1 else "files are"
@@ -51,6 +69,7 @@ def check(paths: Iterable[Path], echo: Callable[[str], object] = print) -> int:
             f"  {quiz.id}: {quiz.audience}, {len(quiz.questions)} questions, "
             f"version {quiz.version}, revision {quiz.revision}"
         )
+    _echo_all(echo, "Warnings (to fix when you next edit these files):", warnings)
     return 0
 
 

@@ -17,8 +17,34 @@ STRANDS = {
     "copyright and ownership": "Copyright and ownership",
 }
 AUDIENCES = ("EYFS", "KS1", "KS2", "staff")
-QUESTION_COUNTS = {"EYFS": (4, 6), "KS1": (6, 8), "KS2": (8, 10), "staff": (10, 10)}
+QUESTION_COUNTS = {"EYFS": (4, 6), "KS1": (6, 9), "KS2": (8, 10), "staff": (10, 10)}
 CHOICE_COUNT = (2, 4)
+
+# The strands each pupils' quiz must have a question on. Education for a Connected World has
+# early-years statements in every strand, but Reception's quiz is six picture questions for
+# four-year-olds: it keeps the strands a child that age can act on with one tap (tell a
+# grown-up when worried or when someone is unkind, ask before talking to someone new or
+# telling where you live, screens away at bedtime, a friend's picture is theirs). Online
+# reputation (what stays online about us) and managing online information (is it true?)
+# need a sense of audience and of truth that Key Stage 1 builds, so they start there.
+# Years 1 and 2 and Key Stage 2 cover all eight. The check and /admin/coverage read this.
+STAGE_STRANDS = {
+    "EYFS": (
+        "self-image and identity",
+        "online relationships",
+        "online bullying",
+        "health, wellbeing and lifestyle",
+        "privacy and security",
+        "copyright and ownership",
+    ),
+    "KS1": tuple(STRANDS),
+    "KS2": tuple(STRANDS),
+}
+
+# Most words in a question's text and in each choice's text, by audience. Reception's are read
+# aloud beside a picture, so one short sentence and a few words a choice; Years 1 and 2 read a
+# named child's scene of two short sentences; Key Stage 2 (from Year 3) about 25 words.
+WORD_LIMITS = {"EYFS": (13, 6), "KS1": (20, 8), "KS2": (25, 12), "staff": (40, 20)}
 MAX_ID_LENGTH = 60  # quiz_attempt.quiz_id and quiz_answer.question_id/choice_id are String(60)
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 PICTURE_PATTERN = re.compile(r"[A-Za-z0-9_-]+(?:/[A-Za-z0-9_-]+)*\.(?:png|jpg|jpeg|svg|webp)")

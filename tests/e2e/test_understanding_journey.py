@@ -61,8 +61,10 @@ def test_the_head_narrows_to_a_key_stage_and_opens_a_class(app, page, live_serve
     expect(page).to_have_url(re.compile(rf"/teach/classes/{oak.id}$"))
 
     page.goto(f"{live_server}/admin/coverage")
-    copyright_row = page.get_by_role("row", name=re.compile("Copyright and ownership"))
-    expect(copyright_row.get_by_text("No question").first).to_be_visible()
+    reputation_row = page.get_by_role("row", name=re.compile("Online reputation"))
+    expect(reputation_row.get_by_role("cell", name="Not at this age")).to_be_visible()
+    expect(page.locator(".coverage-gap")).to_have_count(0)  # no strand missing its question
+    expect(page.get_by_role("cell", name="6 of 6 (100%)")).to_be_visible()
     assert_accessible(page)
 
     page.set_viewport_size(PHONE)
