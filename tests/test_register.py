@@ -334,3 +334,28 @@ def test_the_register_pages_are_valid_html(client, oak, teacher, lead, tmp_path)
         f"<body><main>{pages['fragment']}</main></body></html>"
     )
     assert_valid_html(pages, tmp_path)
+
+
+def test_the_demo_school_has_an_approved_tool_and_one_awaiting(app, runner):
+    assert runner.invoke(args=["portal", "seed-demo", "--password", "demo pass 123"]).exit_code == 0
+    statuses = dict(db.session.execute(select(RiskAssessment.tool, RiskAssessment.status)).all())
+    assert statuses == {
+        "Oak class blog": "approved",
+        "A class account on a video platform": "awaiting",
+    }
+    browser = app.test_client()
+    sign_in(browser, "teacher1@wilkinson.example.org", "demo pass 123")
+    assert "Oak class blog" in body_of(browser.get("/register/"))
+
+
+def test_the_large_demo_school_has_tools_in_every_state_one_overdue(app, runner):
+    args = ["portal", "generate-demo", "--pupils", "120", "--password", "demo pass 123"]
+    assert runner.invoke(args=args).exit_code == 0
+    statuses = db.session.scalars(select(RiskAssessment.status)).all()
+    assert sorted(set(statuses)) == ["approved", "awaiting", "declined", "retired"]
+    head = app.test_client()
+    sign_in(head, "head@demo-school.example.org", "demo pass 123")
+    assert "1 risk assessment overdue for review" in body_of(head.get("/"))
+    # The portal goes on adding entries after the generated ones (PostgreSQL: sequences moved on).
+    teacher = db.session.scalar(select(RiskAssessment)).requested_by
+    assert an_entry(teacher, teacher.classes[0], "A new tool").id == len(statuses) + 1
