@@ -22,6 +22,7 @@ from tests.helpers.builders import (
     seat_pupil,
 )
 from tests.helpers.checkers import assert_valid_html
+from tests.helpers.concurrency import Browser, at_once
 from tests.helpers.queries import counting_queries
 from tests.helpers.web import body_of, post_form, sign_in, with_classroom
 
@@ -272,6 +273,28 @@ def test_a_decision_already_taken_by_someone_else_is_kindly_refused(client, oak,
     assert "Lee Lead had already approved this entry" in page and "nothing was changed" in page
     assert state_of(entry.id).status == "approved"
     assert state_of(entry.id).decline_reason is None
+
+
+def test_two_leads_deciding_at_once_make_one_decision(live_server, oak, teacher, lead):
+    """Real overlapping requests: one approval or one decline wins, the others change nothing."""
+    entry = an_entry(teacher, oak)
+    head = make_staff("head@school.test", roles=(HEAD_TEACHER,))
+    page = f"/register/{entry.id}"
+    actions = [
+        Browser(live_server).sign_in(email).poster(f"{page}/{verb}", data, page=page)
+        for email, verb, data in [
+            (lead.email, "approve", {}),
+            (head.email, "decline", {"reason": "Too risky."}),
+            (lead.email, "approve", {}),
+            (head.email, "decline", {"reason": "Too risky."}),
+        ]
+    ]
+    responses = at_once(actions)
+    assert all(r.status_code in (303, 409) for r in responses), [r.status_code for r in responses]
+    db.session.rollback()  # see what the server's requests committed
+    kinds = db.session.scalars(select(RiskAssessmentEvent.kind)).all()
+    assert sorted(kinds) in (["approved", "requested"], ["declined", "requested"])
+    assert state_of(entry.id).status in ("approved", "declined")
 
 
 def test_a_double_click_approves_or_reviews_once(client, oak, teacher, lead):
