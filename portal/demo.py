@@ -19,8 +19,10 @@ from portal.people.models import SchoolClass, Staff
 from portal.people.roles import ROLE_LABELS
 from portal.people.roster import parse_roster
 from portal.policies.shipped import install_shipped_policies
+from portal.register import service as register
 
 EXAMPLE_ROSTER = ROOT / "examples" / "roster.csv"
+DEMO_DOMAIN = "wilkinson.example.org"
 WORDS = (
     "maple",
     "otter",
@@ -50,7 +52,39 @@ def seed_demo(password: str, today: date) -> list[Staff]:
         set_password(person, password)
     for school_class in db.session.scalars(select(SchoolClass)):
         reset_pictures(school_class)  # so pupils can sign in in class straight away
+    seed_register(today)
     return staff
+
+
+def seed_register(today: date) -> None:
+    """Oak's class blog, approved by the e-Safety lead, and a request waiting for a decision."""
+    by_email = {person.email: person for person in db.session.scalars(select(Staff))}
+    teacher, lead = by_email[f"teacher1@{DEMO_DOMAIN}"], by_email[f"esafety@{DEMO_DOMAIN}"]
+    oak = teacher.classes[0]
+    blog = register.add_entry(
+        register.NewEntry(
+            "00000000-0000-4000-8000-000000000001",
+            "Oak class blog",
+            (oak.id,),
+            False,
+            "Pupils write short posts about their week; the teacher publishes each one.",
+            "Only first names, no photos of faces, comments off. Pupils tell the teacher "
+            "if anything on the blog worries them.",
+        ),
+        teacher,
+    )
+    register.approve(blog, lead, today)
+    register.add_entry(
+        register.NewEntry(
+            "00000000-0000-4000-8000-000000000002",
+            "A class account on a video platform",
+            (oak.id,),
+            False,
+            "Watch the teacher's chosen science videos on the board.",
+            "Autoplay and comments off; the teacher plays each video, pupils do not browse.",
+        ),
+        teacher,
+    )
 
 
 def print_sign_ins(password: str) -> None:

@@ -56,10 +56,11 @@ from portal.people.roles import (
 )
 from portal.people.school_year import academic_year, key_stage
 from portal.policies.models import Acknowledgement, AcknowledgementChange, Policy
-from portal.policies.service import version_shown
+from portal.policies.service import add_months, version_shown
 from portal.policies.shipped import install_shipped_policies
 from portal.quiz.catalogue import quiz_for
 from portal.quiz.models import QuizAnswer, QuizAttempt
+from portal.register.models import RiskAssessment, RiskAssessmentEvent, risk_assessment_class
 from portal.staff_module.models import Certificate, ModuleProgress
 from portal.staff_module.status import CHECK_QUIZ_ID, GUIDELINES_SLUG, guideline_cards
 
@@ -114,6 +115,15 @@ OUTCOMES = (
     "Resolved with parents; the group chat was closed.",
     "Referred and followed up under safeguarding.",
     "No further concern after checking in.",
+)
+# Tools in the register: (tool, status, months since it was requested).
+REGISTER_DEMO = (
+    ("The class blog", "approved", 2),
+    ("A shared class wiki", "approved", 14),  # its review fell due two months ago
+    ("A video platform's class account", "awaiting", 0),
+    ("A photo-sharing app", "declined", 5),
+    ("An old class microblog", "retired", 20),
+    ("A coding community's class page", "approved", 8),
 )
 
 
@@ -203,6 +213,7 @@ class SchoolBuilder:
         self.make_staff_module()
         self.make_parents_campaign()
         self.make_incidents()
+        self.make_register()
         order = {table: n for n, table in enumerate(db.metadata.sorted_tables)}
         for target in sorted(self.rows, key=lambda target: order[_table(target)]):
             _bulk(target, self.rows[target])
@@ -618,6 +629,38 @@ class SchoolBuilder:
                 IncidentAction, incident_id=incident_id, staff_id=lead, created_at=when,
                 kind="status", text="", status_from=before, status_to=after, **base,
             )  # fmt: skip
+
+    def make_register(self) -> None:
+        """A few tools used in lessons: approved (one overdue for review), awaiting, declined,
+        retired; each with its history."""
+        lead, purpose = self.esafety_id, "Share and discuss pupils' work."
+        risks = "First names only, no faces, comments checked by the teacher before they show."
+        for n, (tool, status, months_ago) in enumerate(REGISTER_DEMO):
+            class_id = self.classes[(n * 5) % len(self.classes)][0]
+            requested = self.now - timedelta(days=30 * months_ago + 7)
+            decided = requested + timedelta(days=3)
+            due = add_months(decided.date(), 12) if status in ("approved", "retired") else None
+            entry_id = self.add(
+                RiskAssessment, submission_key=f"00000000-0000-4000-8000-{n:012d}", tool=tool,
+                whole_school=False, purpose=purpose, risks=risks, status=status,
+                requested_by_id=self.teacher_of[class_id], requested_at=requested,
+                decided_by_id=None if status == "awaiting" else lead,
+                decided_at=None if status == "awaiting" else decided,
+                decline_reason="Pupils would need accounts of their own." if status == "declined"
+                else None, review_due_on=due,
+            )  # fmt: skip
+            self.add(risk_assessment_class, risk_assessment_id=entry_id, class_id=class_id)
+            history = [("requested", self.teacher_of[class_id], requested, None)]
+            if status != "awaiting":
+                kind = "declined" if status == "declined" else "approved"
+                history.append((kind, lead, decided, due))
+            if status == "retired":
+                history.append(("retired", lead, decided + timedelta(days=60), None))
+            for kind, staff_id, at, review_due_on in history:
+                self.add(
+                    RiskAssessmentEvent, risk_assessment_id=entry_id, kind=kind,
+                    staff_id=staff_id, at=at, note="", review_due_on=review_due_on,
+                )  # fmt: skip
 
 
 def generate_demo(pupils: int, seed: int, today: date, password: str) -> dict[str, int]:

@@ -21,6 +21,7 @@ from portal.policies.models import (
     PolicyVersion,
 )
 from portal.quiz.models import QuizAnswer, QuizAttempt
+from portal.register.models import RiskAssessment, RiskAssessmentEvent
 from portal.staff_module.models import Certificate, ModuleProgress, Reminder
 
 __all__ = [
@@ -47,6 +48,8 @@ __all__ = [
     "QuizAttempt",
     "RecoveryCode",
     "Reminder",
+    "RiskAssessment",
+    "RiskAssessmentEvent",
     "SchoolClass",
     "SessionPupil",
     "Staff",

@@ -61,6 +61,7 @@ def init_app(app: Flask) -> None:
     from portal.people.views import bp as people_bp
     from portal.policies.views import bp as policies_bp
     from portal.pupils.views import bp as pupil_bp
+    from portal.register.views import bp as register_bp
     from portal.staff_module.views import bp as module_bp
     from portal.teaching.views import bp as teaching_bp
 
@@ -82,6 +83,7 @@ def init_app(app: Flask) -> None:
         report_bp,
         tell_bp,
         admin_bp,
+        register_bp,
     ):
         app.register_blueprint(blueprint)
     app.before_request(keep_staff_session_alive)

@@ -12,6 +12,7 @@ from portal.csv_export import csv_response
 from portal.incidents.oversight import Term, termly_summary
 from portal.people.roles import OVERSIGHT
 from portal.people.school_year import academic_year
+from portal.register.service import approved_tools
 
 # Each tile's pages, by label: the first of each group that exists and this person may open.
 DRILL_DOWNS = {
@@ -75,4 +76,5 @@ def evidence():
         policies=overview.policy_table(today)[0],
         figures=overview.completion_tiles(today),
         summary=termly_summary(Term.of(today)),
+        tools=approved_tools(),
     )

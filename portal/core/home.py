@@ -11,10 +11,11 @@ from portal.formatting import school_time
 from portal.incidents.log import waiting_counts
 from portal.parents.campaign import campaign_offer
 from portal.people.models import Staff
-from portal.people.roles import ADMIN, HEAD_TEACHER, OVERSIGHT
+from portal.people.roles import ADMIN, HEAD_TEACHER, OVERSIGHT, SCHOOL_LEADERS
 from portal.people.school_year import in_school_hours
 from portal.policies.service import review_alerts
 from portal.policies.summaries import policy_summaries
+from portal.register.service import overdue_count
 from portal.staff_module.school import school_module, school_totals
 from portal.staff_module.status import guidelines_policy, module_status, settings, takes_module
 
@@ -29,9 +30,12 @@ def home_panels(staff: Staff, today: date) -> dict:
         "classes_first": False,
         "parents_offer": None,
         "reports_waiting": None,
+        "register_overdue": 0,
     }
     if can_open_incident_log(staff):  # how many, never what: the log itself is behind a code
         panels["reports_waiting"] = waiting_counts()
+    if staff.has_role(*SCHOOL_LEADERS):  # tools used in lessons whose yearly review has passed
+        panels["register_overdue"] = overdue_count(today)
     try:
         guidelines_policy()
     except LookupError:

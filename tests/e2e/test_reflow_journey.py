@@ -8,6 +8,7 @@ or the classroom's code, and every case opens a fresh browser context with their
 
 import re
 import threading
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -27,6 +28,7 @@ from portal.policies.service import latest_version
 from portal.pupils import service as pupils
 from portal.pupils.progress import aup_to_show
 from portal.quiz.catalogue import get_quiz, quiz_for
+from portal.register import service as register
 from portal.staff_module import service as module
 from portal.staff_module.status import CHECK_QUIZ_ID, module_status, settings
 from tests.helpers.builders import (
@@ -183,6 +185,7 @@ def build_school(app, tmp: Path) -> School:
     for pupil, answered in zip(roll[:4], states.values(), strict=True):
         pupil_at(pupil, answered)
     write_roster(tmp / "roster.csv")
+    tool = a_risk_assessed_tool(oak, teacher, head)
     cookies = {
         "teacher": signed_in_cookie(app, teacher.email),
         "head": signed_in_cookie(app, head.email),
@@ -203,10 +206,29 @@ def build_school(app, tmp: Path) -> School:
         "checking": checking.id,
         "finished": finished.id,
         "teacher": teacher.id,
+        "tool": tool.id,
         "certificate": certificate.code,
         "password_link": set_password_token(make_staff(LONG_EMAIL[1:]), app.secret_key),
     }
     return School("", tmp / "roster.csv", cookies, ids)
+
+
+def a_risk_assessed_tool(oak, teacher, head):
+    """An approved tool with a long name and long words in its risk assessment."""
+    entry = register.add_entry(
+        register.NewEntry(
+            str(uuid.uuid4()),
+            f"The {LONG_LAST_NAME} microblogging community",
+            (oak.id,),
+            False,
+            "Pupils post about science week; " + LONG_EMAIL,
+            "https://example.org/a/very/long/address/that/does/not/break/anywhere/at/all/ok",
+        ),
+        teacher,
+    )
+    register.approve(entry, head, school_today())
+    db.session.commit()
+    return entry
 
 
 def mail_and_publish(head) -> None:
@@ -339,6 +361,9 @@ PAGES = {
     "roster import": ("admin", "/admin/roster/", None),
     "roster preview": ("admin", "/admin/roster/", preview_a_roster),
     "outbox": ("admin", "/admin/outbox/", None),
+    "tools in lessons": ("head", "/register/", None),
+    "add a tool": ("teacher", "/register/new", None),
+    "a tool's risk assessment": ("head", "/register/{tool}", None),
 }
 
 
