@@ -12,7 +12,7 @@ from portal.htmx import page_or_fragment
 from portal.input_rules import database_int
 from portal.people.models import Staff
 from portal.people.roles import ADMIN, HEAD_TEACHER
-from portal.policies import diff, formats, markdown, publishing, service
+from portal.policies import diff, formats, markdown, posters, publishing, service
 from portal.policies.forms import CHANGE_KINDS, PublishForm, ReviewForm
 from portal.policies.models import MATERIAL, REVIEW_OUTCOMES, Policy
 
@@ -83,7 +83,17 @@ def show(slug: str):
         status=service.review_status(policy, today),
         shown=service.version_shown(policy, today),
         unreadable=service.unreadable_versions(policy, today),
+        poster_key=posters.poster_key_for_policy(policy.slug),
     )
+
+
+@bp.get("/posters/<key_stage>")
+@staff_required
+def poster(key_stage: str):
+    """A Key Stage's AUP as a classroom poster: one page of A4 when printed."""
+    if key_stage not in posters.POSTERS:
+        abort(404)
+    return render_template("policies/poster.html", poster=posters.poster(key_stage, school_today()))
 
 
 @bp.get("/<slug>/versions/<int:number>")
