@@ -27,6 +27,8 @@ from tests.helpers.policies import TODAY, policy
 from tests.helpers.web import body_of, sign_in, signed_in, static_address
 
 POSTERS = {"eyfs-ks1": "aup-eyfs-ks1", "ks2": "aup-ks2"}
+# The biggest type that keeps each shipped AUP on one page: 24 point for six lines, 17 for ten.
+SHIPPED_SIZES = {"eyfs-ks1": "few", "ks2": "some"}
 IMAGE = re.compile(r"<img [^>]*>")
 
 
@@ -53,6 +55,7 @@ def test_a_poster_shows_every_line_of_the_aup_in_force_with_its_picture(
     signed_in(client, "teacher")
     poster = poster_part(body_of(client.get(f"/policies/posters/{key}")))
     lines = parse_aup(service.version_shown(policy(slug), school_today()).body).lines
+    assert poster.startswith(f'<article class="poster poster-{SHIPPED_SIZES[key]}"')
     images = IMAGE.findall(poster)
     assert len(images) == len(lines) >= 6
     for (picture, sentence), image in zip(lines, images, strict=True):
