@@ -11,7 +11,16 @@ from portal.formatting import long_date
 from portal.htmx import page_or_fragment
 from portal.input_rules import database_int
 from portal.people.models import Staff
-from portal.policies import diff, formats, markdown, publishing, service, sources, summaries
+from portal.policies import (
+    diff,
+    formats,
+    markdown,
+    posters,
+    publishing,
+    service,
+    sources,
+    summaries,
+)
 from portal.policies.forms import CHANGE_KINDS, PublishForm, ReviewForm
 from portal.policies.keeping import kept_by, may_keep
 from portal.policies.models import MATERIAL, REVIEW_OUTCOMES, Policy
@@ -90,7 +99,17 @@ def show(slug: str):
         keeps=may_keep(policy, current_user),
         kept_by=kept_by(policy),
         source_changed=sources.source_change_for(policy),
+        poster_key=posters.poster_key_for_policy(policy.slug),
     )
+
+
+@bp.get("/posters/<key_stage>")
+@staff_required
+def poster(key_stage: str):
+    """A Key Stage's AUP as a classroom poster: one page of A4 when printed."""
+    if key_stage not in posters.POSTERS:
+        abort(404)
+    return render_template("policies/poster.html", poster=posters.poster(key_stage, school_today()))
 
 
 @bp.get("/<slug>/versions/<int:number>")

@@ -13,6 +13,7 @@ from portal.people.models import Staff
 from portal.people.roles import CLASS_STAFF
 from portal.people.school_year import KEY_STAGE_NAMES
 from portal.policies.formats import parse_aup
+from portal.policies.posters import poster_key_for_class
 from portal.pupils.progress import school_year_of
 from portal.teaching import service
 from portal.teaching.stats import question_stats
@@ -36,6 +37,7 @@ def teaching_helpers() -> dict:
         "method_labels": METHOD_LABELS,
         "key_stage_names": KEY_STAGE_NAMES,
         "parse_aup": parse_aup,
+        "poster_key_for_class": poster_key_for_class,
     }
 
 

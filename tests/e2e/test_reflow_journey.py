@@ -337,6 +337,8 @@ PAGES = {
     "read the AUP together": ("teacher", "/teach/classes/{class}/aup", None),
     "picture passwords": ("teacher", "/teach/classes/{class}/pictures", None),
     "login cards": ("teacher", "/teach/classes/{class}/cards", None),
+    "poster, early years and KS1": ("teacher", "/policies/posters/eyfs-ks1", None),
+    "poster, KS2": ("teacher", "/policies/posters/ks2", None),
     "the board": ("teacher", "/teach/sessions/{board}", None),
     "the board with progress": ("teacher", "/teach/sessions/{board}?progress=1", None),
     "my password": ("teacher", "/account/password", None),
