@@ -223,7 +223,7 @@ def test_a_broken_aup_in_force_shows_pupils_the_last_good_version(app, client):
     page = client.get("/me/aup")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "A broken addition" not in html
-    assert "I will only use a tablet, computer, app or game when a grown-up says I can." in html
+    assert "I will only use a tablet or game when a grown-up says I can." in html
     agreed = post_form(
         client, "/me/aup", {"version_id": policy(AUP).versions[0].id}, page="/me/aup"
     )

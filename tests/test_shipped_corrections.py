@@ -252,15 +252,15 @@ AUP_ASKED = {
         "social media",
         "can see what we do on them",
         "where I live private",
-        "I will ask my teacher, or my grown-up at home, before I take or share a picture",
+        "I will ask my teacher or grown-up before I take or share a picture",
     ),
     "aup-ks2": (
-        "social media only when a lesson uses it",
+        "social media only in lessons",
         "filtered and checked",
         "passwords private",
-        "my teacher or my parent or carer, before I take, share or forward it",
-        "I will not copy someone else's work and say it is mine",
-        "Even if I am on an app I should not be on, I can still tell an adult",
+        "my teacher or parent, before I take or share a photo",
+        "not copy someone's work and say it is mine",
+        "even on an app I should not be on",
     ),
 }
 
