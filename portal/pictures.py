@@ -46,6 +46,7 @@ CHILD_NAMES = {
     "📸": "taking a photo",
     "🌙": "night-time",
     "📱": "phone",
+    "💻": "laptop",
     "😴": "sleeping face",
     "🎮": "game",
     "🔑": "key",
