@@ -152,27 +152,14 @@ def _retire(entry, staff, form):
     service.retire(entry, staff, (form.retire_note.data or "").strip())
 
 
-bp.add_url_rule(
-    "/<int:entry_id>/approve",
-    "approve",
-    decision(ApproveForm, _approve, "Approved {tool}. Its review is due on {due}."),
-    methods=["POST"],
+# Each decision on an entry: its address, its form, what it does and what the page then says.
+DECISIONS = (
+    ("approve", ApproveForm, _approve, "Approved {tool}. Its review is due on {due}."),
+    ("decline", DeclineForm, _decline, "Declined {tool}. The reason is kept with the entry."),
+    ("review", ReviewForm, _review, "Review recorded. The next review of {tool} is due on {due}."),
+    ("retire", RetireForm, _retire, "Retired {tool}. It stays in the register's history."),
 )
-bp.add_url_rule(
-    "/<int:entry_id>/decline",
-    "decline",
-    decision(DeclineForm, _decline, "Declined {tool}. The reason is kept with the entry."),
-    methods=["POST"],
-)
-bp.add_url_rule(
-    "/<int:entry_id>/review",
-    "review",
-    decision(ReviewForm, _review, "Review recorded. The next review of {tool} is due on {due}."),
-    methods=["POST"],
-)
-bp.add_url_rule(
-    "/<int:entry_id>/retire",
-    "retire",
-    decision(RetireForm, _retire, "Retired {tool}. It stays in the register's history."),
-    methods=["POST"],
-)
+for name, form_class, act, said in DECISIONS:
+    bp.add_url_rule(
+        f"/<int:entry_id>/{name}", name, decision(form_class, act, said), methods=["POST"]
+    )
