@@ -1,6 +1,6 @@
 """The class grid across the whole school, for the school's leaders (routes on admin's bp)."""
 
-from portal.admin import pupils
+from portal.admin import pupil_rows, pupils
 from portal.admin.listing import all_rows, page_of, read_state
 from portal.admin.views import bp
 from portal.auth.access import roles_required
@@ -23,7 +23,7 @@ def pupils_page():
         grid=grid,
         state=state,
         results=page,
-        rows=pupils.grid_rows(page.rows),
+        rows=pupil_rows.grid_rows(page.rows),
         key_stages=pupils.KEY_STAGE_NAMES.items(),
         aup_labels=pupils.AUP_LABELS,
         quiz_labels=pupils.QUIZ_LABELS,
@@ -35,6 +35,6 @@ def pupils_page():
 def pupils_csv():
     grid = pupils.pupil_grid(school_today())
     state = read_state(grid.spec)
-    rows = pupils.grid_rows(all_rows(grid.select(state), state))
+    rows = pupil_rows.grid_rows(all_rows(grid.select(state), state))
     name = f"pupils-{school_today().isoformat()}.csv"
-    return csv_response(name, pupils.CSV_HEADER, [row.cells() for row in rows])
+    return csv_response(name, pupil_rows.CSV_HEADER, [row.cells() for row in rows])

@@ -13,8 +13,8 @@ from sqlalchemy import DateTime, Select, and_, case, false, func, literal, null,
 from sqlalchemy.orm import aliased
 
 from portal.admin.listing import ListSpec, ListState, Sort
+from portal.database import contains_words
 from portal.extensions import db
-from portal.formatting import long_date, school_time
 from portal.people.models import Pupil, SchoolClass, Staff
 from portal.people.school_year import KEY_STAGE_NAMES, RECEPTION
 from portal.policies.models import Acknowledgement, PolicyVersion
@@ -26,32 +26,11 @@ from portal.pupils.progress import (
     aup_policy,
     school_year_of,
 )
-from portal.pupils.service import stars
 from portal.quiz.catalogue import quiz_for
 from portal.quiz.models import QuizAnswer, QuizAttempt
 
 AUP_LABELS = {"done": "Acknowledged", "not_yet": "Not yet"}
 QUIZ_LABELS = {NOT_STARTED: "Not started", IN_PROGRESS: "In progress", DONE: "Done"}
-METHOD_LABELS = {
-    "online": "online",
-    "in_class": "in class",
-    "in_person": "in person",
-    "paper": "on paper",
-    "phone": "by phone",
-}
-CSV_HEADER = [
-    "Pupil",
-    "Class",
-    "Key Stage",
-    "AUP",
-    "AUP acknowledged on",
-    "AUP acknowledged how",
-    "AUP witness",
-    "Quiz",
-    "Quiz questions answered",
-    "Quiz questions right",
-    "Quiz stars",
-]
 NEVER = datetime(9999, 12, 31)  # "not yet" sorts after every date
 
 
@@ -123,8 +102,8 @@ class PupilGrid:
         if "quiz" in filters:
             query = query.where(self.quiz_status == filters["quiz"])
         if state.search:
-            full_name = func.lower(Pupil.first_name + " " + Pupil.last_name)
-            query = query.where(full_name.contains(state.search.lower(), autoescape=True))
+            full_name = Pupil.first_name + " " + Pupil.last_name
+            query = query.where(contains_words(full_name, state.search))
         return query
 
 
@@ -133,32 +112,7 @@ def pupil_grid(today: date, page_size: int = 50) -> PupilGrid:
     the classes), none per pupil."""
     aup = aliased(Acknowledgement)
     witness = aliased(Staff)
-    quiz_ids = _quiz_ids()
-    quiz_id = case(*((class_stage == s, q) for s, q in quiz_ids.items()), else_=null())
-    if not quiz_ids:
-        quiz_id = null()
-    latest = (  # the pupil's latest attempt this year at their Key Stage's quiz, as teaching
-        select(func.max(QuizAttempt.id))
-        .where(
-            QuizAttempt.pupil_id == Pupil.id,
-            QuizAttempt.quiz_id == quiz_id,
-            QuizAttempt.academic_year == school_year_of(today),
-        )
-        .correlate(Pupil, SchoolClass)
-        .scalar_subquery()
-    )
-    attempt = aliased(QuizAttempt)
-    status = case(
-        (quiz_id.is_(None), null()),
-        (attempt.id.is_(None), NOT_STARTED),
-        (attempt.finished_at.is_(None), IN_PROGRESS),
-        else_=DONE,
-    )
-    answered = (
-        select(func.count(QuizAnswer.id))
-        .where(QuizAnswer.attempt_id == attempt.id)
-        .scalar_subquery()
-    )
+    attempt, latest, status, answered = _quiz_columns(today)
     query = (
         select(
             Pupil.id,
@@ -181,17 +135,6 @@ def pupil_grid(today: date, page_size: int = 50) -> PupilGrid:
         .outerjoin(attempt, attempt.id == latest)
         .where(Pupil.left_on.is_(None))
     )
-    by_name = (Pupil.first_name, Pupil.last_name, Pupil.id)
-    quiz_rank = case(
-        (status == NOT_STARTED, 0), (status == IN_PROGRESS, 1), (status == DONE, 2), else_=3
-    )
-    never = literal(NEVER, DateTime())
-    sorts = {
-        "name": Sort("Pupil", by_name),
-        "class": Sort("Class", (SchoolClass.year_group, SchoolClass.name, *by_name)),
-        "aup": Sort("AUP", (func.coalesce(aup.created_at, never), *by_name)),
-        "quiz": Sort("Quiz", (quiz_rank, *by_name)),
-    }
     classes = school_classes()
     spec = ListSpec(
         filters={
@@ -200,11 +143,57 @@ def pupil_grid(today: date, page_size: int = 50) -> PupilGrid:
             "aup": tuple(AUP_LABELS),
             "quiz": tuple(QUIZ_LABELS),
         },
-        sorts=sorts,
+        sorts=_grid_sorts(aup, status),
         searchable=True,
         page_size=page_size,
     )
     return PupilGrid(query, spec, classes, aup.id, status)
+
+
+def _quiz_columns(today: date):
+    """The pupil's latest attempt this year at their Key Stage's quiz (as teaching counts it),
+    its status (None where the Key Stage has no quiz) and how many questions it answered."""
+    quiz_ids = _quiz_ids()
+    quiz_id = case(*((class_stage == s, q) for s, q in quiz_ids.items()), else_=null())
+    if not quiz_ids:
+        quiz_id = null()
+    latest = (
+        select(func.max(QuizAttempt.id))
+        .where(
+            QuizAttempt.pupil_id == Pupil.id,
+            QuizAttempt.quiz_id == quiz_id,
+            QuizAttempt.academic_year == school_year_of(today),
+        )
+        .correlate(Pupil, SchoolClass)
+        .scalar_subquery()
+    )
+    attempt = aliased(QuizAttempt)
+    status = case(
+        (quiz_id.is_(None), null()),
+        (attempt.id.is_(None), NOT_STARTED),
+        (attempt.finished_at.is_(None), IN_PROGRESS),
+        else_=DONE,
+    )
+    answered = (
+        select(func.count(QuizAnswer.id))
+        .where(QuizAnswer.attempt_id == attempt.id)
+        .scalar_subquery()
+    )
+    return attempt, latest, status, answered
+
+
+def _grid_sorts(aup, status) -> dict[str, Sort]:
+    by_name = (Pupil.first_name, Pupil.last_name, Pupil.id)
+    quiz_rank = case(
+        (status == NOT_STARTED, 0), (status == IN_PROGRESS, 1), (status == DONE, 2), else_=3
+    )
+    never = literal(NEVER, DateTime())
+    return {
+        "name": Sort("Pupil", by_name),
+        "class": Sort("Class", (SchoolClass.year_group, SchoolClass.name, *by_name)),
+        "aup": Sort("AUP", (func.coalesce(aup.created_at, never), *by_name)),
+        "quiz": Sort("Quiz", (quiz_rank, *by_name)),
+    }
 
 
 def school_classes() -> list[tuple[int, str]]:
@@ -213,104 +202,3 @@ def school_classes() -> list[tuple[int, str]]:
         select(SchoolClass.id, SchoolClass.name).order_by(SchoolClass.year_group, SchoolClass.name)
     )
     return [tuple(row) for row in rows]
-
-
-# What a row says, on the page and in the CSV alike --------------------------------------
-
-
-@dataclass(frozen=True)
-class GridRow:
-    """One pupil's line of the grid, in words."""
-
-    pupil_id: int
-    name: str
-    class_id: int
-    class_name: str
-    key_stage: str
-    aup_on: datetime | None
-    aup_method: str | None
-    aup_witness: str | None
-    quiz_status: str | None
-    quiz_answered: int
-    quiz_score: int | None
-    quiz_total: int | None
-
-    @classmethod
-    def of(cls, row) -> "GridRow":
-        return cls(
-            row.id,
-            f"{row.first_name} {row.last_name}",
-            row.class_id,
-            row.class_name,
-            row.key_stage,
-            row.aup_on,
-            row.aup_method,
-            row.aup_witness,
-            row.quiz_status,
-            row.quiz_answered or 0,
-            row.quiz_score,
-            row.quiz_total,
-        )
-
-    @property
-    def key_stage_name(self) -> str:
-        return KEY_STAGE_NAMES[self.key_stage]
-
-    @property
-    def aup(self) -> str:
-        return AUP_LABELS["done" if self.aup_on else "not_yet"]
-
-    @property
-    def aup_date(self) -> str:
-        return long_date(school_time(self.aup_on)) if self.aup_on else ""
-
-    @property
-    def aup_how(self) -> str:
-        return METHOD_LABELS.get(self.aup_method, self.aup_method or "")
-
-    @property
-    def quiz(self) -> str:
-        return QUIZ_LABELS.get(self.quiz_status, "No quiz")
-
-    @property
-    def stars(self) -> int | None:
-        if self.quiz_status != DONE:
-            return None
-        return stars(self.quiz_score or 0, self.quiz_total or 0)
-
-    @property
-    def right(self) -> str:
-        if self.quiz_status != DONE:
-            return ""
-        return f"{self.quiz_score or 0} of {self.quiz_total or 0}"
-
-    @property
-    def quiz_detail(self) -> str:
-        """What the class view adds to the status: progress part-way, the result when done."""
-        if self.quiz_status == IN_PROGRESS:
-            return f"{self.quiz_answered} of {self.quiz_total} questions answered"
-        if self.quiz_status == DONE:
-            count = self.stars
-            return f"{self.right} right, {count} star{'' if count == 1 else 's'}"
-        return ""
-
-    def cells(self) -> list:
-        """The row as the CSV holds it (CSV_HEADER's order)."""
-        answered = self.quiz_answered if self.quiz_status in (IN_PROGRESS, DONE) else ""
-        return [
-            self.name,
-            self.class_name,
-            self.key_stage_name,
-            self.aup,
-            self.aup_date,
-            self.aup_how,
-            self.aup_witness or "",
-            self.quiz,
-            answered,
-            self.right,
-            self.stars or "",
-        ]
-
-
-def grid_rows(rows) -> list[GridRow]:
-    return [GridRow.of(row) for row in rows]
