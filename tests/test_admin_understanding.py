@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from portal.admin.understanding import coverage, coverage_cells
+from portal.admin.coverage import coverage, coverage_cells
 from portal.clock import school_today, utcnow
 from portal.extensions import db
 from portal.pupils.progress import school_year_of

@@ -4,6 +4,7 @@
 from flask import render_template
 from flask_login import current_user
 
+from portal.admin import coverage
 from portal.admin import understanding as service
 from portal.admin.listing import ListSpec, Sort, read_state
 from portal.admin.views import bp
@@ -87,7 +88,7 @@ def understanding_csv():
 @roles_required(*OVERSIGHT)
 def coverage_page():
     read_state(ListSpec())  # nothing to filter: anything in the address is a 400
-    result = service.coverage(_pupil_quizzes())
+    result = coverage.coverage(_pupil_quizzes())
     return render_template(
         "admin/coverage.html",
         year=academic_year(school_today()),
@@ -101,6 +102,6 @@ def coverage_page():
 @roles_required(*OVERSIGHT)
 def coverage_csv():
     read_state(ListSpec())
-    result = service.coverage(_pupil_quizzes())
+    result = coverage.coverage(_pupil_quizzes())
     name = f"coverage-{academic_year(school_today()).label}.csv"
-    return csv_response(name, service.COVERAGE_HEADER, service.coverage_cells(result))
+    return csv_response(name, coverage.COVERAGE_HEADER, coverage.coverage_cells(result))
