@@ -59,6 +59,7 @@ def init_app(app: Flask) -> None:
     from portal.parents.views import bp as parents_bp
     from portal.people.roster_views import bp as roster_bp
     from portal.people.views import bp as people_bp
+    from portal.policies import keeping_views  # noqa: F401  (its routes join policies' bp)
     from portal.policies.views import bp as policies_bp
     from portal.pupils.views import bp as pupil_bp
     from portal.register.views import bp as register_bp
