@@ -35,6 +35,34 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def init_app(app: Flask) -> None:
+    register_blueprints(app)
+    app.before_request(keep_staff_session_alive)
+    app.before_request(enforce_access)
+    app.after_request(security_headers)
+    errors.init_app(app)
+    app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["school_time"] = school_time
+    app.jinja_env.filters["markdown"] = markdown.render
+    app.jinja_env.globals.update(
+        picture_file=pictures.svg_file,
+        picture_name=pictures.child_name,
+        can_open_incident_log=can_open_incident_log,
+        may_keep=may_keep,
+        signed_in_pupil=current_seat,
+    )
+    app.context_processor(
+        lambda: {
+            "role_labels": ROLE_LABELS,
+            "today": school_today(),
+            "step_labels": STEP_LABELS,
+            "two_factor_pending": two_factor_pending(),
+        }
+    )
+    static_files.init_app(app, SECURITY_HEADERS)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Every page of the portal: each blueprint, with the route modules that join them."""
     from portal.admin import (  # noqa: F401  (their routes join admin_bp)
         guardian_views,
         home_views,
@@ -87,29 +115,6 @@ def init_app(app: Flask) -> None:
         register_bp,
     ):
         app.register_blueprint(blueprint)
-    app.before_request(keep_staff_session_alive)
-    app.before_request(enforce_access)
-    app.after_request(security_headers)
-    errors.init_app(app)
-    app.jinja_env.filters["long_date"] = long_date
-    app.jinja_env.filters["school_time"] = school_time
-    app.jinja_env.filters["markdown"] = markdown.render
-    app.jinja_env.globals.update(
-        picture_file=pictures.svg_file,
-        picture_name=pictures.child_name,
-        can_open_incident_log=can_open_incident_log,
-        may_keep=may_keep,
-        signed_in_pupil=current_seat,
-    )
-    app.context_processor(
-        lambda: {
-            "role_labels": ROLE_LABELS,
-            "today": school_today(),
-            "step_labels": STEP_LABELS,
-            "two_factor_pending": two_factor_pending(),
-        }
-    )
-    static_files.init_app(app, SECURITY_HEADERS)
 
 
 @login_manager.user_loader
