@@ -65,60 +65,10 @@ def school_module(today: date, settings: ModuleSettings) -> SchoolModule:
     policy = guidelines_policy()
     version, baseline = version_shown(policy, today), acknowledgement_baseline(policy, today)
     this_year = year.start_year
-    progress = (
-        select(ModuleProgress.staff_id, ModuleProgress.cards_read, ModuleProgress.read_at)
-        .join(PolicyVersion, PolicyVersion.id == ModuleProgress.policy_version_id)
-        .where(
-            ModuleProgress.academic_year == this_year,
-            PolicyVersion.policy_id == policy.id,
-            PolicyVersion.number >= baseline.number,  # reading before a material change is void
-        )
-        .subquery("progress")
-    )
-    check = (
-        select(
-            QuizAttempt.staff_id,
-            func.count(QuizAttempt.finished_at).label("attempts"),
-            func.max(case((QuizAttempt.passed.is_(True), QuizAttempt.score))).label("best"),
-            func.max(QuizAttempt.total).label("out_of"),
-            func.min(case((QuizAttempt.passed.is_(True), QuizAttempt.finished_at))).label(
-                "passed_at"
-            ),
-        )
-        .where(
-            QuizAttempt.staff_id.is_not(None),
-            QuizAttempt.academic_year == this_year,
-            QuizAttempt.quiz_id == CHECK_QUIZ_ID,
-        )
-        .group_by(QuizAttempt.staff_id)
-        .subquery("check_taken")
-    )
-    acknowledged = (
-        select(Acknowledgement.staff_id, func.max(Acknowledgement.created_at).label("at"))
-        .join(PolicyVersion, PolicyVersion.id == Acknowledgement.policy_version_id)
-        .where(
-            Acknowledgement.staff_id.is_not(None),
-            Acknowledgement.academic_year == this_year,
-            Acknowledgement.response == "acknowledged",
-            PolicyVersion.policy_id == policy.id,
-            PolicyVersion.number >= baseline.number,
-        )
-        .group_by(Acknowledgement.staff_id)
-        .subquery("acknowledged")
-    )
-    certificate = (
-        select(Certificate.code)
-        .where(Certificate.staff_id == Staff.id, Certificate.academic_year == this_year)
-        .order_by(Certificate.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    reminded = (
-        select(Reminder.staff_id, func.max(Reminder.queued_at).label("at"))
-        .where(Reminder.kind == REMINDER_KIND)
-        .group_by(Reminder.staff_id)
-        .subquery("reminded")
-    )
+    progress = _progress(this_year, policy.id, baseline.number)
+    check = _check_taken(this_year)
+    acknowledged = _acknowledged(this_year, policy.id, baseline.number)
+    reminded = _reminded()
     cards_read = func.coalesce(progress.c.cards_read, 0)
     standing = case(
         (and_(progress.c.read_at.is_(None), cards_read == 0), literal("not_started")),
@@ -139,7 +89,7 @@ def school_module(today: date, settings: ModuleSettings) -> SchoolModule:
             check.c.out_of,
             check.c.passed_at,
             acknowledged.c.at.label("acknowledged_at"),
-            certificate.label("certificate"),
+            _certificate(this_year).label("certificate"),
             reminded.c.at.label("reminded_at"),
             standing.label("standing"),
         )
@@ -151,6 +101,77 @@ def school_module(today: date, settings: ModuleSettings) -> SchoolModule:
     )
     cards_total = len(guideline_cards(version)[1])
     return SchoolModule(year, cards_total, query, standing, overdue, acknowledged.c.at)
+
+
+# Each step's facts, one row per member of staff (joined to Staff by school_module).
+
+
+def _progress(this_year: int, policy_id: int, baseline_number: int):
+    return (
+        select(ModuleProgress.staff_id, ModuleProgress.cards_read, ModuleProgress.read_at)
+        .join(PolicyVersion, PolicyVersion.id == ModuleProgress.policy_version_id)
+        .where(
+            ModuleProgress.academic_year == this_year,
+            PolicyVersion.policy_id == policy_id,
+            PolicyVersion.number >= baseline_number,  # reading before a material change is void
+        )
+        .subquery("progress")
+    )
+
+
+def _check_taken(this_year: int):
+    passed = QuizAttempt.passed.is_(True)
+    return (
+        select(
+            QuizAttempt.staff_id,
+            func.count(QuizAttempt.finished_at).label("attempts"),
+            func.max(case((passed, QuizAttempt.score))).label("best"),
+            func.max(QuizAttempt.total).label("out_of"),
+            func.min(case((passed, QuizAttempt.finished_at))).label("passed_at"),
+        )
+        .where(
+            QuizAttempt.staff_id.is_not(None),
+            QuizAttempt.academic_year == this_year,
+            QuizAttempt.quiz_id == CHECK_QUIZ_ID,
+        )
+        .group_by(QuizAttempt.staff_id)
+        .subquery("check_taken")
+    )
+
+
+def _acknowledged(this_year: int, policy_id: int, baseline_number: int):
+    return (
+        select(Acknowledgement.staff_id, func.max(Acknowledgement.created_at).label("at"))
+        .join(PolicyVersion, PolicyVersion.id == Acknowledgement.policy_version_id)
+        .where(
+            Acknowledgement.staff_id.is_not(None),
+            Acknowledgement.academic_year == this_year,
+            Acknowledgement.response == "acknowledged",
+            PolicyVersion.policy_id == policy_id,
+            PolicyVersion.number >= baseline_number,
+        )
+        .group_by(Acknowledgement.staff_id)
+        .subquery("acknowledged")
+    )
+
+
+def _certificate(this_year: int):
+    return (
+        select(Certificate.code)
+        .where(Certificate.staff_id == Staff.id, Certificate.academic_year == this_year)
+        .order_by(Certificate.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _reminded():
+    return (
+        select(Reminder.staff_id, func.max(Reminder.queued_at).label("at"))
+        .where(Reminder.kind == REMINDER_KIND)
+        .group_by(Reminder.staff_id)
+        .subquery("reminded")
+    )
 
 
 def _past_due(year: AcademicYear, today: date, settings: ModuleSettings):
