@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, request
 from flask_static_digest import FlaskStaticDigest
 from whitenoise import WhiteNoise
 
@@ -28,7 +28,8 @@ PLAIN_CACHING = "no-cache"
 def init_app(app: Flask, security_headers: Mapping[str, str]) -> None:
     """Hashed names in templates; WhiteNoise in front of the app for everything under static/."""
     app.config.setdefault("FLASK_STATIC_DIGEST_COMPRESSION", ["gzip", "brotli"])
-    FlaskStaticDigest(app)  # the `static_url_for` template global and the `flask digest` CLI
+    digest = FlaskStaticDigest(app)  # the `static_url_for` template global, `flask digest` CLI
+    app.add_template_global(remembered_addresses(digest.static_url_for), "static_url_for")
     server = WhiteNoise(app.wsgi_app, max_age=None, allow_all_origins=False)
     server.files = served_files(
         app.static_folder,
@@ -63,6 +64,22 @@ def served_files(folder: str, url_path: str, security_headers: tuple, _version) 
         add_headers_function=add_headers,
     )
     return indexer.files
+
+
+def remembered_addresses(static_url_for):
+    """static_url_for, remembering each file's address: the manifest is read once at start-up,
+    so an address only changes with the app's mount point, and every page asks for five."""
+    addresses = {}
+
+    def remembered(endpoint: str, **values) -> str:
+        if endpoint != "static" or values.keys() != {"filename"}:
+            return static_url_for(endpoint, **values)
+        key = (request.script_root, values["filename"])
+        if key not in addresses:
+            addresses[key] = static_url_for(endpoint, **values)
+        return addresses[key]
+
+    return remembered
 
 
 def manifest_version(folder: str) -> int | None:

@@ -143,7 +143,7 @@ def parents_tile(today: date) -> Tile:
             "Parents' acknowledgement",
             f"No parents' acknowledgement has started for {year.label} yet.",
         )
-    school = answers.school_tally(running)
+    classes, school = answers.tallies(running)
 
     def row(tally: answers.Tally, name: str) -> list:
         given = [tally[s] for s in answers.STATUSES if s != answers.ACKNOWLEDGED]
@@ -160,7 +160,7 @@ def parents_tile(today: date) -> Tile:
             f"Guardians' answers for {year.label}, by class "
             "(a family in two classes counts in both, once for the school)",
             ("Class", *(answers.STATUS_LABELS[s] for s in answers.STATUSES)),
-            [row(tally, tally.name) for tally in answers.class_tallies(running)],
+            [row(tally, tally.name) for tally in classes],
             row(school, "Whole school"),
         ),
     )

@@ -41,13 +41,14 @@ def status_asked() -> str | None:
 def answers_page():
     running = this_years_campaign()
     leader = current_user.has_role(*SCHOOL_LEADERS)
+    tallies, school = answers.tallies(running) if running else ([], None)
     return render_template(
         "parents/answers.html",
         year=academic_year(school_today()),
         running=running,
         leader=leader,
-        tallies=answers.class_tallies(running) if running else [],
-        school=answers.school_tally(running) if running else None,
+        tallies=tallies,
+        school=school,
         follow_ups=answers.follow_ups(running) if running and leader else [],
         labels=answers.STATUS_LABELS,
     )
@@ -57,7 +58,7 @@ def answers_page():
 @roles_required(*OVERSIGHT)
 def answers_csv():
     running = campaign_or_404()
-    cells = answers.tally_cells(answers.class_tallies(running), answers.school_tally(running))
+    cells = answers.tally_cells(*answers.tallies(running))
     return csv_response(f"parents-answers-{running.academic_year}.csv", answers.TALLY_HEADER, cells)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import groupby
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, literal, select, union_all
 
 from portal.extensions import db
 from portal.formatting import long_date, school_time
@@ -112,27 +112,33 @@ def school_tally(campaign: ParentCampaign) -> Tally:
     return tally
 
 
-def class_tallies(campaign: ParentCampaign) -> list[Tally]:
-    """One row per class in the school's order, then "No class" if needed (two queries)."""
+def tallies(campaign: ParentCampaign) -> tuple[list[Tally], Tally]:
+    """Each class's row in the school's order (then "No class" if needed), and the whole
+    school's: two queries. The (class, guardian, status) rows are read once for both; a guardian
+    counts in each of their children's classes and once in the school's total."""
     pairs = (
         invited(campaign, Pupil.class_id, ParentInvite.guardian_id, status_column().label("status"))
         .join(guardian_pupil, guardian_pupil.c.guardian_id == ParentInvite.guardian_id)
         .join(Pupil, _on_roll_children())
         .distinct()
-        .subquery()
+        .cte("pairs")
     )
-    counts = db.session.execute(
-        select(pairs.c.class_id, pairs.c.status, func.count()).group_by(
-            pairs.c.class_id, pairs.c.status
-        )
-    ).all()
+    by_class = select(
+        literal(False).label("school"), pairs.c.class_id, pairs.c.status, func.count()
+    ).group_by(pairs.c.class_id, pairs.c.status)
+    by_school = select(
+        literal(True), None, pairs.c.status, func.count(pairs.c.guardian_id.distinct())
+    ).group_by(pairs.c.status)
+    counts = db.session.execute(union_all(by_class, by_school)).all()
     classes = db.session.execute(
         select(SchoolClass.id, SchoolClass.name).order_by(SchoolClass.year_group, SchoolClass.name)
     ).all()
-    tallies = {class_id: Tally(class_id, name) for class_id, name in classes}
-    for class_id, status, count in counts:
-        tallies.setdefault(class_id, Tally()).counts[status] = count
-    return list(tallies.values())
+    rows = {class_id: Tally(class_id, name) for class_id, name in classes}
+    school = Tally(name="Whole school")
+    for whole_school, class_id, status, count in counts:
+        tally = school if whole_school else rows.setdefault(class_id, Tally())
+        tally.counts[status] = count
+    return list(rows.values()), school
 
 
 def campaign_totals(campaign: ParentCampaign) -> dict[str, int]:
