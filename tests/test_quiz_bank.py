@@ -165,3 +165,10 @@ def test_the_check_fails_naming_the_file_when_the_bank_cannot_draw(tmp_path):
     lines: list[str] = []
     assert check([tmp_path / "staff-conduct.toml"], echo=lines.append) == 1
     assert any("staff-conduct.toml: each year's draw of 10 needs" in line for line in lines)
+
+
+def test_the_check_says_the_staff_bank_asks_ten_a_year(tmp_path):
+    (tmp_path / "staff-conduct.toml").write_text(staff_bank(SIXTEEN), encoding="utf-8")
+    lines: list[str] = []
+    assert check([tmp_path], echo=lines.append) == 0
+    assert any("staff, 16 questions in the bank, 10 asked each year" in line for line in lines)
