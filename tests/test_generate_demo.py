@@ -13,10 +13,11 @@ from portal.incidents.models import Incident, IncidentAction, IncidentCounter, I
 from portal.parents.models import ParentInvite
 from portal.people.models import Guardian, Pupil, SchoolClass, Staff, guardian_pupil
 from portal.people.roles import GOVERNOR, HEAD_TEACHER, TEACHER
+from portal.people.school_year import academic_year
 from portal.policies.models import Acknowledgement
 from portal.quiz.catalogue import quizzes
 from portal.quiz.models import QuizAnswer, QuizAttempt
-from portal.staff_module.status import module_statuses, settings
+from portal.staff_module.status import check_for_year, module_statuses, settings
 from tests.helpers.queries import times_analyzed
 from tests.helpers.web import sign_in
 
@@ -74,6 +75,16 @@ def test_a_small_run_makes_a_consistent_school_the_head_can_sign_in_to(app, runn
         assert revision == quiz.revision
         assert (choice_id == question.correct_choice_id) == correct
     assert 0.5 < sum(a.correct for a in answers) / len(answers) < 0.9
+    # Staff answered this year's ten scenarios drawn from the bank.
+    year = academic_year(school_today()).start_year
+    drawn = {question.id for question in check_for_year(year).questions}
+    staff_answers = db.session.execute(
+        select(QuizAttempt.id, QuizAttempt.total, QuizAnswer.question_id)
+        .join(QuizAnswer.attempt)
+        .where(QuizAttempt.staff_id.is_not(None))
+    ).all()
+    assert staff_answers and all(row.total == 10 for row in staff_answers)
+    assert {row.question_id for row in staff_answers} == drawn
     # An acknowledgement per pupil at most per Key Stage: most, not all, have one.
     pupil_acks = db.session.execute(
         select(Acknowledgement.pupil_id, Acknowledgement.key_stage).where(

@@ -15,10 +15,12 @@ LONG_RIGHT = "Tell a grown-up who can help"
 WRONG = "Keep it all to yourself"  # longer than SHORT_RIGHT, shorter than LONG_RIGHT
 
 
-def a_question(number: int, strand: str, text: str = "What should you do?", right=SHORT_RIGHT):
+def a_question(
+    number: int, strand: str, text: str = "What should you do?", right=SHORT_RIGHT, tags=""
+):
     choice = '[[questions.choices]]\nid = "{}"\nemoji = "{}"\ntext = {}\nexplanation = "{}"\n'
     return (
-        f'[[questions]]\nid = "q{number}"\nstrand = "{strand}"\nemoji = "🎮"\n'
+        f'[[questions]]\nid = "q{number}"\nstrand = "{strand}"\nemoji = "🎮"\n{tags}'
         f"text = {json.dumps(text)}\n"
         + choice.format("right", "👍", json.dumps(right), "Good thinking!")
         + "correct = true\n"
@@ -40,6 +42,7 @@ def a_quiz_file(folder, audience: str, count: int, longest=0, strands=None, **te
             strands[(n - 1) % len(strands)],
             texts.get(f"q{n}", "What should you do?"),
             LONG_RIGHT if n <= longest else SHORT_RIGHT,
+            staff_tags(n) if audience == "staff" else "",
         )
         for n in range(1, count + 1)
     ]
@@ -47,6 +50,13 @@ def a_quiz_file(folder, audience: str, count: int, longest=0, strands=None, **te
     path = folder / f"{quiz_id}.toml"
     path.write_text(head + "\n".join(questions), encoding="utf-8")
     return display_name(path)  # as the check names it
+
+
+def staff_tags(number: int) -> str:
+    """A staff bank's tags: the guidelines in turn, the first two safeguarding scenarios."""
+    return f"guideline = {(number - 1) % 6 + 1}\n" + (
+        "safeguarding = true\n" if number <= 2 else ""
+    )
 
 
 def checked(*paths) -> tuple[int, list[str]]:
@@ -58,13 +68,10 @@ def checked(*paths) -> tuple[int, list[str]]:
 # The shipped quizzes ----------------------------------------------------------------------
 
 
-def test_the_shipped_quizzes_pass_and_only_the_staff_check_is_warned_about_its_shape():
+def test_the_shipped_quizzes_pass_with_no_warning_not_even_the_staff_banks_shape():
     code, lines = checked(QUIZ_DIR)
     assert code == 0, "\n".join(lines)
-    warnings = lines[lines.index("Warnings (to fix when you next edit these files):") + 1 :]
-    assert len(warnings) == 1 and warnings[0].startswith(
-        "  quizzes/staff-conduct.toml: the right answer is the longest choice in"
-    )
+    assert not any(line.startswith("Warnings") for line in lines), "\n".join(lines)
 
 
 def test_the_shipped_pupils_quizzes_are_not_guessable_by_length_and_cover_their_strands():

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from portal.quiz.bank import DRAW_SIZE
 from portal.quiz.content import Quiz, QuizProblems, display_name, load_catalogue, load_files
 from portal.quiz.review import review
 
@@ -65,8 +66,9 @@ def check(paths: Iterable[Path], echo: Callable[[str], object] = print) -> int:
     verb = "file is" if len(quizzes) == 1 else "files are"
     echo(f"All {len(quizzes)} quiz {verb} valid ({names}).")
     for quiz in quizzes:
+        asked = f" in the bank, {DRAW_SIZE} asked each year" if quiz.audience == "staff" else ""
         echo(
-            f"  {quiz.id}: {quiz.audience}, {len(quiz.questions)} questions, "
+            f"  {quiz.id}: {quiz.audience}, {len(quiz.questions)} questions{asked}, "
             f"version {quiz.version}, revision {quiz.revision}"
         )
     _echo_all(echo, "Warnings (to fix when you next edit these files):", warnings)

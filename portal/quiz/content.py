@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from portal.pictures import NO_PICTURE, has_svg
+from portal.quiz.bank import draw_problems, tag_problems
 from portal.quiz.types import (
     AUDIENCES,
     CHOICE_COUNT,
@@ -43,6 +44,8 @@ QUESTION_KEYS = {
     "picture": (str, False),
     "read_aloud": (str, False),
     "choices": (list, True),
+    "guideline": (int, False),  # staff only: the policy's guideline it tests (quiz/bank.py)
+    "safeguarding": (bool, False),  # staff only: a scenario the DSL would insist on
 }
 CHOICE_KEYS = {
     "id": (str, True),
@@ -205,6 +208,8 @@ def _check_question(
         report.add(
             "'picture' should be a file name under static/, like 'quiz/pop-up.png'", question=label
         )
+    for problem in tag_problems(values, audience):
+        report.add(problem, question=label)
     choices = None
     if "choices" in values:
         choices = _check_choices(values["choices"], label, audience, report)
@@ -218,6 +223,8 @@ def _check_question(
         values.get("emoji"),
         values.get("picture"),
         values.get("read_aloud"),
+        guideline=values.get("guideline"),
+        safeguarding=values.get("safeguarding", False),
     )
 
 
@@ -272,7 +279,7 @@ def parse_quiz(data: bytes | str, source_name: str, expected_id: str | None = No
     if report.problems:
         raise QuizProblems(report.problems)
     encoded = data.encode("utf-8") if isinstance(data, str) else data
-    return Quiz(
+    quiz = Quiz(
         values["id"],
         values["title"],
         audience,
@@ -282,6 +289,9 @@ def parse_quiz(data: bytes | str, source_name: str, expected_id: str | None = No
         values["intro"],
         values.get("pass_mark"),
     )
+    if problems := draw_problems(quiz, source_name):
+        raise QuizProblems(problems)
+    return quiz
 
 
 def display_name(path: Path) -> str:

@@ -17,7 +17,8 @@ STRANDS = {
     "copyright and ownership": "Copyright and ownership",
 }
 AUDIENCES = ("EYFS", "KS1", "KS2", "staff")
-QUESTION_COUNTS = {"EYFS": (4, 6), "KS1": (6, 9), "KS2": (8, 10), "staff": (10, 10)}
+# The staff check is a bank: each school year draws 10 of its questions (quiz/bank.py).
+QUESTION_COUNTS = {"EYFS": (4, 6), "KS1": (6, 9), "KS2": (8, 10), "staff": (10, 30)}
 CHOICE_COUNT = (2, 4)
 
 # The strands each pupils' quiz must have a question on. Education for a Connected World has
@@ -77,6 +78,8 @@ class Question:
     emoji: str | None = None
     picture: str | None = None
     read_aloud: str | None = None
+    guideline: int | None = None  # staff: the policy's staff guideline it tests, 1 to 6
+    safeguarding: bool = False  # staff: a scenario the DSL would insist on
 
     def __post_init__(self):
         if sum(choice.correct for choice in self.choices) != 1:

@@ -1,6 +1,7 @@
 """The module's steps: read each card, take the check, acknowledge, receive a certificate."""
 
 import secrets
+from dataclasses import replace
 from datetime import date, datetime
 
 from sqlalchemy import case, select, update
@@ -12,6 +13,7 @@ from portal.people.models import Staff
 from portal.policies.models import PolicyVersion
 from portal.policies.service import record_acknowledgement
 from portal.quiz import attempts
+from portal.quiz.bank import year_check
 from portal.quiz.content import Quiz
 from portal.quiz.grading import Result, grade
 from portal.quiz.models import QuizAttempt
@@ -65,30 +67,43 @@ def _update(where, **values) -> None:
     )
 
 
-def open_attempt(status: ModuleStatus, quiz: Quiz) -> QuizAttempt:
-    """The member of staff's unfinished attempt at the check, or a new one."""
+def open_attempt(status: ModuleStatus, bank: Quiz) -> QuizAttempt:
+    """The member of staff's unfinished attempt at this year's check, or a new one.
+
+    ``bank`` is the check's file: the attempt is at the ten drawn from it for the year.
+    """
     if not status.read:
         raise ModuleProblem("Read the guidelines first: the check asks about them.")
-    return attempts.start(status.staff, quiz, status.year.start_year, utcnow())
+    year = status.year.start_year
+    return attempts.start(status.staff, year_check(bank, year), year, utcnow())
 
 
 def submit_attempt(
-    attempt: QuizAttempt, quiz: Quiz, answers: dict[str, str], now: datetime | None = None
+    attempt: QuizAttempt, bank: Quiz, answers: dict[str, str], now: datetime | None = None
 ) -> Result:
-    """Grade and store the answers once; a repeated submission changes nothing.
+    """Grade the answers to the attempt's year's ten and store them once; a repeated
+    submission changes nothing.
 
-    Raises InvalidAnswers (from grading) for answers that do not belong to the check.
+    Raises InvalidAnswers (from grading) for answers that do not belong to that check.
     """
-    if attempt.quiz_revision != quiz.revision:
+    if attempt.quiz_revision != bank.revision:
         raise ModuleProblem("The check was updated after you opened it. Please answer it again.")
-    result = grade(quiz, answers)
+    result = grade(year_check(bank, attempt.academic_year), answers)
     attempts.record_result(attempt, result, now or utcnow())
     return result
 
 
-def stored_result(attempt: QuizAttempt, quiz: Quiz) -> Result:
-    """The result of a finished attempt, from its stored answers."""
-    return grade(quiz, {answer.question_id: answer.choice_id for answer in attempt.answers})
+def asked_in(attempt: QuizAttempt, bank: Quiz) -> Quiz | None:
+    """The check as a finished attempt asked it: the bank's questions it has answers to,
+    from what was stored rather than drawn again, or None if the bank no longer has one."""
+    answered = {answer.question_id for answer in attempt.answers}
+    questions = tuple(question for question in bank.questions if question.id in answered)
+    return replace(bank, questions=questions) if len(questions) == len(answered) else None
+
+
+def stored_result(attempt: QuizAttempt, asked: Quiz) -> Result:
+    """The result of a finished attempt, from its stored answers to the check it asked."""
+    return grade(asked, {answer.question_id: answer.choice_id for answer in attempt.answers})
 
 
 def names_match(typed: str, name: str) -> bool:

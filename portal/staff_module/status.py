@@ -13,6 +13,9 @@ from portal.people.school_year import AcademicYear, academic_year
 from portal.policies.formats import parse_guidelines
 from portal.policies.models import Acknowledgement, Policy, PolicyVersion
 from portal.policies.service import acknowledgement_baseline, version_shown
+from portal.quiz.bank import year_check
+from portal.quiz.catalogue import get_quiz
+from portal.quiz.content import Quiz
 from portal.quiz.models import QuizAttempt
 from portal.staff_module.models import Certificate, ModuleProgress
 
@@ -73,6 +76,12 @@ def settings(config: dict | None = None) -> ModuleSettings:
     config = config if config is not None else current_app.config
     month, day = config["STAFF_MODULE_DUE"].split("-")
     return ModuleSettings(int(month), int(day), config["STAFF_MODULE_NEW_STAFF_DAYS"])
+
+
+def check_for_year(year: int) -> Quiz:
+    """The check as asked in the school year starting in ``year``: ten scenarios drawn from
+    the bank in quizzes/staff-conduct.toml, the same for every member of staff."""
+    return year_check(get_quiz(CHECK_QUIZ_ID), year)
 
 
 def guideline_cards(version: PolicyVersion) -> tuple[str, tuple[tuple[str, str], ...]]:

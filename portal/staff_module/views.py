@@ -13,7 +13,13 @@ from portal.quiz.grading import InvalidAnswers
 from portal.quiz.models import QuizAttempt
 from portal.staff_module import reminders, service
 from portal.staff_module.forms import AcknowledgeForm, VerifyForm
-from portal.staff_module.status import CHECK_QUIZ_ID, guideline_cards, module_status, settings
+from portal.staff_module.status import (
+    CHECK_QUIZ_ID,
+    check_for_year,
+    guideline_cards,
+    module_status,
+    settings,
+)
 
 bp = Blueprint("module", __name__)
 TAKERS = (*SCHOOL_LEADERS, TEACHER, STAFF)  # governors see the totals; they do not take it
@@ -85,7 +91,7 @@ def check():
     if not status.read:
         return redirect(step_url(status))
     return render_template(
-        "staff_module/check_intro.html", status=status, quiz=get_quiz(CHECK_QUIZ_ID)
+        "staff_module/check_intro.html", status=status, quiz=check_for_year(status.year.start_year)
     )
 
 
@@ -111,7 +117,8 @@ def my_attempt(attempt_id: int) -> QuizAttempt:
 @bp.route("/module/check/<int:attempt_id>", methods=["GET", "POST"])
 @roles_required(*TAKERS)
 def attempt(attempt_id: int):
-    attempt, quiz = my_attempt(attempt_id), get_quiz(CHECK_QUIZ_ID)
+    attempt = my_attempt(attempt_id)
+    quiz = check_for_year(attempt.academic_year)  # the ten drawn for the attempt's year
     if attempt.finished_at is not None:  # already submitted: a double click lands here
         return redirect(url_for("module.result", attempt_id=attempt.id))
     answers = {key: value for key, value in request.form.items() if key != "csrf_token"}
@@ -138,14 +145,16 @@ def attempt(attempt_id: int):
 @bp.get("/module/check/<int:attempt_id>/result")
 @roles_required(*TAKERS)
 def result(attempt_id: int):
-    attempt, quiz = my_attempt(attempt_id), get_quiz(CHECK_QUIZ_ID)
-    if attempt.finished_at is None or attempt.quiz_revision != quiz.revision:
+    attempt, bank = my_attempt(attempt_id), get_quiz(CHECK_QUIZ_ID)
+    # Only the current file's text is kept: an attempt at an earlier revision has no result page.
+    asked = attempt.quiz_revision == bank.revision and service.asked_in(attempt, bank)
+    if attempt.finished_at is None or not asked:
         return redirect(url_for("module.check"))
     return render_template(
         "staff_module/result.html",
         attempt=attempt,
-        quiz=quiz,
-        result=service.stored_result(attempt, quiz),
+        quiz=asked,
+        result=service.stored_result(attempt, asked),
     )
 
 
