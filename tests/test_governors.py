@@ -17,9 +17,10 @@ from portal.people.school_year import academic_year
 from portal.policies.models import Acknowledgement
 from portal.policies.service import record_acknowledgement, version_shown
 from tests.helpers.builders import install_content, make_staff
+from tests.helpers.checkers import assert_valid_html
 from tests.helpers.policies import policy, publish
 from tests.helpers.queries import counting_queries
-from tests.helpers.staff_module import complete_module
+from tests.helpers.staff_module import complete_module, read_and_passed
 from tests.helpers.web import body_of, hidden_value, post_form, sign_in
 
 TODAY = school_today()
@@ -233,3 +234,26 @@ def test_governors_are_never_reminded_about_the_module(app, runner, school):
     refused = post_form(head, f"/admin/module/{school['gwen'].id}/remind", page="/admin/module")
     assert refused.status_code == 404
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 2
+
+
+@pytest.mark.html_validator
+def test_the_new_pages_are_valid_html(app, school, tmp_path):
+    teacher = make_staff("ruth@school.test", name="Ruth Okafor")
+    read_and_passed(teacher)
+    gwen, head, ruth = (as_person(app, p) for p in (school["gwen"], school["head"], teacher))
+    pages = {
+        "governor-home": body_of(gwen.get("/")),
+        "governor-step": body_of(gwen.get(STEP)),
+        "governor-step-errors": acknowledge(gwen, "Nobody").get_data(as_text=True),
+        "governors-list": body_of(head.get("/admin/governors")),
+        "overview": body_of(head.get("/admin/")),
+        "module-acknowledge": body_of(ruth.get("/module/acknowledge")),
+    }
+    page = pages["module-acknowledge"]
+    fields = {name: hidden_value(page, name) for name in ("version_id", "policy_version_id")}
+    post_form(ruth, "/module/acknowledge", {**fields, "typed_name": "Ruth Okafor"}, page="/")
+    pages["certificate"] = body_of(ruth.get("/module/certificate"))
+    acknowledge(gwen, "Gwen Governor")
+    pages["governor-done"] = body_of(gwen.get("/"))
+    pages["governor-step-done"] = body_of(gwen.get(STEP))
+    assert_valid_html(pages, tmp_path)
