@@ -18,6 +18,7 @@ from portal.policies.models import Acknowledgement
 from portal.policies.service import record_acknowledgement, version_shown
 from tests.helpers.builders import install_content, make_staff
 from tests.helpers.checkers import assert_valid_html
+from tests.helpers.concurrency import Browser, at_once
 from tests.helpers.policies import policy, publish
 from tests.helpers.queries import counting_queries
 from tests.helpers.staff_module import complete_module, read_and_passed
@@ -257,3 +258,18 @@ def test_the_new_pages_are_valid_html(app, school, tmp_path):
     pages["governor-done"] = body_of(gwen.get("/"))
     pages["governor-step-done"] = body_of(gwen.get(STEP))
     assert_valid_html(pages, tmp_path)
+
+
+def test_four_clicks_at_once_record_one_acknowledgement(live_server, school):
+    page = Browser(live_server).sign_in("gwen@school.test").get(STEP).text
+    data = {
+        "policy_version_id": hidden_value(page, "policy_version_id"),
+        "typed_name": "Gwen Governor",
+    }
+    browsers = [Browser(live_server).sign_in("gwen@school.test") for _ in range(4)]
+
+    responses = at_once([b.poster(STEP, data) for b in browsers])
+
+    assert [r.status_code for r in responses] == [302] * 4
+    db.session.rollback()  # see what the server's requests committed
+    assert count_acknowledgements() == 1

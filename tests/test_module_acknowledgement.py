@@ -10,6 +10,7 @@ from portal.staff_module.models import Certificate
 from portal.staff_module.school import school_module, school_totals
 from portal.staff_module.status import ModuleSettings, module_status
 from tests.helpers.builders import install_content, make_staff
+from tests.helpers.concurrency import Browser, at_once
 from tests.helpers.policies import publish
 from tests.helpers.staff_module import read_and_passed
 from tests.helpers.web import body_of, hidden_value, post_form, sign_in
@@ -134,3 +135,19 @@ def test_the_certificate_names_both_documents_and_versions(app, client, teacher)
     code = db.session.scalar(select(Certificate.code))
     verified = body_of(app.test_client().get(f"/certificates/verify?code={code}"))
     assert "Social Media Policy (version 1)" in verified
+
+
+def test_four_clicks_at_once_record_each_document_once_and_one_certificate(live_server, teacher):
+    page = Browser(live_server).sign_in(teacher.email).get(PAGE).text
+    data = {
+        "version_id": hidden_value(page, "version_id"),
+        "policy_version_id": hidden_value(page, "policy_version_id"),
+        "typed_name": "Ruth Okafor",
+    }
+    browsers = [Browser(live_server).sign_in(teacher.email) for _ in range(4)]
+
+    responses = at_once([b.poster(PAGE, data) for b in browsers])
+
+    assert [r.status_code for r in responses] == [302] * 4
+    db.session.rollback()  # see what the server's requests committed
+    assert count(Acknowledgement) == 2 and count(Certificate) == 1
