@@ -63,7 +63,12 @@ from portal.quiz.catalogue import quiz_for
 from portal.quiz.models import QuizAnswer, QuizAttempt
 from portal.register.models import RiskAssessment, RiskAssessmentEvent, risk_assessment_class
 from portal.staff_module.models import Certificate, ModuleProgress
-from portal.staff_module.status import CHECK_QUIZ_ID, GUIDELINES_SLUG, guideline_cards
+from portal.staff_module.status import (
+    CHECK_QUIZ_ID,
+    GUIDELINES_SLUG,
+    POLICY_SLUG,
+    guideline_cards,
+)
 
 PUPILS_PER_CLASS = 30
 GUARDIANS_PER_FAMILY = (1, 2, 2, 2, 2, 2, 2, 2, 3, 3)  # with siblings: ~1.8 per pupil
@@ -212,6 +217,7 @@ class SchoolBuilder:
         self.make_pupil_acknowledgements()
         self.make_pupil_quizzes()
         self.make_staff_module()
+        self.make_governors_acknowledgements()
         self.make_parents_campaign()
         self.make_incidents()
         self.make_register()
@@ -420,7 +426,7 @@ class SchoolBuilder:
     def make_staff_module(self) -> None:
         """Most staff finished this year's module; some read but did not take the check; the
         rest have not started (overdue once the due date has passed)."""
-        version = self.version(GUIDELINES_SLUG)
+        version, the_policy = self.version(GUIDELINES_SLUG), self.version(POLICY_SLUG)
         cards = len(guideline_cards(version)[1])
         check = year_check(quiz_for("staff"), self.year.start_year)  # the year's ten
         asked = [person for person in self.staff if set(person[2]) != {GOVERNOR}]
@@ -471,16 +477,17 @@ class SchoolBuilder:
                     "passed": True,
                 }
             )
-            self.add(
-                Acknowledgement,
-                policy_version_id=version.id,
-                academic_year=self.year.start_year,
-                staff_id=staff_id,
-                response="acknowledged",
-                method="online",
-                typed_name=name,
-                created_at=read_at + timedelta(minutes=12),
-            )
+            for acknowledged in (version, the_policy):  # the module covers both
+                self.add(
+                    Acknowledgement,
+                    policy_version_id=acknowledged.id,
+                    academic_year=self.year.start_year,
+                    staff_id=staff_id,
+                    response="acknowledged",
+                    method="online",
+                    typed_name=name,
+                    created_at=read_at + timedelta(minutes=12),
+                )
             code = f"{self.rng.randrange(16**4):04X}-{self.rng.randrange(16**4):04X}"
             self.add(
                 Certificate,
@@ -492,6 +499,27 @@ class SchoolBuilder:
                 score=score,
                 total=len(check.questions),
                 issued_on=(read_at + timedelta(minutes=12)).date(),
+            )
+
+    def make_governors_acknowledgements(self) -> None:
+        """Most governors acknowledged the Social Media Policy this year; a few have not yet."""
+        version = self.version(POLICY_SLUG)
+        governors = [person for person in self.staff if set(person[2]) == {GOVERNOR}]
+        for number, (staff_id, name, _, joined) in enumerate(governors):
+            if number % 3 == 2:
+                continue
+            self.add(
+                Acknowledgement,
+                policy_version_id=version.id,
+                academic_year=self.year.start_year,
+                staff_id=staff_id,
+                response="acknowledged",
+                method="online",
+                typed_name=name,
+                # Halfway from joining (or the term's start) to now; drawing no random number
+                # leaves the rest of the school as it was before governors acknowledged.
+                created_at=max(joined, self.term_start)
+                + (self.now - max(joined, self.term_start)) / 2,
             )
 
     def make_parents_campaign(self) -> None:

@@ -64,6 +64,7 @@ def init_app(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Every page of the portal: each blueprint, with the route modules that join them."""
     from portal.admin import (  # noqa: F401  (their routes join admin_bp)
+        governor_views,
         guardian_views,
         home_views,
         letter_list_views,
@@ -78,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.classroom.picture_views import bp as pictures_bp
     from portal.classroom.views import bp as classroom_bp
     from portal.core.views import bp as core_bp
+    from portal.governors.views import bp as governors_bp
     from portal.incidents import oversight_views  # noqa: F401  (its routes join incidents_bp)
     from portal.incidents.public_views import bp as report_bp
     from portal.incidents.tell_views import bp as tell_bp
@@ -103,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
         mail_bp,
         policies_bp,
         module_bp,
+        governors_bp,
         teaching_bp,
         classroom_bp,
         pictures_bp,

@@ -86,9 +86,8 @@ def complete_module(staff):
             ),
         ]
     )
-    record_acknowledgement(
-        status.version, YEAR, staff=staff, method="online", typed_name=staff.name
-    )
+    for version in (status.version, status.policy_version):  # the guidelines and the policy
+        record_acknowledgement(version, YEAR, staff=staff, method="online", typed_name=staff.name)
     db.session.commit()
 
 

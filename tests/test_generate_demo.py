@@ -9,6 +9,7 @@ from sqlalchemy.exc import DatabaseError
 
 from portal.clock import school_today
 from portal.extensions import db
+from portal.governors.service import governors_tally
 from portal.incidents.models import Incident, IncidentAction, IncidentCounter, IncidentPupil
 from portal.parents.models import ParentInvite
 from portal.people.models import Guardian, Pupil, SchoolClass, Staff, guardian_pupil
@@ -98,6 +99,9 @@ def test_a_small_run_makes_a_consistent_school_the_head_can_sign_in_to(app, runn
     asked = [s for s in statuses if s.staff.roles - {GOVERNOR}]
     complete = sum(s.complete for s in asked)
     assert 0.6 * len(asked) <= complete < len(asked)
+    # Governors: most, not all, acknowledged the Social Media Policy this year.
+    done, governors = governors_tally(school_today())
+    assert governors >= 3 and 0 < done < governors
     # The parents' campaign: an invite each, answers mixed.
     assert count(ParentInvite) == len(guardians)
     responses = Counter(

@@ -64,7 +64,11 @@ def test_a_member_of_staff_who_acknowledges_a_later_minor_version_completes_the_
     acknowledged = post_form(
         client,
         "/module/acknowledge",
-        {"version_id": v2.id, "typed_name": "Ruth Okafor"},
+        {
+            "version_id": v2.id,
+            "policy_version_id": service.current_version(policy(), TODAY).id,
+            "typed_name": "Ruth Okafor",
+        },
         page="/module/acknowledge",
     )
     assert acknowledged.location == "/module/certificate"

@@ -164,11 +164,15 @@ def test_someone_elses_attempt_is_not_found(app, client, teacher):
 def test_acknowledging_before_passing_is_refused(client, teacher):
     read_all_cards(client)
     take_check(client, right=5)
-    version = status_of(teacher).version
+    version, policy_version = status_of(teacher).version, status_of(teacher).policy_version
     response = post_form(
         client,
         "/module/acknowledge",
-        {"version_id": version.id, "typed_name": "Ruth Okafor"},
+        {
+            "version_id": version.id,
+            "policy_version_id": policy_version.id,
+            "typed_name": "Ruth Okafor",
+        },
         page="/module/check",
     )
     assert response.status_code == 422
@@ -179,11 +183,15 @@ def test_acknowledging_before_passing_is_refused(client, teacher):
 def complete_module(client, teacher):
     read_all_cards(client)
     take_check(client, right=9)
-    version = status_of(teacher).version
+    version, policy_version = status_of(teacher).version, status_of(teacher).policy_version
     return post_form(
         client,
         "/module/acknowledge",
-        {"version_id": version.id, "typed_name": "  ruth   OKAFOR "},
+        {
+            "version_id": version.id,
+            "policy_version_id": policy_version.id,
+            "typed_name": "  ruth   OKAFOR ",
+        },
         page="/module/acknowledge",
     )
 
@@ -194,7 +202,11 @@ def test_acknowledging_issues_a_certificate_whose_code_anyone_can_verify(app, cl
     page = client.get("/module/certificate").get_data(as_text=True)
     certificate = db.session.scalar(select(Certificate))
     assert "Ruth Okafor" in page and certificate.code in page and "9 of 10" in page
-    acknowledgement = db.session.scalar(select(Acknowledgement))
+    acknowledgement = db.session.scalar(
+        select(Acknowledgement).where(
+            Acknowledgement.policy_version_id == certificate.policy_version_id
+        )
+    )
     assert acknowledgement.typed_name == "ruth OKAFOR" and acknowledgement.method == "online"
     assert acknowledgement.policy_version_id == certificate.policy_version_id
     assert status_of(teacher).complete
@@ -211,33 +223,46 @@ def test_acknowledging_issues_a_certificate_whose_code_anyone_can_verify(app, cl
     )
 
 
-def test_acknowledging_twice_keeps_one_record_and_one_certificate(client, teacher):
+def test_acknowledging_twice_keeps_one_record_per_document_and_one_certificate(client, teacher):
     complete_module(client, teacher)
-    version = status_of(teacher).version
+    version, policy_version = status_of(teacher).version, status_of(teacher).policy_version
     post_form(
         client,
         "/module/acknowledge",
-        {"version_id": version.id, "typed_name": "Ruth Okafor"},
+        {
+            "version_id": version.id,
+            "policy_version_id": policy_version.id,
+            "typed_name": "Ruth Okafor",
+        },
         page="/module/certificate",
     )
-    assert db.session.scalar(select(func.count()).select_from(Acknowledgement)) == 1
+    # One for the guidelines, one for the Social Media Policy.
+    assert db.session.scalar(select(func.count()).select_from(Acknowledgement)) == 2
     assert db.session.scalar(select(func.count()).select_from(Certificate)) == 1
 
 
 def test_a_wrong_name_or_an_old_version_is_refused(client, teacher):
     read_all_cards(client)
     take_check(client, right=10)
-    version = status_of(teacher).version
+    version, policy_version = status_of(teacher).version, status_of(teacher).policy_version
     wrong_name = post_form(
         client,
         "/module/acknowledge",
-        {"version_id": version.id, "typed_name": "R Okafor"},
+        {
+            "version_id": version.id,
+            "policy_version_id": policy_version.id,
+            "typed_name": "R Okafor",
+        },
         page="/module/acknowledge",
     )
     old_version = post_form(
         client,
         "/module/acknowledge",
-        {"version_id": version.id + 999, "typed_name": "Ruth Okafor"},
+        {
+            "version_id": version.id + 999,
+            "policy_version_id": policy_version.id,
+            "typed_name": "Ruth Okafor",
+        },
         page="/module/acknowledge",
     )
     assert "Type your full name" in wrong_name.get_data(as_text=True)
@@ -293,7 +318,8 @@ def test_governors_are_not_asked_to_take_the_module_but_see_the_summary(app, pol
     client = app.test_client()
     sign_in(client, governor.email)
     home = client.get("/").get_data(as_text=True)
-    assert "Nothing is due for you" in home and "0 of 1 (0%) complete" in home
+    assert "Your yearly staff module" not in home and "0 of 1 (0%) complete" in home
+    assert "please read and acknowledge the Social Media Policy" in home  # their own step
     summary = client.get("/admin/module").get_data(as_text=True)
     assert "0 of 1 (0%)" in summary and "t2@" not in summary and "Member of Staff" not in summary
     assert client.get("/module/read/1").status_code == 403

@@ -23,6 +23,7 @@ DRILL_DOWNS = {
         "See which strands the quizzes cover": ("admin.coverage",),
     },
     "module": {"See who has completed the module": ("admin.module", "module.completion")},
+    "governors": {"See each governor": ("admin.governors",)},
     "parents": {"See parents' answers": ("admin.guardians", "parents.answers")},
     "incidents": {"Open the log": ("incidents.index",)},
     "policies": {"See the policies": ("policies.index",)},

@@ -15,6 +15,7 @@ from portal.admin import pupil_figures
 from portal.auth.access import can_open_incident_log
 from portal.extensions import db
 from portal.formatting import long_date
+from portal.governors.service import governors_tally
 from portal.incidents.models import CLOSED, STATUSES, Incident
 from portal.parents import answers
 from portal.parents.campaign import campaign_for
@@ -129,6 +130,25 @@ def module_tile(today: date) -> Tile:
                 for standing in STANDINGS
             ],
             ["Everyone who takes it", Tally(taking, taking), overdue],
+        ),
+    )
+
+
+def governors_tile(today: date) -> Tile:
+    """Governors who have acknowledged the Social Media Policy this school year (one query
+    after the policy's own)."""
+    done, total = governors_tally(today)
+    year, acknowledged = academic_year(today).label, Tally(done, total)
+    return Tile(
+        "governors",
+        "Governors' acknowledgement",
+        f"{acknowledged} of governors have acknowledged the Social Media Policy for {year}.",
+        [("Acknowledged", acknowledged)],
+        Table(
+            f"Governors' acknowledgement of the Social Media Policy for {year}",
+            ("Governors", "Number"),
+            [["Acknowledged", acknowledged], ["Not yet", Tally(total - done, total)]],
+            ["All governors", total],
         ),
     )
 
@@ -251,10 +271,10 @@ def policies_tile(today: date) -> Tile:
 
 
 def completion_tiles(today: date) -> list[Tile]:
-    """Who has done what: pupils' AUP and quiz, the staff module, the parents' answers."""
+    """Who has done what: pupils' AUP and quiz, the staff module, governors, parents."""
     figures = pupil_figures.class_figures(today)
     pupils = [aup_tile(today, figures), quiz_tile(today, figures)]
-    return [*pupils, module_tile(today), parents_tile(today)]
+    return [*pupils, module_tile(today), governors_tile(today), parents_tile(today)]
 
 
 def tiles_for(staff: Staff, today: date) -> list[Tile]:
@@ -272,6 +292,7 @@ def tile_for(key: str, staff: Staff, today: date) -> Tile | None:
         "aup": lambda: aup_tile(today),
         "quiz": lambda: quiz_tile(today),
         "module": lambda: module_tile(today),
+        "governors": lambda: governors_tile(today),
         "parents": lambda: parents_tile(today),
         "policies": lambda: policies_tile(today),
     }

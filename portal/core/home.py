@@ -8,10 +8,11 @@ from portal.auth.access import can_open_incident_log
 from portal.classroom.service import teacher_panel_context
 from portal.clock import utcnow
 from portal.formatting import school_time
+from portal.governors.service import governor_status
 from portal.incidents.log import waiting_counts
 from portal.parents.campaign import campaign_offer
 from portal.people.models import Staff
-from portal.people.roles import ADMIN, HEAD_TEACHER, OVERSIGHT, SCHOOL_LEADERS
+from portal.people.roles import ADMIN, GOVERNOR, HEAD_TEACHER, OVERSIGHT, SCHOOL_LEADERS
 from portal.people.school_year import in_school_hours
 from portal.policies.service import review_alerts
 from portal.policies.summaries import policy_summaries
@@ -23,6 +24,7 @@ from portal.staff_module.status import guidelines_policy, module_status, setting
 def home_panels(staff: Staff, today: date) -> dict:
     panels = {
         "module": None,
+        "governor": None,  # a governor's yearly acknowledgement of the policy
         "alerts": [],
         "to_review": [],  # documents written from a policy that changed since their review
         "completion": None,
@@ -53,4 +55,6 @@ def home_panels(staff: Staff, today: date) -> dict:
         panels["parents_offer"] = campaign_offer(today)
     if takes_module(staff):
         panels["module"] = module_status(staff, today, settings())
+    if staff.has_role(GOVERNOR):
+        panels["governor"] = governor_status(staff, today)
     return panels

@@ -7,6 +7,8 @@ from portal.forms import PortalForm
 
 class AcknowledgeForm(PortalForm):
     version_id = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
+    # The Social Media Policy's version shown, acknowledged with the guidelines.
+    policy_version_id = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
     typed_name = StringField(
         "Type your full name",
         validators=[DataRequired("Type your full name to acknowledge."), Length(max=120)],

@@ -14,7 +14,7 @@ from portal.extensions import db
 from portal.people.models import Staff, StaffRole
 from portal.people.roles import GOVERNOR
 from portal.people.school_year import AcademicYear, academic_year
-from portal.policies.models import Acknowledgement, PolicyVersion
+from portal.policies.models import Acknowledgement, Policy, PolicyVersion
 from portal.policies.service import acknowledgement_baseline, version_shown
 from portal.quiz.models import QuizAttempt
 from portal.staff_module.models import Certificate, ModuleProgress, Reminder
@@ -23,6 +23,7 @@ from portal.staff_module.status import (
     ModuleSettings,
     guideline_cards,
     guidelines_policy,
+    social_media_policy,
 )
 
 REMINDER_KIND = "staff_module"
@@ -67,7 +68,7 @@ def school_module(today: date, settings: ModuleSettings) -> SchoolModule:
     this_year = year.start_year
     progress = _progress(this_year, policy.id, baseline.number)
     check = _check_taken(this_year)
-    acknowledged = _acknowledged(this_year, policy.id, baseline.number)
+    acknowledged = _acknowledged(this_year, [(policy, baseline), _policy_baseline(today)])
     reminded = _reminded()
     cards_read = func.coalesce(progress.c.cards_read, 0)
     standing = case(
@@ -139,7 +140,19 @@ def _check_taken(this_year: int):
     )
 
 
-def _acknowledged(this_year: int, policy_id: int, baseline_number: int):
+def _policy_baseline(today: date) -> tuple[Policy, PolicyVersion]:
+    policy = social_media_policy()
+    return policy, acknowledgement_baseline(policy, today)
+
+
+def _acknowledged(this_year: int, documents: list[tuple[Policy, PolicyVersion]]):
+    """Those who acknowledged every document at or after its baseline, and when the last."""
+    counts = or_(
+        *(
+            and_(PolicyVersion.policy_id == policy.id, PolicyVersion.number >= baseline.number)
+            for policy, baseline in documents
+        )
+    )
     return (
         select(Acknowledgement.staff_id, func.max(Acknowledgement.created_at).label("at"))
         .join(PolicyVersion, PolicyVersion.id == Acknowledgement.policy_version_id)
@@ -147,10 +160,10 @@ def _acknowledged(this_year: int, policy_id: int, baseline_number: int):
             Acknowledgement.staff_id.is_not(None),
             Acknowledgement.academic_year == this_year,
             Acknowledgement.response == "acknowledged",
-            PolicyVersion.policy_id == policy_id,
-            PolicyVersion.number >= baseline_number,
+            counts,
         )
         .group_by(Acknowledgement.staff_id)
+        .having(func.count(PolicyVersion.policy_id.distinct()) == len(documents))
         .subquery("acknowledged")
     )
 

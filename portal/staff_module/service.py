@@ -10,7 +10,7 @@ from portal.clock import utcnow
 from portal.database import insert_if_absent
 from portal.extensions import db
 from portal.people.models import Staff
-from portal.policies.models import PolicyVersion
+from portal.policies.models import Acknowledgement, Policy, PolicyVersion
 from portal.policies.service import record_acknowledgement
 from portal.quiz import attempts
 from portal.quiz.bank import year_check
@@ -18,7 +18,7 @@ from portal.quiz.content import Quiz
 from portal.quiz.grading import Result, grade
 from portal.quiz.models import QuizAttempt
 from portal.staff_module.models import Certificate, ModuleProgress
-from portal.staff_module.status import ModuleStatus
+from portal.staff_module.status import POLICY_SLUG, ModuleStatus
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L to misread
 
@@ -110,27 +110,46 @@ def names_match(typed: str, name: str) -> bool:
     return " ".join(typed.split()).casefold() == " ".join(name.split()).casefold()
 
 
-def acknowledge(status: ModuleStatus, version_id: int, typed_name: str, today: date):
-    """Record "I have read and will follow…" and issue this year's certificate."""
+def acknowledge(
+    status: ModuleStatus,
+    version_id: int,
+    typed_name: str,
+    today: date,
+    policy_version_id: int | None = None,
+):
+    """Record "I have read and will follow…" for the Social Media Policy and the staff
+    guidelines in force, and issue this year's certificate.
+
+    Both acknowledgements are written or neither (the caller commits once); each is inserted
+    if absent, so a double click counts once. ``policy_version_id`` None means the version
+    of the policy shown today, for callers that show no form (the CLI, tests).
+    """
     if status.passed_attempt is None:
         raise ModuleProblem("Pass the check before acknowledging the guidelines.")
-    if version_id != status.version.id:
-        raise ModuleProblem(
-            "That is not the current version of the staff guidelines. "
-            "Reload the page to acknowledge the current one."
-        )
+    _check_current(version_id, status.version, "staff guidelines")
+    if policy_version_id is not None:
+        _check_current(policy_version_id, status.policy_version, "Social Media Policy")
     if not names_match(typed_name, status.staff.name):
         raise ModuleProblem(f"Type your full name as the portal knows it: {status.staff.name}.")
-    record_acknowledgement(
-        status.version,
-        status.year.start_year,
-        staff=status.staff,
-        method="online",
-        typed_name=" ".join(typed_name.split()),
-    )
+    for version in (status.policy_version, status.version):
+        record_acknowledgement(
+            version,
+            status.year.start_year,
+            staff=status.staff,
+            method="online",
+            typed_name=" ".join(typed_name.split()),
+        )
     return issue_certificate(
         status.staff, status.version, status.passed_attempt, status.year.start_year, today
     )
+
+
+def _check_current(version_id: int, shown: PolicyVersion, name: str) -> None:
+    if version_id != shown.id:
+        raise ModuleProblem(
+            f"That is not the current version of the {name}. "
+            "Reload the page to acknowledge the current one."
+        )
 
 
 def issue_certificate(
@@ -164,6 +183,24 @@ def issue_certificate(
 def new_code() -> str:
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
     return f"{raw[:4]}-{raw[4:]}"
+
+
+def policy_version_acknowledged(certificate: Certificate) -> PolicyVersion | None:
+    """The Social Media Policy version its holder last acknowledged that year, to name it on
+    the certificate (None for a certificate from before the module covered the policy)."""
+    return db.session.scalar(
+        select(PolicyVersion)
+        .join(Acknowledgement, Acknowledgement.policy_version_id == PolicyVersion.id)
+        .join(Policy, Policy.id == PolicyVersion.policy_id)
+        .where(
+            Acknowledgement.staff_id == certificate.staff_id,
+            Acknowledgement.academic_year == certificate.academic_year,
+            Acknowledgement.response == "acknowledged",
+            Policy.slug == POLICY_SLUG,
+        )
+        .order_by(Acknowledgement.created_at.desc(), Acknowledgement.id.desc())
+        .limit(1)
+    )
 
 
 def find_certificate(code: str) -> Certificate | None:

@@ -20,6 +20,8 @@ from portal.quiz.models import QuizAttempt
 from portal.staff_module.models import Certificate, ModuleProgress
 
 GUIDELINES_SLUG = "staff-guidelines"
+# The policy the guidelines come from: the module's acknowledgement covers it too.
+POLICY_SLUG = "social-media-policy"
 CHECK_QUIZ_ID = "staff-conduct"
 STEPS = ("read", "check", "acknowledge", "done")
 STEP_LABELS = {
@@ -42,12 +44,14 @@ class ModuleStatus:
     staff: Staff
     year: AcademicYear
     due_on: date
-    version: PolicyVersion
+    version: PolicyVersion  # the staff guidelines shown
     progress: ModuleProgress | None
     passed_attempt: QuizAttempt | None
-    acknowledgement: Acknowledgement | None
+    acknowledgement: Acknowledgement | None  # of the guidelines
     certificate: Certificate | None
     cards_total: int
+    policy_version: PolicyVersion  # the Social Media Policy shown
+    policy_acknowledgement: Acknowledgement | None
 
     @property
     def read(self) -> bool:
@@ -59,7 +63,7 @@ class ModuleStatus:
             return "read"
         if self.passed_attempt is None:
             return "check"
-        if self.acknowledgement is None:
+        if self.acknowledgement is None or self.policy_acknowledgement is None:
             return "acknowledge"
         return "done"
 
@@ -105,18 +109,24 @@ def due_on(staff: Staff, year: AcademicYear, settings: ModuleSettings) -> date:
 
 
 def guidelines_policy() -> Policy:
-    policy = db.session.scalar(select(Policy).where(Policy.slug == GUIDELINES_SLUG))
+    return _installed(GUIDELINES_SLUG, "staff guidelines")
+
+
+def social_media_policy() -> Policy:
+    return _installed(POLICY_SLUG, "Social Media Policy")
+
+
+def _installed(slug: str, name: str) -> Policy:
+    policy = db.session.scalar(select(Policy).where(Policy.slug == slug))
     if policy is None:
-        raise LookupError(
-            "The staff guidelines are not installed: run `flask portal install-content`."
-        )
+        raise LookupError(f"The {name} is not installed: run `flask portal install-content`.")
     return policy
 
 
 def module_statuses(
     staff: list[Staff], today: date, settings: ModuleSettings
 ) -> dict[int, ModuleStatus]:
-    """Each person's status, in five queries however many people there are."""
+    """Each person's status, in seven queries however many people there are."""
     year = academic_year(today)
     policy = guidelines_policy()
     version, baseline = version_shown(policy, today), acknowledgement_baseline(policy, today)
@@ -136,17 +146,10 @@ def module_statuses(
         )
         .order_by(QuizAttempt.finished_at)
     )
-    acknowledged = _by_staff(
-        select(Acknowledgement)
-        .join(Acknowledgement.policy_version)
-        .where(
-            Acknowledgement.staff_id.in_(ids),
-            Acknowledgement.academic_year == year.start_year,
-            PolicyVersion.policy_id == policy.id,
-            PolicyVersion.number >= baseline.number,
-            Acknowledgement.response == "acknowledged",
-        )
-        .order_by(Acknowledgement.created_at)
+    acknowledged = current_acknowledgements(ids, year.start_year, policy, baseline)
+    the_policy = social_media_policy()
+    policy_acknowledged = current_acknowledgements(
+        ids, year.start_year, the_policy, acknowledgement_baseline(the_policy, today)
     )
     certificates = _by_staff(
         select(Certificate)
@@ -166,6 +169,8 @@ def module_statuses(
             acknowledgement=acknowledged.get(person.id),
             certificate=certificates.get(person.id),
             cards_total=cards_total,
+            policy_version=version_shown(the_policy, today),
+            policy_acknowledgement=policy_acknowledged.get(person.id),
         )
         for person in staff
     }
@@ -173,6 +178,25 @@ def module_statuses(
 
 def module_status(staff: Staff, today: date, settings: ModuleSettings) -> ModuleStatus:
     return module_statuses([staff], today, settings)[staff.id]
+
+
+def current_acknowledgements(
+    ids: list[int], year: int, policy: Policy, baseline: PolicyVersion
+) -> dict[int, Acknowledgement]:
+    """Each person's latest acknowledgement of ``policy`` this year that still counts: of the
+    baseline (the last material change) or a later version. One query."""
+    return _by_staff(
+        select(Acknowledgement)
+        .join(Acknowledgement.policy_version)
+        .where(
+            Acknowledgement.staff_id.in_(ids),
+            Acknowledgement.academic_year == year,
+            PolicyVersion.policy_id == policy.id,
+            PolicyVersion.number >= baseline.number,
+            Acknowledgement.response == "acknowledged",
+        )
+        .order_by(Acknowledgement.created_at, Acknowledgement.id)
+    )
 
 
 def _by_staff(query) -> dict:

@@ -162,12 +162,18 @@ def result(attempt_id: int):
 @roles_required(*TAKERS)
 def acknowledge():
     status = my_status()
-    form = AcknowledgeForm(version_id=status.version.id)
+    form = AcknowledgeForm(version_id=status.version.id, policy_version_id=status.policy_version.id)
     if status.passed_attempt is None and request.method == "GET":
         return redirect(step_url(status))
     if form.validate_on_submit():
         try:
-            service.acknowledge(status, form.version_id.data, form.typed_name.data, school_today())
+            service.acknowledge(
+                status,
+                form.version_id.data,
+                form.typed_name.data,
+                school_today(),
+                form.policy_version_id.data,
+            )
         except service.ModuleProblem as problem:
             db.session.rollback()
             form.typed_name.errors.append(str(problem))
@@ -186,7 +192,10 @@ def certificate():
     if status.certificate is None:
         return redirect(step_url(status))
     return render_template(
-        "staff_module/certificate.html", certificate=status.certificate, status=status
+        "staff_module/certificate.html",
+        certificate=status.certificate,
+        status=status,
+        policy_version=service.policy_version_acknowledged(status.certificate),
     )
 
 
@@ -197,7 +206,11 @@ def verify():
     found = service.find_certificate(form.code.data) if form.validate() else None
     status = 200 if found or not request.args else 404
     return render_template(
-        "staff_module/verify.html", form=form, certificate=found, searched=bool(request.args)
+        "staff_module/verify.html",
+        form=form,
+        certificate=found,
+        policy_version=service.policy_version_acknowledged(found) if found else None,
+        searched=bool(request.args),
     ), status
 
 

@@ -57,9 +57,8 @@ def staff_completes_the_module(staff):
             finished_at=utcnow(),
         )
     )
-    record_acknowledgement(
-        status.version, YEAR, staff=staff, method="online", typed_name=staff.name
-    )
+    for version in (status.version, status.policy_version):  # the guidelines and the policy
+        record_acknowledgement(version, YEAR, staff=staff, method="online", typed_name=staff.name)
     db.session.commit()
 
 
