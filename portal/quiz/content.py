@@ -10,6 +10,7 @@ import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
+from portal.people.school_year import STAGE_YEAR_GROUPS, YEAR_GROUPS
 from portal.pictures import NO_PICTURE, has_svg
 from portal.quiz.bank import draw_problems, tag_problems
 from portal.quiz.types import (
@@ -43,6 +44,7 @@ QUESTION_KEYS = {
     "emoji": (str, False),
     "picture": (str, False),
     "read_aloud": (str, False),
+    "year": (int, False),
     "choices": (list, True),
     "guideline": (int, False),  # staff only: the policy's guideline it tests (quiz/bank.py)
     "safeguarding": (bool, False),  # staff only: a scenario the DSL would insist on
@@ -54,6 +56,12 @@ CHOICE_KEYS = {
     "explanation": (str, True),
     "emoji": (str, False),
     "read_aloud": (str, False),
+}
+# Who takes each pupils' quiz, and the values its questions' `year` may take.
+YEARS_IN_WORDS = {
+    "EYFS": ("Reception", "0"),
+    "KS1": ("Years 1 and 2", "1 or 2"),
+    "KS2": ("Years 3 to 6", "3, 4, 5 or 6"),
 }
 TYPE_NAMES = {
     str: "text in quotes",
@@ -74,11 +82,16 @@ class _Report:
         where += f", choice {choice}" if choice is not None else ""
         self.problems.append(f"{where}: {message}")
 
-    def count(self, number: int, limits: tuple[int, int], noun: str, **where) -> None:
+    def count(
+        self, number: int, limits: tuple[int, int], noun: str, year: int | None = None, **where
+    ) -> None:
+        """Report ``number`` outside ``limits``; with ``year``, as that year group's count."""
         low, high = limits
         if not low <= number <= high:
             wanted = f"exactly {low}" if low == high else f"{low} to {high}"
             noun += "" if number == 1 else "s"
+            if year is not None:
+                noun, wanted = f"{noun} for {YEAR_GROUPS[year]}", f"{wanted} for each year group"
             self.add(f"has {number} {noun}; a {where.pop('whole')} needs {wanted}", **where)
 
 
@@ -210,6 +223,7 @@ def _check_question(
         )
     for problem in tag_problems(values, audience):
         report.add(problem, question=label)
+    _check_year(values.get("year"), audience, report, label)
     choices = None
     if "choices" in values:
         choices = _check_choices(values["choices"], label, audience, report)
@@ -225,7 +239,35 @@ def _check_question(
         values.get("read_aloud"),
         guideline=values.get("guideline"),
         safeguarding=values.get("safeguarding", False),
+        year=values.get("year"),
     )
+
+
+def _check_year(year: int | None, audience: str | None, report: _Report, label: str) -> None:
+    """A question's ``year`` must be a year group of its quiz's Key Stage."""
+    if year is None or audience is None:
+        return
+    if audience == "staff":
+        report.add(
+            "'year' is only for pupils' quizzes: every member of staff takes the same check",
+            question=label,
+        )
+    elif year not in STAGE_YEAR_GROUPS[audience]:
+        who, values = YEARS_IN_WORDS[audience]
+        report.add(
+            f"'year' is {year}; the {audience} quiz is for {who}: use {values}", question=label
+        )
+
+
+def _count_questions(tables: list[dict], audience: str, report: _Report) -> None:
+    """The question count's limits, for each year group's questions when some have a year."""
+    limits, whole = QUESTION_COUNTS[audience], f"quiz for {audience}"
+    if audience == "staff" or all(table.get("year") is None for table in tables):
+        report.count(len(tables), limits, "question", whole=whole)
+        return
+    for year in STAGE_YEAR_GROUPS[audience]:
+        asked = sum(table.get("year") in (None, year) for table in tables)
+        report.count(asked, limits, "question", year=year, whole=whole)
 
 
 def _check_quiz_fields(raw: dict, values: dict, expected_id: str | None, report: _Report) -> None:
@@ -269,9 +311,7 @@ def parse_quiz(data: bytes | str, source_name: str, expected_id: str | None = No
     if "questions" in values:
         tables = _tables(values["questions"], "questions", report)
         if audience:
-            report.count(
-                len(tables), QUESTION_COUNTS[audience], "question", whole=f"quiz for {audience}"
-            )
+            _count_questions(tables, audience, report)
         questions = [
             _check_question(table, position, audience, report)
             for position, table in enumerate(tables, start=1)
