@@ -1,0 +1,92 @@
+"""Each year group of a Key Stage is asked its own questions of the one Key Stage quiz.
+
+These tests use their own quizzes folder (tests/helpers/year_quizzes.py), so they hold
+whatever the shipped questions are.
+"""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.pupils import service
+from portal.quiz.catalogue import quiz_for
+from portal.quiz.models import QuizAnswer, QuizAttempt
+from tests.helpers.builders import install_content
+from tests.helpers.year_quizzes import KS2_COMMON, ks2_questions_for, use_year_quizzes
+from tests.test_pupil_quiz import agree, page, post, seated
+
+FORM_ACTION = re.compile(r'action="/me/quiz/([a-z0-9-]+)"')
+
+
+@pytest.fixture
+def app(app, tmp_path):
+    use_year_quizzes(app, tmp_path / "quizzes")
+    install_content()
+    return app
+
+
+def take_the_quiz(client, pupil) -> list[str]:
+    """Agree, start and answer every question rightly, as the screens ask them; their ids."""
+    agree(client, pupil)
+    post(client, "/me/start")
+    asked = []
+    while (found := FORM_ACTION.search(page(response := client.get("/me/quiz")))) is not None:
+        question = quiz_for("KS2").question(found.group(1))
+        assert f"Question {len(asked) + 1} of " in page(response)
+        post(client, f"/me/quiz/{question.id}", {"choice": question.correct_choice_id})
+        asked.append(question.id)
+    return asked
+
+
+def attempt_of(pupil) -> QuizAttempt:
+    return db.session.scalars(select(QuizAttempt).where(QuizAttempt.pupil_id == pupil.id)).one()
+
+
+# The pupil's quiz ---------------------------------------------------------------------------
+
+
+def test_a_year_3_pupil_and_a_year_5_pupil_are_asked_different_questions(app):
+    year3, year5 = app.test_client(), app.test_client()
+    priya, tomasz = seated(year3, 3, "Priya"), seated(year5, 5, "Tomasz")
+    assert take_the_quiz(year3, priya) == list(ks2_questions_for(3))
+    assert take_the_quiz(year5, tomasz) == list(ks2_questions_for(5))
+    assert "Question 1 of 9" not in page(year3.get("/me/quiz/done"))
+    for pupil in (priya, tomasz):
+        attempt = attempt_of(pupil)
+        assert (attempt.quiz_id, attempt.score, attempt.total) == ("ks2", 9, 9)
+        assert attempt.finished_at is not None
+    assert 'aria-label="3 stars"' in page(year5.get("/me/quiz/done"))
+
+
+def test_a_year_without_questions_of_its_own_is_asked_those_for_every_year(app):
+    client = app.test_client()
+    pupil = seated(client, 4)
+    assert take_the_quiz(client, pupil) == list(KS2_COMMON)
+    assert (attempt_of(pupil).score, attempt_of(pupil).total) == (8, 8)
+
+
+def test_another_years_question_is_not_in_the_pupils_quiz_and_nothing_is_stored(app, client):
+    pupil = seated(client, 4)
+    agree(client, pupil)
+    post(client, "/me/start")
+    response = post(client, "/me/quiz/ks2-year-3", {"choice": "tell"})
+    assert response.status_code == 404 and "That question is not in your quiz." in page(response)
+    assert client.get("/me/quiz/ks2-year-3/feedback").status_code == 404
+    assert db.session.scalars(select(QuizAnswer)).all() == []
+    assert [q.id for q in service.my_quiz(pupil).questions] == list(KS2_COMMON)
+
+
+def test_a_pupil_moved_to_another_year_mid_quiz_finishes_with_that_years_questions(app, client):
+    pupil = seated(client, 3)
+    agree(client, pupil)
+    post(client, "/me/start")
+    post(client, f"/me/quiz/{KS2_COMMON[0]}", {"choice": "tell"})
+    pupil.school_class.year_group = 4  # the office corrects the class's year group
+    db.session.commit()
+    for question_id in KS2_COMMON[1:]:
+        assert f"/me/quiz/{question_id}" in page(client.get("/me/quiz"))
+        post(client, f"/me/quiz/{question_id}", {"choice": "tell"})
+    attempt = attempt_of(pupil)
+    assert attempt.finished_at is not None and (attempt.score, attempt.total) == (8, 8)
