@@ -9,13 +9,20 @@ import re
 import pytest
 from sqlalchemy import select
 
+from portal.classroom.live import live_view
+from portal.classroom.models import ClassSession
+from portal.clock import school_today
 from portal.extensions import db
 from portal.pupils import service
 from portal.quiz.catalogue import quiz_for
+from portal.pupils.progress import school_year_of
 from portal.quiz.models import QuizAnswer, QuizAttempt
+from portal.teaching.service import class_overview
+from portal.teaching.stats import question_stats
 from tests.helpers.builders import install_content
-from tests.helpers.year_quizzes import KS2_COMMON, ks2_questions_for, use_year_quizzes
-from tests.test_pupil_quiz import agree, page, post, seated
+from tests.helpers.web import sign_in
+from tests.helpers.year_quizzes import KS2_COMMON, ks2_questions_for, text_of, use_year_quizzes
+from tests.test_pupil_quiz import agree, esc, page, post, seated
 
 FORM_ACTION = re.compile(r'action="/me/quiz/([a-z0-9-]+)"')
 
@@ -90,3 +97,46 @@ def test_a_pupil_moved_to_another_year_mid_quiz_finishes_with_that_years_questio
         post(client, f"/me/quiz/{question_id}", {"choice": "tell"})
     attempt = attempt_of(pupil)
     assert attempt.finished_at is not None and (attempt.score, attempt.total) == (8, 8)
+
+
+# What the teacher sees ----------------------------------------------------------------------
+
+
+def answer_some(client, pupil, count: int) -> None:
+    agree(client, pupil)
+    post(client, "/me/start")
+    for question_id in service.my_quiz(pupil).questions[:count]:
+        post(client, f"/me/quiz/{question_id.id}", {"choice": "tell"})
+
+
+def test_the_board_counts_each_pupils_questions_of_their_year(app):
+    year3, year4 = app.test_client(), app.test_client()
+    priya, leo = seated(year3, 3, "Priya"), seated(year4, 4, "Leo")
+    answer_some(year3, priya, 2)
+    answer_some(year4, leo, 2)
+    for pupil, total in ((priya, 9), (leo, 8)):
+        class_session = db.session.scalars(
+            select(ClassSession).where(ClassSession.class_id == pupil.class_id)
+        ).one()
+        (row,) = live_view(class_session, school_today())
+        assert row.progress == f"AUP done · quiz 2 of {total}"
+
+
+def test_the_class_view_lists_the_questions_of_the_classs_year_group(app):
+    year3, year4 = app.test_client(), app.test_client()
+    priya, leo = seated(year3, 3, "Priya"), seated(year4, 4, "Leo")
+    answer_some(year3, priya, 9)
+    answer_some(year4, leo, 8)
+    year_3_question = esc(text_of("ks2-year-3"))
+    for pupil, asked in ((priya, True), (leo, False)):
+        teacher = app.test_client()
+        sign_in(teacher, pupil.school_class.teachers[0].email)
+        view = page(teacher.get(f"/teach/classes/{pupil.class_id}"))
+        assert (year_3_question in view) is asked
+        assert "1 of 1 (100%)</strong> have finished" in view
+        assert text_of("ks2-year-5") not in view
+        overview = class_overview(pupil.school_class, school_today())
+        stats = question_stats(pupil.school_class, overview.quiz, school_year_of(school_today()))
+        expected = ks2_questions_for(pupil.school_class.year_group)
+        assert [stat.question.id for stat in stats.questions] == list(expected)
+        assert all(stat.answered.count == stat.answered.base == 1 for stat in stats.questions)
