@@ -14,8 +14,8 @@ from portal.classroom.models import ClassSession
 from portal.clock import school_today
 from portal.extensions import db
 from portal.pupils import service
-from portal.quiz.catalogue import quiz_for
 from portal.pupils.progress import school_year_of
+from portal.quiz.catalogue import quiz_for
 from portal.quiz.models import QuizAnswer, QuizAttempt
 from portal.teaching.service import class_overview
 from portal.teaching.stats import question_stats
