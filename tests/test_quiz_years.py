@@ -19,7 +19,8 @@ from portal.quiz.catalogue import quiz_for
 from portal.quiz.models import QuizAnswer, QuizAttempt
 from portal.teaching.service import class_overview
 from portal.teaching.stats import question_stats
-from tests.helpers.builders import install_content
+from tests.helpers.builders import install_content, make_staff
+from tests.helpers.tables import table_rows
 from tests.helpers.web import sign_in
 from tests.helpers.year_quizzes import KS2_COMMON, ks2_questions_for, text_of, use_year_quizzes
 from tests.test_pupil_quiz import agree, esc, page, post, seated
@@ -140,3 +141,18 @@ def test_the_class_view_lists_the_questions_of_the_classs_year_group(app):
         expected = ks2_questions_for(pupil.school_class.year_group)
         assert [stat.question.id for stat in stats.questions] == list(expected)
         assert all(stat.answered.count == stat.answered.base == 1 for stat in stats.questions)
+
+
+# What the school sees -----------------------------------------------------------------------
+
+
+def test_coverage_counts_the_questions_each_year_group_is_asked(app):
+    client = app.test_client()
+    sign_in(client, make_staff(roles=("head_teacher",)).email)
+    view = page(client.get("/admin/coverage"))
+    assert "10 questions (Year 3: 9, Year 4: 8, Year 5: 9, Year 6: 8)" in view
+    rows = table_rows(view)
+    self_image = next(row for row in rows if row[0] == "Self-image and identity")
+    # Year 3's and Year 5's own questions are on self-image and identity too.
+    assert self_image[4:] == ["2", "1", "2", "1"]
+    assert rows[-1][4:] == ["8 of 8 (100%)"] * 4
