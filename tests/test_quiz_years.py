@@ -20,9 +20,10 @@ from portal.quiz.models import QuizAnswer, QuizAttempt
 from portal.teaching.service import class_overview
 from portal.teaching.stats import question_stats
 from tests.helpers.builders import install_content, make_staff
-from tests.helpers.tables import table_rows
+from tests.helpers.tables import table_rows, tables
 from tests.helpers.web import sign_in
 from tests.helpers.year_quizzes import KS2_COMMON, ks2_questions_for, text_of, use_year_quizzes
+from tests.test_admin_understanding import csv_rows
 from tests.test_pupil_quiz import agree, esc, page, post, seated
 
 FORM_ACTION = re.compile(r'action="/me/quiz/([a-z0-9-]+)"')
@@ -156,3 +157,51 @@ def test_coverage_counts_the_questions_each_year_group_is_asked(app):
     # Year 3's and Year 5's own questions are on self-image and identity too.
     assert self_image[4:] == ["2", "1", "2", "1"]
     assert rows[-1][4:] == ["8 of 8 (100%)"] * 4
+
+
+def two_classes_finished(app):
+    """Priya (Year 3) and Leo (Year 4) have each finished their year's questions."""
+    year3, year4 = app.test_client(), app.test_client()
+    priya, leo = seated(year3, 3, "Priya"), seated(year4, 4, "Leo")
+    answer_some(year3, priya, 9)
+    answer_some(year4, leo, 8)
+    return priya.school_class, leo.school_class
+
+
+def table_groups(view: str) -> dict[str, list[tuple[str, str]]]:
+    """Each question's row group: its heading -> (group, answered correctly) under it."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for row in (row for table in tables(view) for row in table.rows if row.in_body):
+        if row.row_header == 1:  # the first row of a group starts with the question
+            heading = row.cells[0]
+        cells = row.cells[row.row_header :]
+        groups.setdefault(heading, []).append((cells[0], cells[1]))
+    return groups
+
+
+def test_what_pupils_understand_names_the_year_group_asked_and_only_its_classes(app):
+    year3_class, year4_class = two_classes_finished(app)
+    client = app.test_client()
+    sign_in(client, make_staff(roles=("head_teacher",)).email)
+    view = page(client.get("/admin/understanding", query_string={"key_stage": "KS2"}))
+    rows = table_groups(view)
+    year_3_only = next(h for h in rows if text_of("ks2-year-3") in h)
+    assert "Question 9, Key Stage 2, Year 3 only" in year_3_only
+    assert rows[year_3_only] == [
+        ("Key Stage 2", "1 of 1 (100%)"),
+        (year3_class.name, "1 of 1 (100%)"),
+    ]
+    common = next(h for h in rows if text_of(KS2_COMMON[0]) in h)
+    assert "only" not in common and [name for name, _ in rows[common]] == [
+        "Key Stage 2",
+        year3_class.name,
+        year4_class.name,
+    ]
+    assert rows[common][0] == ("Key Stage 2", "2 of 2 (100%)")
+    one_class = page(client.get("/admin/understanding", query_string={"class": year4_class.id}))
+    assert "8 questions for" in one_class and text_of("ks2-year-3") not in one_class
+    lines = csv_rows(client.get("/admin/understanding.csv", query_string={"key_stage": "KS2"}))
+    assert lines[0][-1] == "Year group asked"
+    asked = {line[2]: line[-1] for line in lines[1:]}
+    assert asked[text_of("ks2-year-3")] == "Year 3"
+    assert asked[text_of(KS2_COMMON[0])] == "Every year group"
