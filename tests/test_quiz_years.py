@@ -13,6 +13,7 @@ from portal.classroom.live import live_view
 from portal.classroom.models import ClassSession
 from portal.clock import school_today
 from portal.extensions import db
+from portal.people.models import Pupil, SchoolClass
 from portal.pupils import service
 from portal.pupils.progress import school_year_of
 from portal.quiz.catalogue import quiz_for
@@ -205,3 +206,25 @@ def test_what_pupils_understand_names_the_year_group_asked_and_only_its_classes(
     asked = {line[2]: line[-1] for line in lines[1:]}
     assert asked[text_of("ks2-year-3")] == "Year 3"
     assert asked[text_of(KS2_COMMON[0])] == "Every year group"
+
+
+# The demonstration school -------------------------------------------------------------------
+
+
+def test_the_demo_schools_pupils_answer_only_their_year_groups_questions(app, tmp_path):
+    result = app.test_cli_runner().invoke(
+        args=["portal", "generate-demo", "--pupils", "120", "--seed", "5", "--replace"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = db.session.execute(
+        select(SchoolClass.year_group, QuizAttempt.id, QuizAttempt.total, QuizAnswer.question_id)
+        .join(Pupil, Pupil.class_id == SchoolClass.id)
+        .join(QuizAttempt, QuizAttempt.pupil_id == Pupil.id)
+        .join(QuizAnswer, QuizAnswer.attempt_id == QuizAttempt.id)
+        .where(SchoolClass.year_group >= 3)
+    ).all()
+    asked_by_year = {year: set(ks2_questions_for(year)) for year in range(3, 7)}
+    assert {year for year, *_ in rows} == {3, 4, 5, 6}
+    assert all(question in asked_by_year[year] for year, _, _, question in rows)
+    assert all(total == len(asked_by_year[year]) for year, _, total, _ in rows)
+    assert {question for year, *_, question in rows if year == 3} == asked_by_year[3]
