@@ -16,6 +16,7 @@ from portal.extensions import db
 from portal.people.models import Pupil, SchoolClass
 from portal.pupils import service
 from portal.pupils.progress import school_year_of
+from portal.quiz import catalogue
 from portal.quiz.catalogue import quiz_for
 from portal.quiz.models import QuizAnswer, QuizAttempt
 from portal.teaching.service import class_overview
@@ -23,7 +24,14 @@ from portal.teaching.stats import question_stats
 from tests.helpers.builders import install_content, make_staff
 from tests.helpers.tables import table_rows, tables
 from tests.helpers.web import sign_in
-from tests.helpers.year_quizzes import KS2_COMMON, ks2_questions_for, text_of, use_year_quizzes
+from tests.helpers.year_quizzes import (
+    KS2_COMMON,
+    KS2_YEARS,
+    ks2_questions_for,
+    text_of,
+    use_year_quizzes,
+    write_ks2_quiz,
+)
 from tests.test_admin_understanding import csv_rows
 from tests.test_pupil_quiz import agree, esc, page, post, seated
 
@@ -228,3 +236,32 @@ def test_the_demo_schools_pupils_answer_only_their_year_groups_questions(app, tm
     assert all(question in asked_by_year[year] for year, _, _, question in rows)
     assert all(total == len(asked_by_year[year]) for year, _, total, _ in rows)
     assert {question for year, *_, question in rows if year == 3} == asked_by_year[3]
+
+
+# Past results -------------------------------------------------------------------------------
+
+
+def test_a_finished_attempt_keeps_its_revision_and_result_after_the_year_gets_a_new_question(
+    app, tmp_path
+):
+    client = app.test_client()
+    priya = seated(client, 3, "Priya")
+    take_the_quiz(client, priya)
+    before = quiz_for("KS2").revision
+    # The next week Year 3 gets a tenth question: the file, so its revision, changes.
+    write_ks2_quiz(tmp_path / "quizzes", {**KS2_YEARS, 3: ("ks2-year-3", "ks2-year-3-new")})
+    catalogue.init_app(app)  # as the portal restarting would
+    assert quiz_for("KS2").revision != before
+    assert len(service.my_quiz(priya).questions) == 10
+    attempt = attempt_of(priya)
+    assert (attempt.quiz_revision, attempt.score, attempt.total) == (before, 9, 9)
+    assert 'aria-label="3 stars"' in page(client.get("/me/quiz/done"))
+    teacher = app.test_client()
+    sign_in(teacher, priya.school_class.teachers[0].email)
+    view = page(teacher.get(f"/teach/classes/{priya.class_id}"))
+    priya_row = next(row for row in table_rows(view) if row and row[0] == priya.full_name)
+    assert priya_row[2] == "Done"
+    assert "9 answers from an earlier version of the quiz are left out" in view
+    head = app.test_client()
+    sign_in(head, make_staff(roles=("head_teacher",)).email)
+    assert "9 of 9 right, 3 stars" in page(head.get("/admin/pupils"))

@@ -67,8 +67,13 @@ def write_year_quizzes(folder: Path) -> Path:
     for name in ("eyfs.toml", "staff-conduct.toml"):
         shutil.copy(ROOT / "quizzes" / name, folder / name)
     (folder / "ks1.toml").write_text(_quiz("KS1", KS1_COMMON, KS1_YEARS), encoding="utf-8")
-    (folder / "ks2.toml").write_text(_quiz("KS2", KS2_COMMON, KS2_YEARS), encoding="utf-8")
+    write_ks2_quiz(folder, KS2_YEARS)
     return folder
+
+
+def write_ks2_quiz(folder: Path, years: dict[int, tuple[str, ...]]) -> None:
+    """The KS2 quiz: the common questions, then each year group's own (``years``)."""
+    (folder / "ks2.toml").write_text(_quiz("KS2", KS2_COMMON, years), encoding="utf-8")
 
 
 def use_year_quizzes(app: Flask, folder: Path) -> None:
