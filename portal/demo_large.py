@@ -54,7 +54,7 @@ from portal.people.roles import (
     STAFF,
     TEACHER,
 )
-from portal.people.school_year import academic_year, key_stage
+from portal.people.school_year import YEAR_GROUPS, academic_year, key_stage
 from portal.policies.models import Acknowledgement, AcknowledgementChange, Policy
 from portal.policies.service import add_months, version_shown
 from portal.policies.shipped import install_shipped_policies
@@ -374,10 +374,11 @@ class SchoolBuilder:
             stage: set(self.rng.sample([q.id for q in quiz.questions], 2))
             for stage, quiz in quizzes.items()
         }
+        by_year = {year: quizzes[key_stage(year)].for_year(year) for year in YEAR_GROUPS}
         for pupil_id, _, year_group in self.pupils:
             if self.rng.random() < 0.05:
                 continue
-            quiz = quizzes[key_stage(year_group)]
+            quiz = by_year[year_group]  # the questions of the pupil's year group
             tries = max(1, round(self.rng.gauss(40 / len(quiz.questions), 1)))
             ability = self.rng.uniform(-0.15, 0.1)
             when = _moment(self.rng, self.term_start, self.now - timedelta(days=tries))

@@ -2,6 +2,7 @@
 quiz covers: figures, filters, who sees what, CSV equal to the page, valid HTML."""
 
 import csv
+import dataclasses
 import io
 import re
 
@@ -21,6 +22,7 @@ from tests.helpers.web import body_of, sign_in
 
 TODAY = school_today()
 PAGE = "/admin/understanding"
+YEAR_COLUMNS = ["Strand", "Reception", "Year 1", "Year 2", "Year 3", "Year 4", "Year 5", "Year 6"]
 HTMX = {"HX-Request": "true"}
 
 
@@ -262,18 +264,19 @@ def test_coverage_counts_each_strands_questions_and_marks_the_gaps(app):
     page = body_of(client.get("/admin/coverage"))
     rows = table_rows(page)
     assert rows[0] == ["Strand", "Early Years Foundation Stage", "Key Stage 1", "Key Stage 2"]
+    assert rows[1] == YEAR_COLUMNS[1:]
     expected = coverage_cells(coverage({s: quiz_for(s) for s in ("EYFS", "KS1", "KS2")}))
-    assert rows[1:9] == [[str(cell) for cell in line] for line in expected]
+    assert rows[2:10] == [[str(cell) for cell in line] for line in expected]
     # The shipped quizzes cover every strand taught at each age; Reception leaves two to KS1.
     copyright_row = next(row for row in rows if row[0] == "Copyright and ownership")
-    assert copyright_row[1:] == ["1", "1", "1"]
+    assert "No question" not in copyright_row and copyright_row[1:] != ["0"] * 7
     reputation_row = next(row for row in rows if row[0] == "Online reputation")
     assert reputation_row[1] == "Not at this age" and reputation_row[2] != "No question"
     assert "No question" not in page
-    assert rows[9] == ["Strands covered", "6 of 6 (100%)", "8 of 8 (100%)", "8 of 8 (100%)"]
+    assert rows[10] == ["Strands covered", "6 of 6 (100%)", *["8 of 8 (100%)"] * 6]
     lines = csv_rows(client.get("/admin/coverage.csv"))
-    assert lines[0] == ["Strand", "Early Years Foundation Stage", "Key Stage 1", "Key Stage 2"]
-    assert lines[1:] == rows[1:9]
+    assert lines[0] == YEAR_COLUMNS
+    assert lines[1:] == rows[2:10]
 
 
 def _question(qid, strand):
@@ -296,9 +299,26 @@ def test_a_strand_no_question_asks_about_stands_out_and_a_missing_quiz_is_named(
     )
     result = coverage({"KS1": quiz})
     cells = coverage_cells(result)
-    assert cells[0] == [STRANDS[strands[0]], "No quiz", 2, "No quiz"]
-    assert cells[7] == [STRANDS[strands[7]], "No quiz", "No question", "No quiz"]
-    assert str(result.covered("KS1")) == "3 of 8 (38%)" and result.covered("EYFS") is None
+    no_ks2 = ["No quiz"] * 4
+    assert cells[0] == [STRANDS[strands[0]], "No quiz", 2, 2, *no_ks2]
+    assert cells[7] == [STRANDS[strands[7]], "No quiz", "No question", "No question", *no_ks2]
+    assert str(result.covered(1)) == str(result.covered(2)) == "3 of 8 (38%)"
+    assert result.covered(0) is None and result.covered(6) is None
+
+
+def test_a_year_group_without_a_strand_stands_out_though_another_year_asks_it():
+    strands = list(STRANDS)  # q7, the only copyright question, is for Year 3 only
+    questions = [_question(f"q{n}", strands[n]) for n in range(8)]
+    questions[7] = dataclasses.replace(questions[7], year=3)
+    quiz = Quiz("ks2", "Smart", "KS2", 1, "abc", tuple(questions), "Hi")
+    result = coverage({"KS2": quiz})
+    assert coverage_cells(result)[7] == [
+        "Copyright and ownership",
+        *["No quiz"] * 3,
+        1,
+        *["No question"] * 3,
+    ]
+    assert str(result.covered(3)) == "8 of 8 (100%)" and str(result.covered(4)) == "7 of 8 (88%)"
 
 
 def test_a_strand_left_to_an_older_key_stage_is_not_a_gap():
@@ -317,7 +337,7 @@ def test_a_strand_left_to_an_older_key_stage_is_not_a_gap():
     assert cells["Online reputation"] == 2 and cells["Online bullying"] == "No question"
     assert cells["Managing online information"] == "Not at this age"
     assert cells["Copyright and ownership"] == "No question"
-    assert str(result.covered("EYFS")) == "2 of 6 (33%)"
+    assert str(result.covered(0)) == "2 of 6 (33%)"
 
 
 # Valid HTML ----------------------------------------------------------------------------------

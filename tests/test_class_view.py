@@ -142,7 +142,7 @@ def test_other_staff_and_strangers_are_refused(app, client):
 
 def test_each_pupil_shows_aup_and_quiz_status_in_words_with_totals(app):
     oak = make_class("Oak", 1)
-    quiz = quiz_for("KS1")
+    quiz = quiz_for("KS1").for_year(1)
     amara, ben, cara = (make_pupil(oak, name, "Smith") for name in ("Amara", "Ben", "Cara"))
     gone = make_pupil(oak, "Gone", "Away")
     gone.left_on = TODAY - timedelta(days=3)
@@ -184,7 +184,7 @@ def test_tallies_keep_their_base_and_round_half_up():
 
 def test_question_stats_count_each_pupils_latest_attempt_on_roll_at_this_revision(app):
     oak, elm = make_class("Oak", 1), make_class("Elm", 1)
-    quiz = quiz_for("KS1")
+    quiz = quiz_for("KS1").for_year(1)
     pupils = [make_pupil(oak, name) for name in ("Amara", "Ben", "Cara", "Dev", "Esme")]
     amara, ben, cara, dev, esme = pupils
     take(amara, quiz, {1: "right", 2: "right"})
@@ -218,7 +218,7 @@ def test_question_stats_count_each_pupils_latest_attempt_on_roll_at_this_revisio
 
 def test_tied_wrong_answers_are_both_named(app):
     oak = make_class("Oak", 2)
-    quiz = quiz_for("KS1")
+    quiz = quiz_for("KS1").for_year(2)
     take(make_pupil(oak), quiz, {1: wrong(quiz, 1, 0)})
     take(make_pupil(oak), quiz, {1: wrong(quiz, 1, 1)})
     first = question_stats(oak, quiz, school_year_of(TODAY)).questions[0]
@@ -406,7 +406,7 @@ def fill(school_class, quiz, count: int, start: int):
 
 def test_the_class_pages_cost_the_same_queries_for_5_or_60_pupils(app):
     oak, ash = make_class("Oak", 1), make_class("Ash", 2)
-    quiz = quiz_for("KS1")
+    quiz = quiz_for("KS1").for_year(1)
     client, _ = signed_in(app, oak, ash)
     class_page, class_list = f"/teach/classes/{oak.id}", "/teach/classes/"
 
@@ -443,7 +443,7 @@ def test_no_page_speaks_of_consent(app):
     oak, reception = make_class("Oak", 1), make_class("Acorns", 0)
     amara = make_pupil(oak)
     make_pupil(reception)
-    take(amara, quiz_for("KS1"), {1: "right"})
+    take(amara, quiz_for("KS1").for_year(1), {1: "right"})
     client, _ = signed_in(app, oak, reception)
     pages = [
         client.get(url)
@@ -470,7 +470,7 @@ def test_no_page_speaks_of_consent(app):
 @pytest.mark.html_validator
 def test_class_pages_are_valid_html(app, tmp_path):
     oak, elm = make_class("Oak", 1), make_class("Elm", 4)
-    quiz = quiz_for("KS1")
+    quiz = quiz_for("KS1").for_year(1)
     fill(oak, quiz, 4, 0)
     make_pupil(elm)
     client, _ = signed_in(app, oak, elm)

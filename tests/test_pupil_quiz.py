@@ -82,10 +82,11 @@ def agree(client, pupil):
 
 
 def started(client, pupil):
-    """The pupil has agreed to the AUP and started their quiz; returns the quiz."""
+    """The pupil has agreed to the AUP and started their quiz; returns the quiz, with the
+    questions of their year group."""
     agree(client, pupil)
     post(client, "/me/start")
-    return quiz_for(pupil.school_class.key_stage)
+    return quiz_for(pupil.school_class.key_stage).for_year(pupil.school_class.year_group)
 
 
 def wrong_choice(question):
@@ -219,7 +220,7 @@ def test_the_quiz_shown_is_the_one_for_the_pupils_key_stage(client, year_group):
     pupil = seated(client, year_group)
     agree(client, pupil)
     home = page(client.get("/me"))
-    quiz = quiz_for(STAGES[year_group])
+    quiz = quiz_for(STAGES[year_group]).for_year(year_group)
     assert "Start the quiz" in home and esc(quiz.title) in home
     assert post(client, "/me/start").location.endswith("/me/quiz")
     text = page(client.get("/me/quiz"))

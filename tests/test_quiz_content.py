@@ -123,8 +123,10 @@ def test_the_shipped_quizzes_load_one_per_audience_with_the_right_counts(shipped
         "ks2": "KS2",
         "staff-conduct": "staff",
     }
+    for quiz_id, (low, high) in {"eyfs": (4, 6), "ks1": (6, 9), "ks2": (8, 10)}.items():
+        quiz = shipped[quiz_id]
+        assert all(low <= len(quiz.questions_for(y)) <= high for y in quiz.year_groups), quiz_id
     counts = {quiz.id: len(quiz.questions) for quiz in shipped.values()}
-    assert 4 <= counts["eyfs"] <= 6 and 6 <= counts["ks1"] <= 9 and 8 <= counts["ks2"] <= 10
     assert 10 <= counts["staff-conduct"] <= 30 and shipped["staff-conduct"].pass_mark == 80
     assert all(quiz.pass_mark is None for quiz in shipped.values() if quiz.audience != "staff")
     assert all(quiz.intro and quiz.title for quiz in shipped.values())
@@ -360,6 +362,70 @@ def test_each_kind_of_quiz_problem_is_reported_naming_the_file(fields, expected)
 )
 def test_question_counts_per_audience(audience, count, expected):
     assert any(expected in p for p in problems_of(a_quiz("q", audience, count)))
+
+
+# Questions for one year group of the Key Stage --------------------------------------------
+
+
+def a_ks2_quiz(**years: int) -> dict:
+    """A KS2 quiz of eight questions for every year, then one more for each ``q<n>=<year>``."""
+    quiz = a_quiz("ks2", "KS2", 8)
+    for name, year in years.items():
+        quiz["questions"].append({**a_question(int(name[1:])), "year": year})
+    return quiz
+
+
+def test_a_question_with_a_year_is_asked_only_in_that_year_and_the_rest_in_every_year():
+    quiz = parse_quiz(to_toml(a_ks2_quiz(q9=3, q10=5, q11=5)), "quizzes/ks2.toml", "ks2")
+    every_year = [f"q{n}" for n in range(1, 9)]
+    assert quiz.year_groups == (3, 4, 5, 6)
+    assert [q.id for q in quiz.questions_for(3)] == [*every_year, "q9"]
+    assert [q.id for q in quiz.questions_for(4)] == every_year
+    assert [q.id for q in quiz.questions_for(5)] == [*every_year, "q10", "q11"]
+    year5 = quiz.for_year(5)
+    assert year5.questions == quiz.questions_for(5) and year5.revision == quiz.revision
+    assert quiz.question("q9").year == 3 and quiz.question("q1").year is None
+
+
+@pytest.mark.parametrize(
+    ("audience", "year", "expected"),
+    [
+        ("KS2", 2, "'year' is 2; the KS2 quiz is for Years 3 to 6: use 3, 4, 5 or 6"),
+        ("KS1", 3, "'year' is 3; the KS1 quiz is for Years 1 and 2: use 1 or 2"),
+        ("EYFS", 1, "'year' is 1; the EYFS quiz is for Reception: use 0"),
+        (
+            "staff",
+            3,
+            "'year' is only for pupils' quizzes: every member of staff takes the same check",
+        ),
+        ("KS2", "three", "'year' should be a whole number"),
+    ],
+)
+def test_a_year_outside_the_quizs_key_stage_is_reported_naming_file_and_question(
+    audience, year, expected
+):
+    quiz_id = {"staff": "staff-conduct"}.get(audience, audience.lower())
+    count = {"EYFS": 4, "KS1": 6, "KS2": 8, "staff": 10}[audience]
+    quiz = a_quiz(quiz_id, audience, count)
+    quiz["questions"][1]["year"] = year
+    problems = problems_of(quiz)
+    assert f"quizzes/{quiz_id}.toml, question 'q2': {expected}" in problems, problems
+
+
+def test_the_question_count_applies_to_each_years_questions_naming_the_year():
+    problems = problems_of(a_ks2_quiz(q9=3, q10=3, q11=3))
+    assert problems == [
+        "quizzes/ks2.toml: has 11 questions for Year 3; a quiz for KS2 needs 8 to 10 "
+        "for each year group"
+    ]
+    quiz = a_quiz("ks2", "KS2", 7)
+    quiz["questions"].append({**a_question(8), "year": 4})
+    problems = problems_of(quiz)
+    assert [p for p in problems if "Year" in p] == [
+        f"quizzes/ks2.toml: has 7 questions for Year {year}; a quiz for KS2 needs 8 to 10 "
+        "for each year group"
+        for year in (3, 5, 6)
+    ]
 
 
 def test_the_staff_pass_mark_is_required_and_a_percentage():

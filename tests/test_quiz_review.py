@@ -28,10 +28,13 @@ def a_question(
     )
 
 
-def a_quiz_file(folder, audience: str, count: int, longest=0, strands=None, **texts) -> str:
+def a_quiz_file(
+    folder, audience: str, count: int, longest=0, strands=None, years=None, **texts
+) -> str:
     """A quiz for ``audience`` with ``count`` questions over ``strands`` (by default all that
     its Key Stage covers, in turn), the right answer the longest choice in the first
-    ``longest``; ``texts`` gives a question's text by its id. Returns the file's name."""
+    ``longest``; ``years`` gives a question's year group by its number, ``texts`` its text by
+    its id. Returns the file's name."""
     strands = strands or STAGE_STRANDS.get(audience) or tuple(STRANDS)
     quiz_id = audience.lower() if audience != "staff" else "staff-conduct"
     head = f'id = "{quiz_id}"\ntitle = "A quiz"\naudience = "{audience}"\nversion = 1\n'
@@ -46,6 +49,8 @@ def a_quiz_file(folder, audience: str, count: int, longest=0, strands=None, **te
         )
         for n in range(1, count + 1)
     ]
+    for n, year in (years or {}).items():
+        questions[n - 1] = questions[n - 1].replace("\n", f"\nyear = {year}\n", 1)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{quiz_id}.toml"
     path.write_text(head + "\n".join(questions), encoding="utf-8")
@@ -82,7 +87,9 @@ def test_the_shipped_pupils_quizzes_are_not_guessable_by_length_and_cover_their_
         assert guessable_by_length(quiz, source) == []
         assert missing_strands(quiz, source) == []
         assert too_long(quiz, source) == []
-        assert {q.strand for q in quiz.questions} >= set(STAGE_STRANDS[quiz.audience])
+        for year in quiz.year_groups:
+            asked = {q.strand for q in quiz.questions_for(year)}
+            assert asked >= set(STAGE_STRANDS[quiz.audience]), (quiz.id, year)
 
 
 def test_key_stage_2_covers_all_eight_strands_and_reception_the_six_for_its_age():
@@ -108,6 +115,19 @@ def test_a_right_answer_longest_in_more_than_a_third_fails_naming_the_file_and_q
         "('q1', 'q2', 'q3', 'q4'), so it can be guessed by its length; at most 3 may be: "
         "make the wrong answers as long and as tempting, or the right one shorter",
         "Fix these and check again: the tests refuse quizzes with these problems.",
+    ]
+
+
+def test_the_longest_answer_rule_applies_to_each_years_questions_naming_the_year(tmp_path):
+    # q1 and q2 are Year 3's only: its ten questions have four longest right answers, while
+    # Years 4 to 6 ask eight, two of them longest.
+    name = a_quiz_file(tmp_path, "KS2", 10, longest=4, years={1: 3, 2: 3})
+    code, lines = checked(name)
+    assert code == 1
+    assert lines[1:-1] == [
+        f"  {name}: in Year 3's questions, the right answer is the longest choice in 4 of 10 "
+        "questions ('q1', 'q2', 'q3', 'q4'), so it can be guessed by its length; at most 3 "
+        "may be: make the wrong answers as long and as tempting, or the right one shorter"
     ]
 
 
@@ -204,3 +224,24 @@ def test_key_stage_2_needs_all_eight_and_the_staff_check_none(tmp_path):
     )
     staff = a_quiz_file(tmp_path / "b", "staff", 10, strands=("online reputation",))
     assert checked(staff)[0] == 0
+
+
+def test_each_year_group_must_cover_its_key_stages_strands_naming_the_year(tmp_path):
+    # q8, the only one on copyright and ownership, is asked in Year 3 only.
+    name = a_quiz_file(tmp_path, "KS2", 10, strands=tuple(STRANDS), years={8: 3})
+    code, lines = checked(name)
+    assert code == 1
+    assert lines[1:-1] == [
+        f"  {name}: the KS2 quiz has no question for Year {year} on 'copyright and "
+        "ownership'; add a question on each (quizzes/README.md lists the strands each Key "
+        "Stage covers)"
+        for year in (4, 5, 6)
+    ]
+
+
+def test_the_check_tells_how_many_questions_each_year_group_is_asked(tmp_path):
+    name = a_quiz_file(tmp_path, "KS2", 10, years={1: 3, 2: 4})
+    code, lines = checked(name)
+    assert code == 0 and lines[1].startswith(
+        "  ks2: KS2, 10 questions (Year 3 9, Year 4 9, Year 5 8, Year 6 8), version 1"
+    )

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.people.models import Pupil, SchoolClass
-from portal.people.school_year import KEY_STAGE_NAMES
+from portal.people.school_year import KEY_STAGE_NAMES, YEAR_GROUPS
 from portal.quiz.content import Choice, Question, Quiz
 from portal.quiz.models import QuizAnswer, QuizAttempt
 from portal.teaching.service import Tally
@@ -49,6 +49,12 @@ class QuestionRow:
     @property
     def figures(self) -> tuple[Figure, ...]:
         return (self.figure, *self.classes)
+
+    @property
+    def year_asked(self) -> str | None:
+        """ "Year 3" for a question only Year 3 is asked; None when every year group is."""
+        year = self.question.year
+        return None if year is None else YEAR_GROUPS[year]
 
 
 @dataclass(frozen=True)
@@ -167,13 +173,16 @@ def _chosen(quizzes: Mapping[str, Quiz], classes: Mapping[int, SchoolClass], yea
 
 def _stage_rows(stage, quiz, stage_classes, chosen, by_class: bool, one_class: bool, min_base):
     """One row per question of ``quiz``: the Key Stage's figure (and its classes'), or the
-    one class's."""
+    one class's. A question for one year group only has the figures of its classes only."""
     rows = []
+    if one_class:  # the questions its pupils are asked, numbered as they see them
+        quiz = quiz.for_year(stage_classes[0].year_group)
     for number, question in enumerate(quiz.questions, start=1):
+        asked = [c for c in stage_classes if question.year in (None, c.year_group)]
         classes = (
             [
                 _figure(c.name, c, question, chosen.get((c.id, question.id), {}), min_base)
-                for c in stage_classes
+                for c in asked
             ]
             if by_class or one_class
             else []
@@ -257,19 +266,22 @@ UNDERSTANDING_HEADER = (
     "Per cent correct",
     "Most chosen wrong answer",
     "Pupils who chose it",
+    "Year group asked",
 )
 HIDDEN = f"Fewer than {SAFE_SIZE} pupils"
+EVERY_YEAR = "Every year group"
 
 
 def figure_cells(row: QuestionRow, figure: Figure) -> list:
     """One CSV line: the question, then one group's figure (blank if hidden, never guessed)."""
     head = [row.key_stage, row.number, row.question.text, row.question.strand_label, figure.label]
+    asked = row.year_asked or EVERY_YEAR
     if figure.hidden:
-        return [*head, HIDDEN, "", "", "", ""]
+        return [*head, HIDDEN, "", "", "", "", asked]
     wrong = " / ".join(choice.text for choice in figure.wrong_choices)
     right = figure.right
     percent = "" if right.percent is None else right.percent
-    return [*head, right.count, right.base, percent, wrong, figure.wrong_count or ""]
+    return [*head, right.count, right.base, percent, wrong, figure.wrong_count or "", asked]
 
 
 def understanding_cells(rows: Iterable[QuestionRow]) -> list[list]:

@@ -13,7 +13,12 @@ from portal.clock import school_today
 from portal.csv_export import csv_response
 from portal.htmx import page_or_fragment
 from portal.people.roles import OVERSIGHT, SCHOOL_LEADERS
-from portal.people.school_year import KEY_STAGE_NAMES, academic_year
+from portal.people.school_year import (
+    KEY_STAGE_NAMES,
+    STAGE_YEAR_GROUPS,
+    YEAR_GROUPS,
+    academic_year,
+)
 from portal.quiz.catalogue import quiz_for
 
 SORTS = {
@@ -94,6 +99,9 @@ def coverage_page():
         year=academic_year(school_today()),
         result=result,
         stages=service.KEY_STAGES,
+        stage_years=STAGE_YEAR_GROUPS,
+        years=coverage.YEAR_COLUMNS,
+        year_names=YEAR_GROUPS,
         key_stage_names=KEY_STAGE_NAMES,
     )
 

@@ -27,7 +27,7 @@ class LiveRow:
     aup_done: bool | None  # None: the AUPs are not installed
     quiz_status: str | None  # None: no quiz for this Key Stage
     quiz_answered: int
-    quiz_total: int
+    quiz_total: int  # of the pupil's attempt: the questions of their year group
 
     @property
     def progress(self) -> str:
@@ -59,19 +59,15 @@ def live_view(class_session: ClassSession, today: date) -> list[LiveRow]:
     quizzes = progress.quiz_progress(pupils, quiz.id, year) if quiz else {}
     names = short_names(pupils)
     return [
-        _live_row(
-            pupil,
-            names[pupil.id],
-            seats.get(pupil.id),
-            acknowledged,
-            quizzes.get(pupil.id),
-            len(quiz.questions) if quiz else 0,
-        )
+        _live_row(pupil, names[pupil.id], seats.get(pupil.id), acknowledged, quizzes.get(pupil.id))
         for pupil in pupils
     ]
 
 
-def _live_row(pupil, name, seat, acknowledged, quiz_state, quiz_total) -> LiveRow:
+def _live_row(pupil, name, seat, acknowledged, quiz_state) -> LiveRow:
+    # Each pupil's own attempt says how many questions they are asked: their year group's,
+    # which differ from a classmate's after a change of year group or of the quiz file.
+    attempt = quiz_state.attempt if quiz_state else None
     return LiveRow(
         pupil.id,
         name,
@@ -80,5 +76,5 @@ def _live_row(pupil, name, seat, acknowledged, quiz_state, quiz_total) -> LiveRo
         aup_done=None if acknowledged is None else pupil.id in acknowledged,
         quiz_status=quiz_state.status if quiz_state else None,
         quiz_answered=quiz_state.answered if quiz_state else 0,
-        quiz_total=quiz_total,
+        quiz_total=attempt.total if attempt else 0,
     )

@@ -10,6 +10,8 @@ KEY_STAGE_NAMES = {
     "KS1": "Key Stage 1",
     "KS2": "Key Stage 2",
 }
+# The year groups of each Key Stage, youngest first (the inverse of key_stage below).
+STAGE_YEAR_GROUPS = {"EYFS": (RECEPTION,), "KS1": (1, 2), "KS2": (3, 4, 5, 6)}
 # Key Stages whose pupils hear every screen unless their teacher turns it off.
 READ_ALOUD_STAGES = ("EYFS", "KS1")
 

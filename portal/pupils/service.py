@@ -55,8 +55,10 @@ def agree_to_aup(pupil: Pupil, version: PolicyVersion | None, today: date) -> Ac
 
 
 def my_quiz(pupil: Pupil) -> Quiz | None:
-    """The quiz for the pupil's Key Stage."""
-    return quiz_for(key_stage_of(pupil))
+    """The quiz for the pupil's Key Stage, with the questions for their year group: those for
+    every year and those for theirs (the same file and revision for the whole Key Stage)."""
+    quiz = quiz_for(key_stage_of(pupil))
+    return quiz.for_year(pupil.school_class.year_group) if quiz else None
 
 
 def latest_attempt(pupil: Pupil, quiz: Quiz, today: date) -> QuizAttempt | None:

@@ -84,12 +84,18 @@ def answer(
     return answers_of(attempt)
 
 
-def finish(attempt: QuizAttempt, score: int, passed: bool | None, now: datetime) -> bool:
-    """Mark the attempt finished with its score, unless it is already; True if this call did."""
+def finish(
+    attempt: QuizAttempt, score: int, passed: bool | None, now: datetime, total: int | None = None
+) -> bool:
+    """Mark the attempt finished with its score (of ``total`` questions, when it differs from
+    the start's), unless it is already; True if this call did."""
+    values = {"finished_at": now, "score": score, "passed": passed}
+    if total is not None:
+        values["total"] = total
     finished = db.session.execute(
         update(QuizAttempt)
         .where(QuizAttempt.id == attempt.id, QuizAttempt.finished_at.is_(None))
-        .values(finished_at=now, score=score, passed=passed),
+        .values(**values),
         execution_options={"synchronize_session": False},
     )
     return finished.rowcount == 1
@@ -98,10 +104,13 @@ def finish(attempt: QuizAttempt, score: int, passed: bool | None, now: datetime)
 def finish_if_complete(
     attempt: QuizAttempt, quiz: Quiz, stored: Mapping[str, QuizAnswer], now: datetime
 ) -> bool:
-    """Finish the attempt once every question has an answer; True when it is complete."""
+    """Finish the attempt once every question of ``quiz`` (as the pupil's year group takes
+    it) has an answer; True when it is complete. The total is the questions asked at the end:
+    a pupil whose class changed year group mid-quiz finished the new year's questions."""
     if any(question.id not in stored for question in quiz.questions):
         return False
-    finish(attempt, sum(stored[q.id].correct for q in quiz.questions), None, now)
+    score = sum(stored[q.id].correct for q in quiz.questions)
+    finish(attempt, score, None, now, total=len(quiz.questions))
     return True
 
 

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from portal.people.school_year import YEAR_GROUPS
 from portal.quiz.bank import DRAW_SIZE
 from portal.quiz.content import Quiz, QuizProblems, display_name, load_catalogue, load_files
 from portal.quiz.review import review
@@ -38,6 +39,15 @@ def _echo_all(echo: Callable[[str], object], heading: str, lines: list[str]) -> 
         echo(heading)
         for line in lines:
             echo(f"  {line}")
+
+
+def _question_count(quiz: Quiz) -> str:
+    """ "10 questions", or "12 questions: Year 3 9, Year 4 10, ..." when years differ."""
+    count = f"{len(quiz.questions)} questions"
+    if not quiz.varies_by_year:
+        return count
+    years = ", ".join(f"{YEAR_GROUPS[y]} {len(quiz.questions_for(y))}" for y in quiz.year_groups)
+    return f"{count} ({years})"
 
 
 def check(paths: Iterable[Path], echo: Callable[[str], object] = print) -> int:
@@ -68,7 +78,7 @@ def check(paths: Iterable[Path], echo: Callable[[str], object] = print) -> int:
     for quiz in quizzes:
         asked = f" in the bank, {DRAW_SIZE} asked each year" if quiz.audience == "staff" else ""
         echo(
-            f"  {quiz.id}: {quiz.audience}, {len(quiz.questions)} questions{asked}, "
+            f"  {quiz.id}: {quiz.audience}, {_question_count(quiz)}{asked}, "
             f"version {quiz.version}, revision {quiz.revision}"
         )
     _echo_all(echo, "Warnings (to fix when you next edit these files):", warnings)

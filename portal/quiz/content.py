@@ -5,18 +5,16 @@ each naming its file and question, so a teacher can fix a file in one sitting; a
 stops the portal at start-up, never in front of a pupil.
 """
 
-import difflib
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
-from portal.pictures import NO_PICTURE, has_svg
+from portal.people.school_year import STAGE_YEAR_GROUPS
 from portal.quiz.bank import draw_problems, tag_problems
+from portal.quiz.tables import Report, label_of, tables_of, typed_fields
 from portal.quiz.types import (
     AUDIENCES,
     CHOICE_COUNT,
-    ID_PATTERN,
-    MAX_ID_LENGTH,
     PICTURE_PATTERN,
     QUESTION_COUNTS,
     STRANDS,
@@ -43,6 +41,7 @@ QUESTION_KEYS = {
     "emoji": (str, False),
     "picture": (str, False),
     "read_aloud": (str, False),
+    "year": (int, False),
     "choices": (list, True),
     "guideline": (int, False),  # staff only: the policy's guideline it tests (quiz/bank.py)
     "safeguarding": (bool, False),  # staff only: a scenario the DSL would insist on
@@ -55,97 +54,12 @@ CHOICE_KEYS = {
     "emoji": (str, False),
     "read_aloud": (str, False),
 }
-TYPE_NAMES = {
-    str: "text in quotes",
-    int: "a whole number",
-    bool: "true or false",
-    list: "a list of tables",
+# Who takes each pupils' quiz, and the values its questions' `year` may take.
+YEARS_IN_WORDS = {
+    "EYFS": ("Reception", "0"),
+    "KS1": ("Years 1 and 2", "1 or 2"),
+    "KS2": ("Years 3 to 6", "3, 4, 5 or 6"),
 }
-
-
-class _Report:
-    """Collects problems for one file, each prefixed with where it is."""
-
-    def __init__(self, source: str):
-        self.source, self.problems = source, []
-
-    def add(self, message: str, question: str | None = None, choice: str | None = None) -> None:
-        where = self.source + (f", question {question}" if question is not None else "")
-        where += f", choice {choice}" if choice is not None else ""
-        self.problems.append(f"{where}: {message}")
-
-    def count(self, number: int, limits: tuple[int, int], noun: str, **where) -> None:
-        low, high = limits
-        if not low <= number <= high:
-            wanted = f"exactly {low}" if low == high else f"{low} to {high}"
-            noun += "" if number == 1 else "s"
-            self.add(f"has {number} {noun}; a {where.pop('whole')} needs {wanted}", **where)
-
-
-def _label(table: dict, position: int) -> str:
-    """How a question or choice is named in a problem: its id, or its position."""
-    value = table.get("id")
-    return f"'{value}'" if isinstance(value, str) and value.strip() else str(position)
-
-
-def _has_type(value: object, kind: type) -> bool:
-    return isinstance(value, kind) and (kind is not int or not isinstance(value, bool))
-
-
-def _unknown_key(key: str, spec: dict, meant: set) -> str:
-    close = difflib.get_close_matches(key, spec, n=1)
-    meant.update(close)
-    hint = f" (did you mean '{close[0]}'?)" if close else f"; known keys: {', '.join(spec)}"
-    return f"unknown key '{key}'{hint}"
-
-
-def _fields(table: dict, spec: dict, what: str, report: _Report, **where) -> dict:
-    """The well-typed values of ``table``; unknown, missing and mistyped keys are reported."""
-    values, meant = {}, set()  # a misspelt key is reported once, not also as missing
-    for key in [key for key in table if key not in spec]:
-        report.add(_unknown_key(key, spec, meant), **where)
-    for key, (kind, required) in spec.items():
-        if key not in table:
-            if required and key not in meant:
-                report.add(f"'{key}' is missing", **where)
-        elif not _has_type(table[key], kind):
-            report.add(f"'{key}' should be {TYPE_NAMES[kind]}", **where)
-        elif kind is str and not table[key].strip():
-            report.add(f"'{key}' is empty", **where)
-        else:
-            values[key] = table[key].strip() if kind is str else table[key]
-    identifier = values.get("id")
-    if identifier and (not ID_PATTERN.fullmatch(identifier) or len(identifier) > MAX_ID_LENGTH):
-        report.add(
-            f"the {what} id '{identifier}' should be lower-case letters, digits and "
-            f"hyphens (like 'password-toothbrush'), at most {MAX_ID_LENGTH} long",
-            **where,
-        )
-    emoji = values.get("emoji")
-    if emoji and (len(emoji) > 16 or any(c.isascii() and c.isalpha() for c in emoji)):
-        report.add(f"'emoji' should be an emoji only (got '{emoji}'); words go in 'text'", **where)
-    elif emoji and not has_svg(emoji):
-        report.add(NO_PICTURE.format(emoji=emoji), **where)
-    return values
-
-
-def _tables(value: list, what: str, report: _Report, **where) -> list[dict]:
-    """The entries of a list that are tables, checking ids are not repeated."""
-    tables = [item for item in value if isinstance(item, dict)]
-    if len(tables) != len(value):
-        report.add(f"every entry of '{what}' should be a [[{what}]] table", **where)
-    first: dict[str, int] = {}
-    for position, table in enumerate(tables, start=1):
-        key = table.get("id")
-        if isinstance(key, str) and key in first:
-            noun = "choice" if "question" in where else "question"
-            report.add(
-                f"the {noun} id '{key}' is already used by {noun} {first[key]}",
-                **(where or {"question": str(position)}),
-            )
-        elif isinstance(key, str):
-            first[key] = position
-    return tables
 
 
 def _canonical_strand(value: str) -> str | None:
@@ -153,9 +67,9 @@ def _canonical_strand(value: str) -> str | None:
     return next((s for s in STRANDS if " ".join(s.replace(",", " ").split()) == simple), None)
 
 
-def _check_choice(table: dict, audience: str | None, report: _Report, **where) -> Choice | None:
+def _check_choice(table: dict, audience: str | None, report: Report, **where) -> Choice | None:
     before = len(report.problems)
-    values = _fields(table, CHOICE_KEYS, "choice", report, **where)
+    values = typed_fields(table, CHOICE_KEYS, "choice", report, **where)
     if audience == "EYFS" and "emoji" not in table:
         report.add("an EYFS choice needs an 'emoji' (it is a picture quiz)", **where)
     if len(report.problems) > before:
@@ -171,16 +85,16 @@ def _check_choice(table: dict, audience: str | None, report: _Report, **where) -
 
 
 def _check_choices(
-    raw: list, question: str, audience: str | None, report: _Report
+    raw: list, question: str, audience: str | None, report: Report
 ) -> tuple[Choice, ...] | None:
     """The question's choices, or None if any has a problem."""
-    tables = _tables(raw, "questions.choices", report, question=question)
+    tables = tables_of(raw, "questions.choices", report, question=question)
     report.count(len(raw), CHOICE_COUNT, "choice", whole="question", question=question)
     choices = [
-        _check_choice(table, audience, report, question=question, choice=_label(table, position))
+        _check_choice(table, audience, report, question=question, choice=label_of(table, position))
         for position, table in enumerate(tables, start=1)
     ]
-    correct = [_label(t, n) for n, t in enumerate(tables, start=1) if t.get("correct") is True]
+    correct = [label_of(t, n) for n, t in enumerate(tables, start=1) if t.get("correct") is True]
     if not correct:
         report.add(
             "no choice is marked correct (add correct = true to the right one)", question=question
@@ -194,10 +108,10 @@ def _check_choices(
 
 
 def _check_question(
-    table: dict, position: int, audience: str | None, report: _Report
+    table: dict, position: int, audience: str | None, report: Report
 ) -> Question | None:
-    before, label = len(report.problems), _label(table, position)
-    values = _fields(table, QUESTION_KEYS, "question", report, question=label)
+    before, label = len(report.problems), label_of(table, position)
+    values = typed_fields(table, QUESTION_KEYS, "question", report, question=label)
     strand = values.get("strand") and _canonical_strand(values["strand"])
     if "strand" in values and strand is None:
         known = ", ".join(f"'{strand}'" for strand in STRANDS)
@@ -210,6 +124,7 @@ def _check_question(
         )
     for problem in tag_problems(values, audience):
         report.add(problem, question=label)
+    _check_year(values.get("year"), audience, report, label)
     choices = None
     if "choices" in values:
         choices = _check_choices(values["choices"], label, audience, report)
@@ -225,10 +140,38 @@ def _check_question(
         values.get("read_aloud"),
         guideline=values.get("guideline"),
         safeguarding=values.get("safeguarding", False),
+        year=values.get("year"),
     )
 
 
-def _check_quiz_fields(raw: dict, values: dict, expected_id: str | None, report: _Report) -> None:
+def _check_year(year: int | None, audience: str | None, report: Report, label: str) -> None:
+    """A question's ``year`` must be a year group of its quiz's Key Stage."""
+    if year is None or audience is None:
+        return
+    if audience == "staff":
+        report.add(
+            "'year' is only for pupils' quizzes: every member of staff takes the same check",
+            question=label,
+        )
+    elif year not in STAGE_YEAR_GROUPS[audience]:
+        who, values = YEARS_IN_WORDS[audience]
+        report.add(
+            f"'year' is {year}; the {audience} quiz is for {who}: use {values}", question=label
+        )
+
+
+def _count_questions(tables: list[dict], audience: str, report: Report) -> None:
+    """The question count's limits, for each year group's questions when some have a year."""
+    limits, whole = QUESTION_COUNTS[audience], f"quiz for {audience}"
+    if audience == "staff" or all(table.get("year") is None for table in tables):
+        report.count(len(tables), limits, "question", whole=whole)
+        return
+    for year in STAGE_YEAR_GROUPS[audience]:
+        asked = sum(table.get("year") in (None, year) for table in tables)
+        report.count(asked, limits, "question", year=year, whole=whole)
+
+
+def _check_quiz_fields(raw: dict, values: dict, expected_id: str | None, report: Report) -> None:
     audience, pass_mark = values.get("audience"), values.get("pass_mark")
     if audience is not None and audience not in AUDIENCES:
         report.add(f"unknown audience '{audience}'; use one of: {', '.join(AUDIENCES)}")
@@ -246,7 +189,7 @@ def _check_quiz_fields(raw: dict, values: dict, expected_id: str | None, report:
         report.add("'pass_mark' is only for staff quizzes: pupils' quizzes have no pass mark")
 
 
-def _read_toml(data: bytes | str, report: _Report) -> dict | None:
+def _read_toml(data: bytes | str, report: Report) -> dict | None:
     try:
         return tomllib.loads(data.decode("utf-8") if isinstance(data, bytes) else data)
     except UnicodeDecodeError:
@@ -258,20 +201,18 @@ def _read_toml(data: bytes | str, report: _Report) -> dict | None:
 
 def parse_quiz(data: bytes | str, source_name: str, expected_id: str | None = None) -> Quiz:
     """Parse one quiz file's contents; raise QuizProblems listing everything wrong with it."""
-    report = _Report(source_name)
+    report = Report(source_name)
     raw = _read_toml(data, report)
     if raw is None:
         raise QuizProblems(report.problems)
-    values = _fields(raw, QUIZ_KEYS, "quiz", report)
+    values = typed_fields(raw, QUIZ_KEYS, "quiz", report)
     _check_quiz_fields(raw, values, expected_id, report)
     audience = values.get("audience") if values.get("audience") in AUDIENCES else None
     questions = []
     if "questions" in values:
-        tables = _tables(values["questions"], "questions", report)
+        tables = tables_of(values["questions"], "questions", report)
         if audience:
-            report.count(
-                len(tables), QUESTION_COUNTS[audience], "question", whole=f"quiz for {audience}"
-            )
+            _count_questions(tables, audience, report)
         questions = [
             _check_question(table, position, audience, report)
             for position, table in enumerate(tables, start=1)

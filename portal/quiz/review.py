@@ -8,6 +8,7 @@ one over-long question in a teacher's edit must not stop the portal for the whol
 
 from dataclasses import dataclass, field
 
+from portal.people.school_year import YEAR_GROUPS
 from portal.quiz.types import STAGE_STRANDS, WORD_LIMITS, Question, Quiz
 
 
@@ -62,28 +63,47 @@ def right_answer_is_longest(question: Question) -> bool:
     return all(right > len(choice.text) for choice in question.choices if not choice.correct)
 
 
+def year_sets(quiz: Quiz) -> list[tuple[int | None, tuple[Question, ...]]]:
+    """The sets of questions pupils are asked, each with its year group: one set (year None)
+    when every year group of the Key Stage is asked the same, else one per year group."""
+    if not quiz.varies_by_year:
+        return [(None, quiz.questions)]
+    return [(year, quiz.questions_for(year)) for year in quiz.year_groups]
+
+
 def guessable_by_length(quiz: Quiz, source: str) -> list[str]:
-    """A quiz whose right answer is the longest choice in more than a third of its questions."""
-    longest = [question.id for question in quiz.questions if right_answer_is_longest(question)]
-    total = len(quiz.questions)
-    if 3 * len(longest) <= total:
-        return []
-    ids = ", ".join(f"'{question_id}'" for question_id in longest)
-    return [
-        f"{source}: the right answer is the longest choice in {len(longest)} of {total} "
-        f"questions ({ids}), so it can be guessed by its length; at most {total // 3} may be: "
-        "make the wrong answers as long and as tempting, or the right one shorter"
-    ]
+    """A quiz whose right answer is the longest choice in more than a third of the questions
+    of a year group (of the whole quiz when every year group is asked the same)."""
+    problems = []
+    for year, questions in year_sets(quiz):
+        longest = [question.id for question in questions if right_answer_is_longest(question)]
+        total = len(questions)
+        if 3 * len(longest) <= total:
+            continue
+        ids = ", ".join(f"'{question_id}'" for question_id in longest)
+        whose = "" if year is None else f"in {YEAR_GROUPS[year]}'s questions, "
+        problems.append(
+            f"{source}: {whose}the right answer is the longest choice in {len(longest)} of "
+            f"{total} questions ({ids}), so it can be guessed by its length; at most "
+            f"{total // 3} may be: make the wrong answers as long and as tempting, or the "
+            "right one shorter"
+        )
+    return problems
 
 
 def missing_strands(quiz: Quiz, source: str) -> list[str]:
-    """The strands this Key Stage's quiz should cover and has no question on."""
-    asked = {question.strand for question in quiz.questions}
-    missing = [strand for strand in STAGE_STRANDS.get(quiz.audience, ()) if strand not in asked]
-    if not missing:
-        return []
-    names = ", ".join(f"'{strand}'" for strand in missing)
-    return [
-        f"{source}: the {quiz.audience} quiz has no question on {names}; add a question "
-        "on each (quizzes/README.md lists the strands each Key Stage covers)"
-    ]
+    """The strands this Key Stage's quiz should cover and a year group has no question on."""
+    problems = []
+    for year, questions in year_sets(quiz):
+        asked = {question.strand for question in questions}
+        expected = STAGE_STRANDS.get(quiz.audience, ())
+        missing = [strand for strand in expected if strand not in asked]
+        if not missing:
+            continue
+        names = ", ".join(f"'{strand}'" for strand in missing)
+        whom = "" if year is None else f" for {YEAR_GROUPS[year]}"
+        problems.append(
+            f"{source}: the {quiz.audience} quiz has no question{whom} on {names}; add a "
+            "question on each (quizzes/README.md lists the strands each Key Stage covers)"
+        )
+    return problems

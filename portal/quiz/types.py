@@ -3,7 +3,9 @@
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from portal.people.school_year import STAGE_YEAR_GROUPS
 
 # The eight strands of Education for a Connected World: canonical text -> display label.
 STRANDS = {
@@ -80,6 +82,7 @@ class Question:
     read_aloud: str | None = None
     guideline: int | None = None  # staff: the policy's staff guideline it tests, 1 to 6
     safeguarding: bool = False  # staff: a scenario the DSL would insist on
+    year: int | None = None  # the one year group that is asked it; None: every year group
 
     def __post_init__(self):
         if sum(choice.correct for choice in self.choices) != 1:
@@ -116,6 +119,26 @@ class Quiz:
     def question(self, question_id: str) -> Question | None:
         """The question with this id, or None."""
         return next((q for q in self.questions if q.id == question_id), None)
+
+    @property
+    def year_groups(self) -> tuple[int, ...]:
+        """The year groups that take this quiz (none for the staff check)."""
+        return STAGE_YEAR_GROUPS.get(self.audience, ())
+
+    @property
+    def varies_by_year(self) -> bool:
+        """True when some question is asked in one year group only."""
+        return any(question.year is not None for question in self.questions)
+
+    def questions_for(self, year_group: int) -> tuple[Question, ...]:
+        """The questions a pupil of ``year_group`` is asked, in the file's order: those for
+        every year group and those for theirs, so each year of a Key Stage brings new ones."""
+        return tuple(q for q in self.questions if q.year is None or q.year == year_group)
+
+    def for_year(self, year_group: int) -> "Quiz":
+        """The quiz as a pupil of ``year_group`` takes it: the same id and revision (an
+        attempt records the file, whatever the year), only that year's questions."""
+        return replace(self, questions=self.questions_for(year_group))
 
 
 def revision_of(data: bytes) -> str:

@@ -78,7 +78,7 @@ class ClassOverview:
     school_class: SchoolClass
     rows: list[PupilRow]
     aup_version: PolicyVersion | None
-    quiz: Quiz | None
+    quiz: Quiz | None  # with the questions of the class's year group
 
     def quiz_count(self, status: str) -> int:
         """How many pupils' quiz is NOT_STARTED, IN_PROGRESS or DONE."""
@@ -134,10 +134,16 @@ def class_summaries(classes: list[SchoolClass], today: date) -> list[ClassOvervi
             school_class,
             rows[school_class.id],
             versions[school_class.key_stage],
-            quiz_for(school_class.key_stage),
+            class_quiz(school_class),
         )
         for school_class in classes
     ]
+
+
+def class_quiz(school_class: SchoolClass) -> Quiz | None:
+    """The class's Key Stage quiz with the questions of its year group, as its pupils take it."""
+    quiz = quiz_for(school_class.key_stage)
+    return quiz.for_year(school_class.year_group) if quiz else None
 
 
 def class_overview(school_class: SchoolClass, today: date) -> ClassOverview:

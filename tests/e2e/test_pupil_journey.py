@@ -62,7 +62,7 @@ def answer(tablet, question, correct: bool):
 def test_a_pupil_signs_in_agrees_answers_resumes_and_the_teacher_sees_it(
     app, oak, page, live_server
 ):
-    quiz = quiz_for("KS1")
+    quiz = quiz_for("KS1").for_year(1)  # Oak is Year 1
     code = open_session(page, live_server)
     tablet = page.context.browser.new_context(viewport=TABLET).new_page()
     sign_in_on_tablet(tablet, live_server, code, "Amara A.", "Fox")
@@ -104,7 +104,7 @@ def test_a_pupil_signs_in_agrees_answers_resumes_and_the_teacher_sees_it(
 
 
 def test_the_same_quiz_with_the_keyboard_alone(app, oak, page, live_server):
-    quiz = quiz_for("KS1")
+    quiz = quiz_for("KS1").for_year(1)  # Oak is Year 1
     code = open_session(page, live_server)
     tablet = page.context.browser.new_context(viewport=TABLET).new_page()
     tablet.goto(f"{live_server}/class?code={code}")

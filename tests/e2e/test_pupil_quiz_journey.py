@@ -72,7 +72,7 @@ def choose_and_go_on(page, question, right=True) -> None:
 
 def test_a_pupil_agrees_answers_reloads_resumes_and_finishes(page, live_server):
     pupil, class_session = make_seated_pupil(1)
-    quiz = quiz_for("KS1")
+    quiz = quiz_for("KS1").for_year(1)
     sign_in(page, live_server, pupil, class_session)
 
     expect(page).to_have_url(re.compile(r"/me/aup$"))
@@ -203,7 +203,7 @@ def test_without_speech_synthesis_the_speaker_buttons_stay_hidden(page, live_ser
 def test_nothing_overflows_on_a_phone_or_a_tablet(page, live_server, viewport, year_group):
     page.set_viewport_size(viewport)
     pupil, class_session = make_seated_pupil(year_group, two_choices=year_group == 5)
-    quiz = quiz_for("EYFS" if year_group == 0 else "KS2")
+    quiz = quiz_for("EYFS" if year_group == 0 else "KS2").for_year(year_group)
     sign_in(page, live_server, pupil, class_session)
     assert_fits(page, viewport, "aup")
     page.get_by_role("button", name="I agree").click()

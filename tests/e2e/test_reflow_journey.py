@@ -183,7 +183,7 @@ def build_school(app, tmp: Path) -> School:
     quiz = get_quiz(CHECK_QUIZ_ID)
     checking, finished = take_module(teacher, quiz, "check"), take_module(head, quiz, "done")
     mail_and_publish(head)
-    states = {"aup": None, "home": 0, "quiz": 1, "done": len(quiz_for("KS1").questions)}
+    states = {"aup": None, "home": 0, "quiz": 1, "done": len(quiz_for("KS1").for_year(1).questions)}
     for pupil, answered in zip(roll[:4], states.values(), strict=True):
         pupil_at(pupil, answered)
     write_roster(tmp / "roster.csv")
@@ -202,7 +202,7 @@ def build_school(app, tmp: Path) -> School:
     ids = {
         "class": oak.id,
         "board": board.id,
-        "first_question": quiz_for("KS1").questions[0].id,
+        "first_question": quiz_for("KS1").for_year(1).questions[0].id,
         "pupil": roll[5].id,
         "locked": roll[-1].id,
         "checking": checking.id,
