@@ -39,6 +39,7 @@ QUESTION_KEYS = {
     "id": (str, True),
     "text": (str, True),
     "strand": (str, True),
+    "year": (int, False),
     "emoji": (str, False),
     "picture": (str, False),
     "read_aloud": (str, False),
@@ -218,6 +219,7 @@ def _check_question(
         values.get("emoji"),
         values.get("picture"),
         values.get("read_aloud"),
+        values.get("year"),
     )
 
 
@@ -249,6 +251,18 @@ def _read_toml(data: bytes | str, report: _Report) -> dict | None:
     return None
 
 
+def _count_questions(tables: list[dict], audience: str, report: _Report) -> None:
+    """Each year group's questions (those tagged with its ``year`` and the untagged ones)
+    number what its audience needs; without any ``year``, the whole quiz does."""
+    limits, whole = QUESTION_COUNTS[audience], f"quiz for {audience}"
+    years = {table["year"] for table in tables if _has_type(table.get("year"), int)}
+    if not years:
+        report.count(len(tables), limits, "question", whole=whole)
+    for year in sorted(years):
+        asked = [table for table in tables if table.get("year") in (year, None)]
+        report.count(len(asked), limits, "question", whole=f"{whole}, Year {year}")
+
+
 def parse_quiz(data: bytes | str, source_name: str, expected_id: str | None = None) -> Quiz:
     """Parse one quiz file's contents; raise QuizProblems listing everything wrong with it."""
     report = _Report(source_name)
@@ -262,9 +276,7 @@ def parse_quiz(data: bytes | str, source_name: str, expected_id: str | None = No
     if "questions" in values:
         tables = _tables(values["questions"], "questions", report)
         if audience:
-            report.count(
-                len(tables), QUESTION_COUNTS[audience], "question", whole=f"quiz for {audience}"
-            )
+            _count_questions(tables, audience, report)
         questions = [
             _check_question(table, position, audience, report)
             for position, table in enumerate(tables, start=1)

@@ -77,6 +77,7 @@ class Question:
     emoji: str | None = None
     picture: str | None = None
     read_aloud: str | None = None
+    year: int | None = None  # the year group asked it; None: every year of its Key Stage
 
     def __post_init__(self):
         if sum(choice.correct for choice in self.choices) != 1:
