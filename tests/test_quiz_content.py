@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -121,7 +122,10 @@ def test_the_shipped_quizzes_load_one_per_audience_with_the_right_counts(shipped
         "staff-conduct": "staff",
     }
     counts = {quiz.id: len(quiz.questions) for quiz in shipped.values()}
-    assert 4 <= counts["eyfs"] <= 6 and 6 <= counts["ks1"] <= 9 and 8 <= counts["ks2"] <= 10
+    assert 4 <= counts["eyfs"] <= 6
+    for quiz_id, (low, high) in {"ks1": (6, 9), "ks2": (8, 10)}.items():
+        per_year = Counter(question.year for question in shipped[quiz_id].questions)
+        assert all(low <= count <= high for count in per_year.values()), (quiz_id, per_year)
     assert counts["staff-conduct"] == 10 and shipped["staff-conduct"].pass_mark == 80
     assert all(quiz.pass_mark is None for quiz in shipped.values() if quiz.audience != "staff")
     assert all(quiz.intro and quiz.title for quiz in shipped.values())
@@ -131,6 +135,22 @@ def test_the_shipped_quizzes_spread_the_strands(shipped):
     strands = {quiz.id: {q.strand for q in quiz.questions} for quiz in shipped.values()}
     assert all(s <= STRANDS.keys() for s in strands.values())
     assert len(strands["ks2"]) >= 6 and len(strands["ks1"]) >= 5 and len(strands["eyfs"]) >= 4
+
+
+def test_each_year_group_meets_its_own_questions_in_every_strand(shipped):
+    years = {"ks1": {1, 2}, "ks2": {3, 4, 5, 6}}
+    for quiz_id, expected in years.items():
+        asked = {question.year for question in shipped[quiz_id].questions}
+        assert asked == expected, quiz_id  # every question carries a year of its Key Stage
+        for year in expected:
+            questions = [q for q in shipped[quiz_id].questions if q.year == year]
+            assert {question.strand for question in questions} == set(STRANDS), (quiz_id, year)
+
+
+def test_year_1_and_year_3_keep_the_questions_pupils_already_answered(shipped):
+    kept = {"ks1": (1, "password-toothbrush"), "ks2": (3, "unkind-messages-plan")}
+    for quiz_id, (year, question_id) in kept.items():
+        assert shipped[quiz_id].question(question_id).year == year
 
 
 def test_a_question_may_name_the_year_group_that_is_asked_it():
