@@ -266,7 +266,7 @@ def test_coverage_counts_each_strands_questions_and_marks_the_gaps(app):
     assert rows[1:9] == [[str(cell) for cell in line] for line in expected]
     # The shipped quizzes cover every strand taught at each age; Reception leaves two to KS1.
     copyright_row = next(row for row in rows if row[0] == "Copyright and ownership")
-    assert copyright_row[1:] == ["1", "1", "1"]
+    assert all(cell.isdigit() and int(cell) >= 1 for cell in copyright_row[1:])
     reputation_row = next(row for row in rows if row[0] == "Online reputation")
     assert reputation_row[1] == "Not at this age" and reputation_row[2] != "No question"
     assert "No question" not in page
