@@ -6,16 +6,8 @@ from datetime import datetime
 from portal.admin.pupils import AUP_LABELS, QUIZ_LABELS
 from portal.formatting import long_date, school_time
 from portal.people.school_year import KEY_STAGE_NAMES
-from portal.pupils.progress import DONE, IN_PROGRESS
+from portal.pupils.progress import DONE, IN_PROGRESS, METHOD_LABELS
 from portal.pupils.service import stars
-
-METHOD_LABELS = {
-    "online": "online",
-    "in_class": "in class",
-    "in_person": "in person",
-    "paper": "on paper",
-    "phone": "by phone",
-}
 
 CSV_HEADER = [
     "Pupil",

@@ -117,3 +117,13 @@ def quiz_progress(
 
 def school_year_of(today: date) -> int:
     return academic_year(today).start_year
+
+
+# How a pupil's AUP acknowledgement was given, as the class view and the admin lists say it.
+METHOD_LABELS = {
+    "online": "online",
+    "in_class": "in class",
+    "in_person": "in person",
+    "paper": "on paper",
+    "phone": "by phone",
+}

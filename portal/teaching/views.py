@@ -14,20 +14,13 @@ from portal.people.roles import CLASS_STAFF
 from portal.people.school_year import KEY_STAGE_NAMES
 from portal.policies.formats import parse_aup
 from portal.policies.posters import poster_key_for_class
-from portal.pupils.progress import school_year_of
+from portal.pupils.progress import METHOD_LABELS, school_year_of
 from portal.teaching import service
 from portal.teaching.stats import question_stats
 
 bp = Blueprint("teaching", __name__, url_prefix="/teach")
 
 QUIZ_LABELS = {"not_started": "Not started", "in_progress": "In progress", "done": "Done"}
-METHOD_LABELS = {
-    "online": "online",
-    "in_class": "in class",
-    "in_person": "in person",
-    "paper": "on paper",
-    "phone": "by phone",
-}
 
 
 @bp.context_processor
