@@ -78,8 +78,9 @@ def client_for(app, *roles):
 
 @pytest.fixture
 def school(app):
-    """Key Stage 1: Oak (Year 1) and Elm (Year 2), pupils with first goes and second goes."""
-    oak, elm = make_class("Oak", 1), make_class("Elm", 2)
+    """Key Stage 1: Oak and Pine, two Year 1 classes asked the same questions, pupils with first
+    goes and second goes."""
+    oak, pine = make_class("Oak", 1), make_class("Pine", 1)
     quiz = quiz_for("KS1")
     amara, ben, cara, esme = (make_pupil(oak, name) for name in ("Amara", "Ben", "Cara", "Esme"))
     take(amara, quiz, {1: wrong(quiz, 1, 0), 2: "right"})  # first go: wrong
@@ -91,11 +92,11 @@ def school(app):
     gone = make_pupil(oak, "Gone")
     take(gone, quiz, {1: wrong(quiz, 1, 1)})
     gone.left_on = TODAY
-    dev, fin = make_pupil(elm, "Dev"), make_pupil(elm, "Fin")
+    dev, fin = make_pupil(pine, "Dev"), make_pupil(pine, "Fin")
     take(dev, quiz, {1: wrong(quiz, 1, 1)})
     take(fin, quiz, {1: "right"})
     db.session.commit()
-    return oak, elm, quiz
+    return oak, pine, quiz
 
 
 # The figures ---------------------------------------------------------------------------------
@@ -106,7 +107,7 @@ def test_each_question_counts_each_pupils_first_go_with_its_base(app, school):
     page = body_of(client_for(app, "head_teacher").get(PAGE))
     rows = table_rows(page)
     first = next(row for row in rows if quiz.questions[0].text in row[0])
-    # Amara, Ben, Cara (Oak), Dev, Fin (Elm): Ben and Fin right at their first go.
+    # Amara, Ben, Cara (Oak), Dev, Fin (Pine): Ben and Fin right at their first go.
     assert first[1:3] == ["Key Stage 1", "2 of 5 (40%)"]
     assert f"“{wrong_text(quiz, 1, 0)}” 2 pupils" in first[3]
     second = next(row for row in rows if quiz.questions[1].text in row[0])
@@ -118,31 +119,31 @@ def test_each_question_counts_each_pupils_first_go_with_its_base(app, school):
 
 
 def test_by_key_stage_each_class_has_its_figure_and_a_link_to_its_class_view(app, school):
-    oak, elm, quiz = school
+    oak, pine, quiz = school
     page = body_of(client_for(app, "esafety_lead").get(PAGE, query_string={"key_stage": "KS1"}))
     rows = figures(page)
     assert rows[:3] == [
         ("Key Stage 1", "2 of 5 (40%)"),
         ("Oak", "1 of 3 (33%)"),
-        ("Elm", "1 of 2 (50%)"),
+        ("Pine", "1 of 2 (50%)"),
     ]
-    elm_row = table_rows(page)[3]
-    assert f"“{wrong_text(quiz, 1, 1)}” 1 pupil" in elm_row[-1]
-    assert f'href="/teach/classes/{oak.id}"' in page and f'href="/teach/classes/{elm.id}"' in page
+    pine_row = table_rows(page)[3]
+    assert f"“{wrong_text(quiz, 1, 1)}” 1 pupil" in pine_row[-1]
+    assert f'href="/teach/classes/{oak.id}"' in page and f'href="/teach/classes/{pine.id}"' in page
     assert quiz_for("KS2").questions[0].text not in page  # only Key Stage 1's questions
 
 
 def test_one_class_shows_only_its_own_figures(app, school):
-    oak, elm, quiz = school
+    oak, pine, quiz = school
     page = body_of(client_for(app, "admin").get(PAGE, query_string={"class": oak.id}))
     rows = figures(page)
     assert rows[0] == ("Oak", "1 of 3 (33%)")
     assert {group for group, _ in rows} == {"Oak"}
-    assert len(rows) == len(quiz.questions)
-    assert "Elm" not in " ".join(" ".join(row) for row in table_rows(page))
+    assert len(rows) == len(quiz.questions_for(1)) < len(quiz.questions)  # Year 1's only
+    assert "Pine" not in " ".join(" ".join(row) for row in table_rows(page))
     assert "1 pupil took their first go at an earlier version" in page  # Esme is in Oak
-    elm_page = body_of(client_for(app, "admin").get(PAGE, query_string={"class": elm.id}))
-    assert "earlier version" not in elm_page
+    pine_page = body_of(client_for(app, "admin").get(PAGE, query_string={"class": pine.id}))
+    assert "earlier version" not in pine_page
 
 
 def test_hardest_first_by_default_and_the_sort_reverses(app, school):
@@ -201,26 +202,26 @@ def test_the_csv_holds_the_pages_rows(app, school, query):
 
 
 def test_governors_see_figures_of_safe_size_only_and_no_class_links(app):
-    oak, elm = make_class("Oak", 1), make_class("Elm", 2)
+    oak, pine = make_class("Oak", 1), make_class("Pine", 1)
     quiz = quiz_for("KS1")
     for n in range(10):
         take(make_pupil(oak, f"Oakpupil{n}"), quiz, {1: "right" if n < 6 else wrong(quiz, 1)})
     for n in range(2):
-        take(make_pupil(elm, f"Elmpupil{n}"), quiz, {1: wrong(quiz, 1)})
+        take(make_pupil(pine, f"Pinepupil{n}"), quiz, {1: wrong(quiz, 1)})
     client = client_for(app, "governor")
     page = body_of(client.get(PAGE, query_string={"key_stage": "KS1"}))
     assert figures(page)[:3] == [
         ("Key Stage 1", "6 of 12 (50%)"),
         ("Oak", "6 of 10 (60%)"),
-        ("Elm", "Fewer than 10 pupils answered: not shown"),
+        ("Pine", "Fewer than 10 pupils answered: not shown"),
     ]
     assert "/teach/classes/" not in page and not re.search(r"Pupil\d", page)
     second = next(row for row in table_rows(page) if quiz.questions[1].text in row[0])
     assert second[-1] == "No first goes yet"
-    elm_only = body_of(client.get(PAGE, query_string={"class": elm.id}))
-    assert "2 of 2" not in elm_only and "0 of 2" not in elm_only
+    pine_only = body_of(client.get(PAGE, query_string={"class": pine.id}))
+    assert "2 of 2" not in pine_only and "0 of 2" not in pine_only
     lines = csv_rows(client.get("/admin/understanding.csv", query_string={"key_stage": "KS1"}))
-    assert lines[3][4:7] == ["Elm", "Fewer than 10 pupils", ""]
+    assert lines[3][4:7] == ["Pine", "Fewer than 10 pupils", ""]
 
 
 # Bad addresses and who may look --------------------------------------------------------------

@@ -138,6 +138,31 @@ def test_the_shipped_quizzes_spread_the_strands(shipped):
     assert len(strands["ks2"]) >= 6 and len(strands["ks1"]) >= 5 and len(strands["eyfs"]) >= 4
 
 
+def test_each_year_group_meets_its_own_questions_in_every_strand(shipped):
+    years = {"ks1": {1, 2}, "ks2": {3, 4, 5, 6}}
+    for quiz_id, expected in years.items():
+        asked = {question.year for question in shipped[quiz_id].questions}
+        assert asked == expected, quiz_id  # every question carries a year of its Key Stage
+        for year in expected:
+            questions = [q for q in shipped[quiz_id].questions if q.year == year]
+            assert {question.strand for question in questions} == set(STRANDS), (quiz_id, year)
+
+
+def test_year_1_and_year_3_keep_the_questions_pupils_already_answered(shipped):
+    kept = {"ks1": (1, "password-toothbrush"), "ks2": (3, "unkind-messages-plan")}
+    for quiz_id, (year, question_id) in kept.items():
+        assert shipped[quiz_id].question(question_id).year == year
+
+
+def test_a_question_may_name_the_year_group_that_is_asked_it():
+    data = a_quiz("ks1", "KS1", 12)
+    for question in data["questions"]:
+        question["year"] = 1 if int(question["id"][1:]) <= 6 else 2
+    quiz = parse_quiz(to_toml(data), "quizzes/ks1.toml", expected_id="ks1")
+    assert [q.year for q in quiz.questions] == [1] * 6 + [2] * 6
+    assert parse_quiz(to_toml(a_quiz()), "quizzes/ks1.toml").questions[0].year is None
+
+
 def test_the_eyfs_quiz_is_a_picture_quiz_with_read_aloud_text(shipped):
     for question in shipped["eyfs"].questions:
         assert question.emoji and question.read_aloud and len(question.choices) == 2

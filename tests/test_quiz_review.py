@@ -6,7 +6,7 @@ import json
 from portal import ROOT
 from portal.quiz.check import check
 from portal.quiz.content import display_name, load_catalogue
-from portal.quiz.review import guessable_by_length, missing_strands, too_long
+from portal.quiz.review import guessable_by_length, missing_strands, review, too_long, year_sets
 from portal.quiz.types import STAGE_STRANDS, STRANDS, WORD_LIMITS
 
 QUIZ_DIR = ROOT / "quizzes"
@@ -90,6 +90,15 @@ def test_the_shipped_pupils_quizzes_are_not_guessable_by_length_and_cover_their_
         for year in quiz.year_groups:
             asked = {q.strand for q in quiz.questions_for(year)}
             assert asked >= set(STAGE_STRANDS[quiz.audience]), (quiz.id, year)
+
+
+def test_each_year_groups_questions_pass_the_writing_rules_on_their_own():
+    quizzes = load_catalogue(QUIZ_DIR)
+    for quiz_id, years in {"ks1": [1, 2], "ks2": [3, 4, 5, 6]}.items():
+        quiz = quizzes[quiz_id]
+        assert [year for year, _ in year_sets(quiz)] == years  # reviewed year by year
+        result = review(quiz, f"quizzes/{quiz_id}.toml")
+        assert (result.problems, result.warnings) == ([], []), quiz_id
 
 
 def test_key_stage_2_covers_all_eight_strands_and_reception_the_six_for_its_age():
