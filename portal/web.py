@@ -11,7 +11,7 @@ from portal import (  # noqa: F401  (database: the SQLite settings)
 )
 from portal.auth import sessions
 from portal.auth.access import can_open_incident_log, enforce_access, two_factor_pending
-from portal.classroom.pupil_auth import current_seat
+from portal.classroom.pupil_auth import current_pupil
 from portal.clock import school_today, utcnow
 from portal.extensions import db, login_manager
 from portal.formatting import long_date, school_time
@@ -48,7 +48,7 @@ def init_app(app: Flask) -> None:
         picture_name=pictures.child_name,
         can_open_incident_log=can_open_incident_log,
         may_keep=may_keep,
-        signed_in_pupil=current_seat,
+        signed_in_pupil=current_pupil,
     )
     app.context_processor(
         lambda: {

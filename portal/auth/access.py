@@ -11,7 +11,7 @@ PORTAL_TWO_FACTOR_FOR=all_staff) first send those the school requires to use it 
 from flask import abort, current_app, flash, g, has_request_context, redirect, request, url_for
 from flask_login import current_user
 
-from portal.classroom.pupil_auth import current_seat
+from portal.classroom.pupil_auth import current_pupil
 from portal.config import role_list
 from portal.htmx import client_redirect, is_htmx_request
 from portal.people.roles import ALL_ROLES
@@ -99,7 +99,7 @@ def enforce_access():
     if audience is True:
         return None
     if audience == "pupil":
-        return None if current_seat() is not None else _send_to(url_for("classroom.start"))
+        return None if current_pupil() is not None else _send_to(url_for("classroom.start"))
     if not current_user.is_authenticated:
         return _send_to(url_for("auth.login", next=request.full_path.rstrip("?")))
     if audience is None or not current_user.has_role(*audience):

@@ -7,7 +7,7 @@ import uuid
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from portal.auth.access import pupil_required
-from portal.classroom.pupil_auth import current_seat
+from portal.classroom.pupil_auth import current_pupil
 from portal.extensions import db
 from portal.incidents import telling
 from portal.incidents.tell_forms import NOT_ON_THE_SCREEN, TellForm
@@ -25,7 +25,7 @@ def pupil_report_words():
 
 def screen(template: str, http_status: int = 200, **context):
     """A pupil's screen in their Key Stage's layout (pupil_base.html)."""
-    pupil = current_seat().pupil
+    pupil = current_pupil()
     return render_template(
         template,
         stage=key_stage_of(pupil),
@@ -82,7 +82,7 @@ def send():
     if not valid or telling.next_step(form.chosen()) is not None:
         return problem(form)
     incident = telling.tell_a_trusted_adult(
-        current_seat().pupil,
+        current_pupil(),
         form.chosen(),
         form.words.data or "",
         form.hide_name.data,

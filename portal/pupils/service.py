@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Row, bindparam, select
 
 from portal.clock import utcnow
 from portal.extensions import db
@@ -22,7 +22,7 @@ from portal.quiz import attempts
 from portal.quiz.catalogue import quiz_for
 from portal.quiz.content import Choice, Question, Quiz
 from portal.quiz.grading import InvalidAnswers, two_choices
-from portal.quiz.models import QuizAnswer, QuizAttempt
+from portal.quiz.models import QuizAttempt
 
 START, RESUME, DONE = "start", "resume", "done"
 
@@ -61,32 +61,42 @@ def my_quiz(pupil: Pupil) -> Quiz | None:
     return quiz.for_year(pupil.school_class.year_group) if quiz else None
 
 
-def latest_attempt(pupil: Pupil, quiz: Quiz, today: date) -> QuizAttempt | None:
-    """The pupil's most recent attempt at this quiz this school year, whatever its revision.
-
-    Last year's attempts are history: a Year 2 pupil takes the KS1 quiz afresh.
-    """
-    return db.session.scalar(
-        _attempts_this_year(pupil, quiz, today).order_by(QuizAttempt.id.desc()).limit(1)
-    )
-
-
-def current_attempt(pupil: Pupil, quiz: Quiz, today: date) -> QuizAttempt | None:
-    """The pupil's latest attempt at the quiz file as it is now (finished or not), or None."""
-    return db.session.scalar(
-        _attempts_this_year(pupil, quiz, today)
-        .where(QuizAttempt.quiz_revision == quiz.revision)
+def _attempts_this_year(*conditions):
+    """The pupil's attempts at a quiz this school year, the latest first; bound parameters,
+    built once (every quiz screen asks)."""
+    return (
+        select(QuizAttempt)
+        .where(
+            QuizAttempt.pupil_id == bindparam("pupil_id"),
+            QuizAttempt.quiz_id == bindparam("quiz_id"),
+            QuizAttempt.academic_year == bindparam("year"),
+            *conditions,
+        )
         .order_by(QuizAttempt.id.desc())
         .limit(1)
     )
 
 
-def _attempts_this_year(pupil: Pupil, quiz: Quiz, today: date):
-    return select(QuizAttempt).where(
-        QuizAttempt.pupil_id == pupil.id,
-        QuizAttempt.quiz_id == quiz.id,
-        QuizAttempt.academic_year == academic_year(today).start_year,
-    )
+_LATEST = _attempts_this_year()
+_LATEST_OF_REVISION = _attempts_this_year(QuizAttempt.quiz_revision == bindparam("revision"))
+
+
+def _this_year(pupil: Pupil, quiz: Quiz, today: date) -> dict:
+    return {"pupil_id": pupil.id, "quiz_id": quiz.id, "year": academic_year(today).start_year}
+
+
+def latest_attempt(pupil: Pupil, quiz: Quiz, today: date) -> QuizAttempt | None:
+    """The pupil's most recent attempt at this quiz this school year, whatever its revision.
+
+    Last year's attempts are history: a Year 2 pupil takes the KS1 quiz afresh.
+    """
+    return db.session.scalar(_LATEST, _this_year(pupil, quiz, today))
+
+
+def current_attempt(pupil: Pupil, quiz: Quiz, today: date) -> QuizAttempt | None:
+    """The pupil's latest attempt at the quiz file as it is now (finished or not), or None."""
+    values = _this_year(pupil, quiz, today) | {"revision": quiz.revision}
+    return db.session.scalar(_LATEST_OF_REVISION, values)
 
 
 def quiz_state(pupil: Pupil, quiz: Quiz, today: date) -> tuple[str, QuizAttempt | None]:
@@ -109,7 +119,7 @@ def open_attempt(pupil: Pupil, quiz: Quiz, today: date) -> QuizAttempt:
     return attempts.start(pupil, quiz, academic_year(today).start_year, utcnow())
 
 
-def answers_of(attempt: QuizAttempt) -> dict[str, QuizAnswer]:
+def answers_of(attempt: QuizAttempt) -> dict[str, Row]:
     """The attempt's stored answers by question id."""
     return attempts.answers_of(attempt)
 
@@ -211,7 +221,7 @@ def kind_words(choice: Choice) -> str:
     return text if text.startswith(opening) else f"{opening} {text}"
 
 
-def feedback_for(quiz: Quiz, stored: QuizAnswer | Answered) -> Feedback | None:
+def feedback_for(quiz: Quiz, stored: Row | Answered) -> Feedback | None:
     """The feedback for a stored answer, or None if the quiz no longer has that choice."""
     question = quiz.question(stored.question_id)
     chosen = question.choice(stored.choice_id) if question else None

@@ -9,7 +9,7 @@ Every answer works with htmx (the question region swaps to its feedback) and wit
 from flask import Blueprint, abort, redirect, url_for
 
 from portal.auth.access import pupil_required
-from portal.classroom.pupil_auth import current_seat
+from portal.classroom.pupil_auth import current_pupil
 from portal.clock import school_today
 from portal.extensions import db
 from portal.htmx import client_redirect, is_htmx_request, page_or_fragment
@@ -26,7 +26,7 @@ QUIZ_PAGE = "pupils/quiz.html"
 
 
 def me() -> Pupil:
-    return current_seat().pupil
+    return current_pupil()
 
 
 def screen_context() -> dict:

@@ -9,7 +9,7 @@ and finishing is a compare-and-set on ``finished_at``. Verb functions flush, nev
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, bindparam, select, update
 
 from portal.database import insert_if_absent
 from portal.extensions import db
@@ -21,24 +21,37 @@ from portal.quiz.models import QuizAnswer, QuizAttempt
 Taker = Pupil | Staff
 
 
-def _taken_by(taker: Taker):
-    column = QuizAttempt.pupil_id if isinstance(taker, Pupil) else QuizAttempt.staff_id
-    return column == taker.id
-
-
-def _unfinished(taker: Taker, quiz: Quiz, year: int):
+def _unfinished_by(column):
     return select(QuizAttempt).where(
-        _taken_by(taker),
-        QuizAttempt.quiz_id == quiz.id,
-        QuizAttempt.quiz_revision == quiz.revision,
-        QuizAttempt.academic_year == year,
+        column == bindparam("taker_id"),
+        QuizAttempt.quiz_id == bindparam("quiz_id"),
+        QuizAttempt.quiz_revision == bindparam("revision"),
+        QuizAttempt.academic_year == bindparam("year"),
         QuizAttempt.finished_at.is_(None),
     )
 
 
+# A pupil's every quiz screen asks for their attempt and its answers. These statements are
+# built once, with bound parameters: building and keying a statement costs more than
+# running it.
+_UNFINISHED = {
+    Pupil: _unfinished_by(QuizAttempt.pupil_id),
+    Staff: _unfinished_by(QuizAttempt.staff_id),
+}
+_ANSWERS = select(QuizAnswer.question_id, QuizAnswer.choice_id, QuizAnswer.correct).where(
+    QuizAnswer.attempt_id == bindparam("attempt_id")
+)
+
+
+def _unfinished(taker: Taker, quiz: Quiz, year: int):
+    statement = _UNFINISHED[Pupil if isinstance(taker, Pupil) else Staff]
+    values = {"taker_id": taker.id, "quiz_id": quiz.id, "revision": quiz.revision, "year": year}
+    return statement, values
+
+
 def unfinished(taker: Taker, quiz: Quiz, year: int) -> QuizAttempt | None:
     """The taker's unfinished attempt at the quiz file as it is now, this school year."""
-    return db.session.scalar(_unfinished(taker, quiz, year))
+    return db.session.scalar(*_unfinished(taker, quiz, year))
 
 
 def start(taker: Taker, quiz: Quiz, year: int, now: datetime) -> QuizAttempt:
@@ -60,18 +73,19 @@ def start(taker: Taker, quiz: Quiz, year: int, now: datetime) -> QuizAttempt:
         **{"pupil_id" if isinstance(taker, Pupil) else "staff_id": taker.id},
     )
     # Ours, or the one a simultaneous start inserted first (finishing it takes longer).
-    return db.session.scalars(_unfinished(taker, quiz, year)).one()
+    return db.session.scalars(*_unfinished(taker, quiz, year)).one()
 
 
-def answers_of(attempt: QuizAttempt) -> dict[str, QuizAnswer]:
-    """The attempt's stored answers by question id."""
-    rows = db.session.scalars(select(QuizAnswer).where(QuizAnswer.attempt_id == attempt.id))
+def answers_of(attempt: QuizAttempt) -> dict[str, Row]:
+    """The attempt's stored answers by question id: each its question_id, choice_id and
+    whether it is correct."""
+    rows = db.session.execute(_ANSWERS, {"attempt_id": attempt.id})
     return {row.question_id: row for row in rows}
 
 
 def answer(
     attempt: QuizAttempt, question: Question, choice: Choice, now: datetime
-) -> dict[str, QuizAnswer]:
+) -> dict[str, Row]:
     """Store the answer unless the question has one already; the attempt's answers, by question."""
     insert_if_absent(
         QuizAnswer,
@@ -102,7 +116,7 @@ def finish(
 
 
 def finish_if_complete(
-    attempt: QuizAttempt, quiz: Quiz, stored: Mapping[str, QuizAnswer], now: datetime
+    attempt: QuizAttempt, quiz: Quiz, stored: Mapping[str, Row], now: datetime
 ) -> bool:
     """Finish the attempt once every question of ``quiz`` (as the pupil's year group takes
     it) has an answer; True when it is complete. The total is the questions asked at the end:

@@ -8,7 +8,7 @@ from flask import current_app
 from flask.testing import FlaskClient
 
 from portal.auth.access import pupil_required
-from portal.classroom.pupil_auth import current_seat
+from portal.classroom.pupil_auth import current_pupil
 from tests.helpers.builders import make_staff
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-production-checks"
@@ -78,8 +78,8 @@ def hidden_value(page: str, name: str) -> str:
 
 def whoami():
     """Test-only pupil page: the signed-in pupil's own name, as the pupil pages show it."""
-    seat = current_seat()
-    return {"name": seat.pupil.display_name, "pupil_id": seat.pupil_id}
+    pupil = current_pupil()
+    return {"name": pupil.display_name, "pupil_id": pupil.id}
 
 
 def with_classroom(app):
