@@ -1,6 +1,7 @@
 """Per-connection settings for SQLite, so it behaves like the PostgreSQL we also run on."""
 
 import sqlite3
+from functools import cache
 
 from sqlalchemy import event, func, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -26,7 +27,15 @@ def insert_if_absent(model, **values) -> None:
     """
     from portal.extensions import db
 
-    db.session.execute(dialect_insert(model).values(**values).on_conflict_do_nothing())
+    dialect = db.session.get_bind().dialect.name
+    db.session.execute(_insert_or_nothing(model, dialect), values)
+
+
+@cache
+def _insert_or_nothing(model, dialect: str):
+    """Built once per table: the values come as parameters (a pupil's every answer is one)."""
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return insert(model).on_conflict_do_nothing()
 
 
 def dialect_insert(model):
