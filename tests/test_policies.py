@@ -540,3 +540,37 @@ def test_the_admin_home_page_warns_of_the_overdue_review_at_once(client):
         "Social Media Policy</strong>: the review is overdue. It was due on 1 January 2025" in html
     )
     assert "/policies/social-media-policy/review" in html
+
+
+# Reading a policy once a request -------------------------------------------------------------
+
+
+def test_the_head_teachers_home_reads_each_policy_it_asks_about_once(app, client):
+    signed_in(client, "head_teacher")
+    with counting_queries() as statements:
+        body_of(client.get("/"))
+    by_slug = [s for s in statements if "FROM policy \nWHERE policy.slug" in s]
+    by_id = [s for s in statements if "FROM policy \nWHERE policy.id" in s]
+    assert len(by_slug) == 3 and by_id == []  # the guidelines, the policy, the parents' guide
+
+
+def test_a_policy_found_once_is_the_same_until_it_is_gone_from_the_session(app):
+    found = service.policy_with_slug("parents")
+    with counting_queries() as statements:
+        assert service.policy_with_slug("parents") is found
+    assert statements == []
+    blogs = Policy(
+        slug="blogs",
+        title="Class blogs",
+        audience="staff",
+        owner_role="head_teacher",
+        review_interval_months=12,
+        next_review_on=TODAY,
+    )
+    db.session.add(blogs)
+    db.session.flush()
+    assert service.policy_with_slug("blogs").title == "Class blogs"
+    db.session.rollback()  # the new policy never was
+    assert service.policy_with_slug("blogs") is None
+    db.session.close()  # a new request, a new session
+    assert service.policy_with_slug("parents").slug == "parents"

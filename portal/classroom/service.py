@@ -263,6 +263,8 @@ def reset_pictures(school_class: SchoolClass, everyone: bool = False) -> int:
 def teacher_panel_context(staff: Staff, now: datetime) -> dict:
     """For the home page: each class the member of staff teaches, with its open session."""
     classes = list(staff.classes)
+    if not classes:  # a leader or an office account: nothing to ask
+        return {"classroom_classes": []}
     open_sessions = {
         s.class_id: s
         for s in db.session.scalars(

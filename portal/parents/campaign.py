@@ -14,8 +14,8 @@ from portal.parents.links import LinkFor, make_token
 from portal.parents.models import ParentCampaign, ParentInvite
 from portal.people.models import Guardian, Pupil, Staff, guardian_pupil
 from portal.people.school_year import AcademicYear, academic_year
-from portal.policies.models import Policy, PolicyVersion
-from portal.policies.service import version_shown
+from portal.policies.models import PolicyVersion
+from portal.policies.service import policy_with_slug, version_shown
 from portal.urls import external_url
 
 GUIDE_SLUG = "parents"
@@ -61,7 +61,7 @@ def has_email():
 
 def guide_version(today: date) -> PolicyVersion | None:
     """The parents' guide as parents are shown it today, or None before it is installed."""
-    policy = db.session.scalar(select(Policy).where(Policy.slug == GUIDE_SLUG))
+    policy = policy_with_slug(GUIDE_SLUG)
     return version_shown(policy, today) if policy else None
 
 

@@ -3,9 +3,6 @@
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-
-from portal.extensions import db
 from portal.policies import service
 from portal.policies.formats import AupText, parse_aup
 from portal.policies.models import Policy, PolicyVersion
@@ -131,7 +128,7 @@ def poster(key: str, today: date) -> Poster:
     passed over for the latest one before it that can.
     """
     kind = POSTERS[key]
-    policy = db.session.scalar(select(Policy).where(Policy.slug == kind.policy_slug))
+    policy = service.policy_with_slug(kind.policy_slug)
     if policy is None:
         return Poster(kind, None, None, None, None)
     shown = service.version_shown(policy, today)

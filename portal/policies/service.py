@@ -52,6 +52,20 @@ def all_policies() -> list[Policy]:
     ).all()
 
 
+def policy_with_slug(slug: str) -> Policy | None:
+    """The policy with this slug, or None: read once per database session (a request), its
+    versions too once loaded, so a page that asks about a policy in several places (the
+    leaders' home asks six times) reads it once. Kept in the session's ``info``, as the
+    identity map alone lets go of an object nothing holds."""
+    known = db.session.info.setdefault("policies_by_slug", {})
+    policy = known.get(slug)
+    if policy is None or policy not in db.session:
+        policy = db.session.scalar(select(Policy).where(Policy.slug == slug))
+        if policy is not None:
+            known[slug] = policy
+    return policy
+
+
 def policy_by_slug(slug: str) -> Policy | None:
     """One policy with its versions, reviews and who made them, ready for its page."""
     return db.session.scalar(

@@ -15,7 +15,7 @@ from portal.extensions import db
 from portal.people.models import Pupil
 from portal.people.school_year import academic_year
 from portal.policies.models import Acknowledgement, Policy, PolicyVersion
-from portal.policies.service import acknowledgement_baseline, version_shown
+from portal.policies.service import acknowledgement_baseline, policy_with_slug, version_shown
 from portal.quiz.models import QuizAnswer, QuizAttempt
 
 AUP_SLUGS = {"EYFS": "aup-eyfs-ks1", "KS1": "aup-eyfs-ks1", "KS2": "aup-ks2"}
@@ -26,7 +26,7 @@ NOT_STARTED, IN_PROGRESS, DONE = "not_started", "in_progress", "done"
 
 
 def aup_policy(key_stage: str) -> Policy:
-    policy = db.session.scalar(select(Policy).where(Policy.slug == AUP_SLUGS[key_stage]))
+    policy = policy_with_slug(AUP_SLUGS[key_stage])
     if policy is None:
         raise LookupError("The pupils' AUPs are not installed: run `flask portal install-content`.")
     return policy

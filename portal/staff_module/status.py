@@ -12,7 +12,7 @@ from portal.people.roles import GOVERNOR
 from portal.people.school_year import AcademicYear, academic_year
 from portal.policies.formats import parse_guidelines
 from portal.policies.models import Acknowledgement, Policy, PolicyVersion
-from portal.policies.service import acknowledgement_baseline, version_shown
+from portal.policies.service import acknowledgement_baseline, policy_with_slug, version_shown
 from portal.quiz.bank import year_check
 from portal.quiz.catalogue import get_quiz
 from portal.quiz.content import Quiz
@@ -117,7 +117,7 @@ def social_media_policy() -> Policy:
 
 
 def _installed(slug: str, name: str) -> Policy:
-    policy = db.session.scalar(select(Policy).where(Policy.slug == slug))
+    policy = policy_with_slug(slug)
     if policy is None:
         raise LookupError(f"The {name} is not installed: run `flask portal install-content`.")
     return policy
