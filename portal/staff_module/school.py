@@ -7,6 +7,7 @@ tests/test_admin_module.py checks that both agree for people at each step.
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cached_property, lru_cache
 
 from sqlalchemy import Select, and_, case, exists, false, func, literal, or_, select
 
@@ -14,7 +15,7 @@ from portal.extensions import db
 from portal.people.models import Staff, StaffRole
 from portal.people.roles import GOVERNOR
 from portal.people.school_year import AcademicYear, academic_year
-from portal.policies.models import Acknowledgement, Policy, PolicyVersion
+from portal.policies.models import Acknowledgement, PolicyVersion
 from portal.policies.service import acknowledgement_baseline, version_shown
 from portal.quiz.models import QuizAttempt
 from portal.staff_module.models import Certificate, ModuleProgress, Reminder
@@ -49,6 +50,16 @@ class SchoolModule:
     overdue: object  # the SQL expression: not complete and past their due date
     completed_at: object
 
+    @cached_property
+    def totals(self) -> Select:
+        """How many stand at each step, and how many of them are overdue."""
+        return self.query.with_only_columns(
+            self.standing,
+            func.count(),
+            func.count(case((self.overdue, 1))),
+            maintain_column_froms=True,
+        ).group_by(self.standing)
+
 
 def takes_module_clause():
     """Active, and some role other than governor (status.takes_module, in SQL)."""
@@ -62,13 +73,34 @@ def has_role_clause(role: str):
 
 def school_module(today: date, settings: ModuleSettings) -> SchoolModule:
     """Everyone who takes the module with each step's facts, in one statement."""
-    year = academic_year(today)
     policy = guidelines_policy()
     version, baseline = version_shown(policy, today), acknowledgement_baseline(policy, today)
+    whole_policy = social_media_policy()
+    whole_baseline = acknowledgement_baseline(whole_policy, today)
+    return _school_module(
+        today,
+        settings,
+        (policy.id, baseline.number),
+        (whole_policy.id, whole_baseline.number),
+        len(guideline_cards(version)[1]),
+    )
+
+
+# Built once for the same facts (a day's pages ask again and again): building and keying this
+# statement costs about three times what running it does at demo size.
+@lru_cache(maxsize=16)
+def _school_module(
+    today: date,
+    settings: ModuleSettings,
+    guidelines: tuple[int, int],  # the policy's id and its acknowledgement baseline's number
+    whole_policy: tuple[int, int],
+    cards_total: int,
+) -> SchoolModule:
+    year = academic_year(today)
     this_year = year.start_year
-    progress = _progress(this_year, policy.id, baseline.number)
+    progress = _progress(this_year, *guidelines)
     check = _check_taken(this_year)
-    acknowledged = _acknowledged(this_year, [(policy, baseline), _policy_baseline(today)])
+    acknowledged = _acknowledged(this_year, [guidelines, whole_policy])
     reminded = _reminded()
     cards_read = func.coalesce(progress.c.cards_read, 0)
     standing = case(
@@ -100,7 +132,6 @@ def school_module(today: date, settings: ModuleSettings) -> SchoolModule:
         .outerjoin(reminded, reminded.c.staff_id == Staff.id)
         .where(takes_module_clause())
     )
-    cards_total = len(guideline_cards(version)[1])
     return SchoolModule(year, cards_total, query, standing, overdue, acknowledged.c.at)
 
 
@@ -140,17 +171,13 @@ def _check_taken(this_year: int):
     )
 
 
-def _policy_baseline(today: date) -> tuple[Policy, PolicyVersion]:
-    policy = social_media_policy()
-    return policy, acknowledgement_baseline(policy, today)
-
-
-def _acknowledged(this_year: int, documents: list[tuple[Policy, PolicyVersion]]):
-    """Those who acknowledged every document at or after its baseline, and when the last."""
+def _acknowledged(this_year: int, documents: list[tuple[int, int]]):
+    """Those who acknowledged every document (policy id, baseline number) at or after its
+    baseline, and when the last."""
     counts = or_(
         *(
-            and_(PolicyVersion.policy_id == policy.id, PolicyVersion.number >= baseline.number)
-            for policy, baseline in documents
+            and_(PolicyVersion.policy_id == policy_id, PolicyVersion.number >= number)
+            for policy_id, number in documents
         )
     )
     return (
@@ -208,15 +235,9 @@ def _midnight(day: date) -> datetime:
 
 def school_totals(module: SchoolModule) -> dict:
     """How many take the module, how many stand at each step, complete and overdue: one query."""
-    counted = module.query.with_only_columns(
-        module.standing,
-        func.count(),
-        func.count(case((module.overdue, 1))),
-        maintain_column_froms=True,
-    ).group_by(module.standing)
     by_standing = {standing: 0 for standing in STANDINGS}
     late_by_standing = {standing: 0 for standing in STANDINGS}
-    for standing, count, late in db.session.execute(counted):
+    for standing, count, late in db.session.execute(module.totals):
         by_standing[standing], late_by_standing[standing] = count, late
     return {
         "year": module.year,
