@@ -27,15 +27,16 @@ def insert_if_absent(model, **values) -> None:
     """
     from portal.extensions import db
 
-    dialect = db.session.get_bind().dialect.name
-    db.session.execute(_insert_or_nothing(model, dialect), values)
+    db.session.flush()  # as the ORM would before a statement: rows this one may refer to
+    connection = db.session.connection()  # Core: no ORM bulk-insert machinery for one row
+    connection.execute(_insert_or_nothing(model.__table__, connection.dialect.name), values)
 
 
 @cache
-def _insert_or_nothing(model, dialect: str):
+def _insert_or_nothing(table, dialect: str):
     """Built once per table: the values come as parameters (a pupil's every answer is one)."""
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    return insert(model).on_conflict_do_nothing()
+    return insert(table).on_conflict_do_nothing()
 
 
 def dialect_insert(model):
