@@ -99,15 +99,19 @@ def current_attempt(pupil: Pupil, quiz: Quiz, today: date) -> QuizAttempt | None
     return db.session.scalar(_LATEST_OF_REVISION, values)
 
 
-def quiz_state(pupil: Pupil, quiz: Quiz, today: date) -> tuple[str, QuizAttempt | None]:
-    """RESUME (an unfinished attempt at the quiz as it is now), DONE or START, with the attempt."""
-    attempt = attempts.unfinished(pupil, quiz, academic_year(today).start_year)
+def quiz_state(
+    pupil: Pupil, quiz: Quiz, today: date
+) -> tuple[str, QuizAttempt | None, dict[str, Row]]:
+    """RESUME (an unfinished attempt at the quiz as it is now), DONE or START, with the
+    attempt and, when it is unfinished, its answers by question id."""
+    year = academic_year(today).start_year
+    attempt, answers = attempts.unfinished_with_answers(pupil, quiz, year)
     if attempt is not None:
-        return RESUME, attempt
+        return RESUME, attempt, answers
     latest = latest_attempt(pupil, quiz, today)
     if latest is not None and latest.finished_at is not None:
-        return DONE, latest
-    return START, None
+        return DONE, latest, {}
+    return START, None, {}
 
 
 def open_attempt(pupil: Pupil, quiz: Quiz, today: date) -> QuizAttempt:

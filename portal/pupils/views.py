@@ -61,10 +61,11 @@ def go(endpoint: str, **values):
 
 
 def my_quiz_state():
-    """The pupil's quiz, and where they stand in it this school year: (quiz, state, attempt)."""
+    """The pupil's quiz, and where they stand in it this school year: (quiz, state, attempt,
+    the answers of an unfinished attempt)."""
     quiz = service.my_quiz(me())
     if quiz is None:
-        return None, service.START, None
+        return None, service.START, None, {}
     return (quiz, *service.quiz_state(me(), quiz, school_today()))
 
 
@@ -84,10 +85,9 @@ def home():
     pupil = me()
     if aup_due(pupil, school_today()):
         return redirect(url_for("pupil.aup"))
-    quiz, state, attempt = my_quiz_state()
+    quiz, state, _, answered = my_quiz_state()
     if state == service.DONE:
         return redirect(url_for("pupil.done"))
-    answered = service.answers_of(attempt) if attempt else {}
     return screen("pupils/home.html", quiz=quiz, state=state, answered=answered)
 
 
@@ -159,12 +159,11 @@ def question_screen(attempt, quiz, question, answered):
 @bp.get("/me/quiz")
 @pupil_required
 def question():
-    quiz, state, attempt = my_quiz_state()
+    quiz, state, attempt, answered = my_quiz_state()  # answered: the next question, the dots
     if state == service.START:
         return go("pupil.home")
     if state == service.DONE:
         return go("pupil.done")
-    answered = service.answers_of(attempt)  # read once: the next question and the dots
     question = service.next_question(answered, quiz)
     if question is None:
         return go("pupil.done")
@@ -232,7 +231,7 @@ def feedback(question_id: str):
 @bp.get("/me/quiz/done")
 @pupil_required
 def done():
-    quiz, state, attempt = my_quiz_state()
+    quiz, state, attempt, _ = my_quiz_state()
     if state != service.DONE:
         return go("pupil.question" if state == service.RESUME else "pupil.home")
     count = service.stars(attempt.score or 0, attempt.total)

@@ -38,20 +38,41 @@ _UNFINISHED = {
     Pupil: _unfinished_by(QuizAttempt.pupil_id),
     Staff: _unfinished_by(QuizAttempt.staff_id),
 }
+_UNFINISHED_WITH_ANSWERS = {
+    taker: statement.add_columns(
+        QuizAnswer.question_id, QuizAnswer.choice_id, QuizAnswer.correct
+    ).outerjoin(QuizAnswer, QuizAnswer.attempt_id == QuizAttempt.id)
+    for taker, statement in _UNFINISHED.items()
+}
 _ANSWERS = select(QuizAnswer.question_id, QuizAnswer.choice_id, QuizAnswer.correct).where(
     QuizAnswer.attempt_id == bindparam("attempt_id")
 )
 
 
-def _unfinished(taker: Taker, quiz: Quiz, year: int):
-    statement = _UNFINISHED[Pupil if isinstance(taker, Pupil) else Staff]
-    values = {"taker_id": taker.id, "quiz_id": quiz.id, "revision": quiz.revision, "year": year}
-    return statement, values
+def _kind(taker: Taker) -> type:
+    return Pupil if isinstance(taker, Pupil) else Staff
+
+
+def _unfinished_values(taker: Taker, quiz: Quiz, year: int) -> dict:
+    return {"taker_id": taker.id, "quiz_id": quiz.id, "revision": quiz.revision, "year": year}
 
 
 def unfinished(taker: Taker, quiz: Quiz, year: int) -> QuizAttempt | None:
     """The taker's unfinished attempt at the quiz file as it is now, this school year."""
-    return db.session.scalar(*_unfinished(taker, quiz, year))
+    return db.session.scalar(_UNFINISHED[_kind(taker)], _unfinished_values(taker, quiz, year))
+
+
+def unfinished_with_answers(
+    taker: Taker, quiz: Quiz, year: int
+) -> tuple[QuizAttempt | None, dict[str, Row]]:
+    """The same unfinished attempt, if any, and its answers by question id, in one statement
+    (a pupil's every quiz screen asks for both)."""
+    values = _unfinished_values(taker, quiz, year)
+    rows = db.session.execute(_UNFINISHED_WITH_ANSWERS[_kind(taker)], values).all()
+    if not rows:
+        return None, {}
+    answers = {row.question_id: row for row in rows if row.question_id is not None}
+    return rows[0].QuizAttempt, answers
 
 
 def start(taker: Taker, quiz: Quiz, year: int, now: datetime) -> QuizAttempt:
@@ -73,7 +94,8 @@ def start(taker: Taker, quiz: Quiz, year: int, now: datetime) -> QuizAttempt:
         **{"pupil_id" if isinstance(taker, Pupil) else "staff_id": taker.id},
     )
     # Ours, or the one a simultaneous start inserted first (finishing it takes longer).
-    return db.session.scalars(*_unfinished(taker, quiz, year)).one()
+    values = _unfinished_values(taker, quiz, year)
+    return db.session.scalars(_UNFINISHED[_kind(taker)], values).one()
 
 
 def answers_of(attempt: QuizAttempt) -> dict[str, Row]:
