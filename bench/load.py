@@ -151,18 +151,18 @@ with app.app_context():
     school_class = sorted(teacher.classes, key=lambda c: c.id)[0]
     pupil = db.session.scalar(
         select(Pupil).where(Pupil.class_id == school_class.id, Pupil.left_on.is_(None),
-                            Pupil.picture.is_not(None), Pupil.two_choices.is_(False),
-                            ~select(QuizAttempt.id)
-                            .where(QuizAttempt.pupil_id == Pupil.id).exists())
-        .order_by(Pupil.id).limit(1))
+                            Pupil.picture.is_not(None), Pupil.two_choices.is_(False))
+        .order_by(select(QuizAttempt.id).where(QuizAttempt.pupil_id == Pupil.id).exists(),
+                  Pupil.id).limit(1))
     print(json.dumps({{"class_id": school_class.id, "pupil_id": pupil.id,
                       "picture": pupil.picture}}))
 """
 
 
 def pupil_facts(env: dict, teacher_email: str) -> dict:
-    """The teacher's first class, and one of its pupils who has not begun the quiz (a generated
-    school has finished many), with their picture (the teacher prints it on login cards)."""
+    """The teacher's first class, and one of its pupils, one who has not begun the quiz if there
+    is one (a generated school has finished many; the others start it again), with their
+    picture (the teacher prints it on login cards)."""
     script = PUPIL_FACTS.format(email=teacher_email)
     done = subprocess.run(
         [BIN / "python", "-c", script], env=env, cwd=ROOT, capture_output=True, text=True
@@ -277,7 +277,11 @@ def pupil_client(port: int, code: str, facts: dict) -> tuple[Client, str, str]:
             "/me/aup",
             {"csrf_token": FORM_TOKEN.search(page).group(1), "version_id": version.group(1)},
         )
-    pupil.request("POST", "/me/start", {"csrf_token": pupil.token("/me")})
+    # Their home, or, for a pupil who finished this year, the done screen ("Play again").
+    status, page, where = pupil.request("GET", "/me")
+    if status in (302, 303):
+        _, page, _ = pupil.request("GET", where)
+    pupil.request("POST", "/me/start", {"csrf_token": FORM_TOKEN.search(page).group(1)})
     _, page, _ = pupil.request("GET", "/me/quiz")
     question = re.search(r'action="/me/quiz/([^"]+)"', page).group(1)
     choice = re.search(r'name="choice" value="([^"]+)"', page).group(1)

@@ -70,7 +70,7 @@ CHILD_NAMES = {
     "📹": "video camera",
     "💎": "gem",
     "🖍️": "crayon",
-    "🐋": "whale",
+    "🦒": "giraffe",
     "⏳": "timer",
     "🎤": "microphone",
     "🔦": "torch",
