@@ -2,18 +2,22 @@
 acknowledged their Key Stage's AUP and how many finished its quiz this school year.
 
 The same rules as the teacher's class view (portal/pupils/progress.py), counted in SQL for the
-whole school at once: a fixed number of queries (three per Key Stage at most), never per class.
+whole school at once: three queries, whatever the number of classes.
 """
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from portal.extensions import db
 from portal.people.models import Pupil, SchoolClass
-from portal.people.school_year import KEY_STAGE_NAMES, academic_year, key_stage
+from portal.people.school_year import (
+    KEY_STAGE_NAMES,
+    STAGE_YEAR_GROUPS,
+    academic_year,
+    key_stage,
+)
 from portal.policies.models import Acknowledgement, PolicyVersion
 from portal.policies.service import acknowledgement_baseline
 from portal.pupils.progress import aup_policy
@@ -35,79 +39,82 @@ class ClassFigures:
 
 def class_figures(today: date) -> list[ClassFigures]:
     """Every class, in the school's order, with its pupils' AUP and quiz figures."""
+    on_roll = func.count(Pupil.id).filter(Pupil.left_on.is_(None))
     classes = db.session.execute(
-        select(SchoolClass.id, SchoolClass.name, SchoolClass.year_group).order_by(
-            SchoolClass.year_group, SchoolClass.name
-        )
+        select(SchoolClass.id, SchoolClass.name, SchoolClass.year_group, on_roll)
+        .outerjoin(Pupil, Pupil.class_id == SchoolClass.id)
+        .group_by(SchoolClass.id, SchoolClass.name, SchoolClass.year_group)
+        .order_by(SchoolClass.year_group, SchoolClass.name)
     ).all()
-    on_roll = dict(
-        db.session.execute(
-            select(Pupil.class_id, func.count())
-            .where(Pupil.left_on.is_(None), Pupil.class_id.is_not(None))
-            .group_by(Pupil.class_id)
-        ).all()
-    )
-    stage_of = {row.id: key_stage(row.year_group) for row in classes}
-    acknowledged, finished, has_quiz = Counter(), Counter(), {}
+    quizzes = {stage: quiz_for(stage) for stage in KEY_STAGES}
+    acknowledged = _aup_acknowledged(today)
+    finished = _quiz_finished(quizzes, academic_year(today).start_year)
+    figures = []
+    for class_id, name, year_group, pupils in classes:
+        stage = key_stage(year_group)
+        quiz = finished.get(class_id, 0) if quizzes[stage] is not None else None
+        figures.append(ClassFigures(name, stage, pupils, acknowledged.get(class_id, 0), quiz))
+    return figures
+
+
+def _in_stage(stage: str):
+    return SchoolClass.year_group.in_(STAGE_YEAR_GROUPS[stage])
+
+
+def _aup_acknowledged(today: date) -> dict[int, int]:
+    """Pupils on roll per class with a current acknowledgement of their Key Stage's AUP (the
+    rule of portal/pupils/progress.py aup_acknowledgements, counted in SQL): one statement for
+    every Key Stage."""
+    current = []
     for stage in KEY_STAGES:
-        ids = [class_id for class_id, s in stage_of.items() if s == stage]
-        if not ids:
+        try:
+            policy = aup_policy(stage)
+        except LookupError:  # a new install without its content: nobody can have acknowledged
             continue
-        acknowledged.update(_aup_acknowledged(ids, stage, today))
-        quiz = quiz_for(stage)
-        has_quiz[stage] = quiz is not None
-        if quiz is not None:
-            finished.update(_quiz_finished(ids, quiz.id, academic_year(today).start_year))
-    return [
-        ClassFigures(
-            row.name,
-            stage_of[row.id],
-            on_roll.get(row.id, 0),
-            acknowledged[row.id],
-            finished[row.id] if has_quiz[stage_of[row.id]] else None,
+        baseline = acknowledgement_baseline(policy, today)
+        if baseline is None:  # nothing in force yet: nothing to be current with
+            continue
+        current.append(
+            and_(
+                _in_stage(stage),
+                Acknowledgement.key_stage == stage,
+                PolicyVersion.policy_id == policy.id,
+                PolicyVersion.number >= baseline.number,
+            )
         )
-        for row in classes
-    ]
-
-
-def _on_roll_in(class_ids: list[int]):
-    return (Pupil.class_id.in_(class_ids), Pupil.left_on.is_(None))
-
-
-def _aup_acknowledged(class_ids: list[int], stage: str, today: date) -> dict[int, int]:
-    """Pupils on roll per class with a current AUP acknowledgement for ``stage`` (the rule of
-    portal/pupils/progress.py aup_acknowledgements, counted in SQL)."""
-    try:
-        policy = aup_policy(stage)
-    except LookupError:  # a new install without its content: nobody can have acknowledged
-        return {}
-    baseline = acknowledgement_baseline(policy, today)
-    if baseline is None:  # nothing in force yet: nothing to be current with
+    if not current:
         return {}
     rows = db.session.execute(
         select(Pupil.class_id, func.count(func.distinct(Pupil.id)))
+        .join(SchoolClass, SchoolClass.id == Pupil.class_id)
         .join(Acknowledgement, Acknowledgement.pupil_id == Pupil.id)
         .join(PolicyVersion, PolicyVersion.id == Acknowledgement.policy_version_id)
         .where(
-            *_on_roll_in(class_ids),
-            Acknowledgement.key_stage == stage,
-            PolicyVersion.policy_id == policy.id,
-            PolicyVersion.number >= baseline.number,
+            Pupil.left_on.is_(None),
             Acknowledgement.response == "acknowledged",
+            or_(*current),
         )
         .group_by(Pupil.class_id)
     )
     return dict(rows.all())
 
 
-def _quiz_finished(class_ids: list[int], quiz_id: str, year: int) -> dict[int, int]:
-    """Pupils on roll per class whose latest attempt this year at ``quiz_id`` is finished (the
-    rule of portal/pupils/progress.py quiz_progress, counted in SQL)."""
+def _quiz_finished(quizzes: dict, year: int) -> dict[int, int]:
+    """Pupils on roll per class whose latest attempt this year at their Key Stage's quiz is
+    finished (the rule of portal/pupils/progress.py quiz_progress, counted in SQL): one
+    statement for every Key Stage."""
+    theirs = [
+        and_(_in_stage(stage), QuizAttempt.quiz_id == quiz.id)
+        for stage, quiz in quizzes.items()
+        if quiz is not None
+    ]
+    if not theirs:
+        return {}
     latest = (
         select(func.max(QuizAttempt.id))
         .join(Pupil, Pupil.id == QuizAttempt.pupil_id)
-        .where(*_on_roll_in(class_ids), QuizAttempt.quiz_id == quiz_id)
-        .where(QuizAttempt.academic_year == year)
+        .join(SchoolClass, SchoolClass.id == Pupil.class_id)
+        .where(Pupil.left_on.is_(None), QuizAttempt.academic_year == year, or_(*theirs))
         .group_by(QuizAttempt.pupil_id)
     )
     rows = db.session.execute(
