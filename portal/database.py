@@ -35,16 +35,19 @@ def insert_if_absent(model, **values) -> None:
 @cache
 def _insert_or_nothing(table, dialect: str):
     """Built once per table: the values come as parameters (a pupil's every answer is one)."""
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    return insert(table).on_conflict_do_nothing()
+    return _insert_for(dialect)(table).on_conflict_do_nothing()
 
 
 def dialect_insert(model):
     """An INSERT with this database's ON CONFLICT clauses (SQLite and PostgreSQL share them)."""
     from portal.extensions import db
 
-    dialect = db.session.get_bind().dialect.name
-    return (postgresql_insert if dialect == "postgresql" else sqlite_insert)(model)
+    return _insert_for(db.session.get_bind().dialect.name)(model)
+
+
+def _insert_for(dialect: str):
+    """This database's INSERT construct, the one that has ON CONFLICT."""
+    return postgresql_insert if dialect == "postgresql" else sqlite_insert
 
 
 def contains_words(column, words: str):

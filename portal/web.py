@@ -1,5 +1,7 @@
 """Everything a request passes through: access rules, headers, errors, template helpers."""
 
+from importlib import import_module
+
 from flask import Flask, current_app, g, request, session
 from flask_login import current_user
 
@@ -61,63 +63,51 @@ def init_app(app: Flask) -> None:
     static_files.init_app(app, SECURITY_HEADERS)
 
 
-def register_blueprints(app: Flask) -> None:
-    """Every page of the portal: each blueprint, with the route modules that join them."""
-    from portal.admin import (  # noqa: F401  (their routes join admin_bp)
-        governor_views,
-        guardian_views,
-        home_views,
-        letter_list_views,
-        module_views,
-        pupil_views,
-        staff_views,
-        understanding_views,
-    )
-    from portal.admin.views import bp as admin_bp
-    from portal.auth.two_factor_views import bp as two_factor_bp
-    from portal.auth.views import bp as auth_bp
-    from portal.classroom.picture_views import bp as pictures_bp
-    from portal.classroom.views import bp as classroom_bp
-    from portal.core.views import bp as core_bp
-    from portal.governors.views import bp as governors_bp
-    from portal.incidents import oversight_views  # noqa: F401  (its routes join incidents_bp)
-    from portal.incidents.public_views import bp as report_bp
-    from portal.incidents.tell_views import bp as tell_bp
-    from portal.incidents.views import bp as incidents_bp
-    from portal.mail.views import bp as mail_bp
-    from portal.parents import answer_views, letter_views  # noqa: F401  (their routes join bp)
-    from portal.parents.views import bp as parents_bp
-    from portal.people.roster_views import bp as roster_bp
-    from portal.people.views import bp as people_bp
-    from portal.policies import keeping_views  # noqa: F401  (its routes join policies' bp)
-    from portal.policies.views import bp as policies_bp
-    from portal.pupils.views import bp as pupil_bp
-    from portal.register.views import bp as register_bp
-    from portal.staff_module.views import bp as module_bp
-    from portal.teaching.views import bp as teaching_bp
+# Every page of the portal: each module's blueprint ``bp``, in the order they register.
+BLUEPRINT_MODULES = (
+    "portal.core.views",
+    "portal.auth.views",
+    "portal.auth.two_factor_views",
+    "portal.people.views",
+    "portal.people.roster_views",
+    "portal.mail.views",
+    "portal.policies.views",
+    "portal.staff_module.views",
+    "portal.governors.views",
+    "portal.teaching.views",
+    "portal.classroom.views",
+    "portal.classroom.picture_views",
+    "portal.pupils.views",
+    "portal.parents.views",
+    "portal.incidents.views",
+    "portal.incidents.public_views",
+    "portal.incidents.tell_views",
+    "portal.admin.views",
+    "portal.register.views",
+)
+# Modules whose routes join another module's blueprint: imported before it registers.
+ROUTE_MODULES = (
+    "portal.admin.governor_views",
+    "portal.admin.guardian_views",
+    "portal.admin.home_views",
+    "portal.admin.letter_list_views",
+    "portal.admin.module_views",
+    "portal.admin.pupil_views",
+    "portal.admin.staff_views",
+    "portal.admin.understanding_views",
+    "portal.incidents.oversight_views",
+    "portal.parents.answer_views",
+    "portal.parents.letter_views",
+    "portal.policies.keeping_views",
+)
 
-    for blueprint in (
-        core_bp,
-        auth_bp,
-        two_factor_bp,
-        people_bp,
-        roster_bp,
-        mail_bp,
-        policies_bp,
-        module_bp,
-        governors_bp,
-        teaching_bp,
-        classroom_bp,
-        pictures_bp,
-        pupil_bp,
-        parents_bp,
-        incidents_bp,
-        report_bp,
-        tell_bp,
-        admin_bp,
-        register_bp,
-    ):
-        app.register_blueprint(blueprint)
+
+def register_blueprints(app: Flask) -> None:
+    """Every page of the portal: the route modules first, then each blueprint."""
+    for name in ROUTE_MODULES:
+        import_module(name)
+    for name in BLUEPRINT_MODULES:
+        app.register_blueprint(import_module(name).bp)
 
 
 @login_manager.user_loader

@@ -102,16 +102,7 @@ def _school_module(
     check = _check_taken(this_year)
     acknowledged = _acknowledged(this_year, [guidelines, whole_policy])
     reminded = _reminded()
-    cards_read = func.coalesce(progress.c.cards_read, 0)
-    standing = case(
-        (and_(progress.c.read_at.is_(None), cards_read == 0), literal("not_started")),
-        (progress.c.read_at.is_(None), literal("reading")),
-        (check.c.passed_at.is_(None), literal("check")),
-        (acknowledged.c.at.is_(None), literal("acknowledge")),
-        else_=literal("complete"),
-    )
-    complete = and_(progress.c.read_at.is_not(None), check.c.passed_at.is_not(None))
-    complete = and_(complete, acknowledged.c.at.is_not(None))
+    cards_read, standing, complete = _standing(progress, check, acknowledged)
     overdue = and_(~complete, _past_due(year, today, settings))
     query = (
         select(
@@ -133,6 +124,25 @@ def _school_module(
         .where(takes_module_clause())
     )
     return SchoolModule(year, cards_total, query, standing, overdue, acknowledged.c.at)
+
+
+def _standing(progress, check, acknowledged):
+    """The cards read, the step each person stands at (STANDINGS) and whether they are
+    complete, as SQL expressions over each step's facts."""
+    cards_read = func.coalesce(progress.c.cards_read, 0)
+    standing = case(
+        (and_(progress.c.read_at.is_(None), cards_read == 0), literal("not_started")),
+        (progress.c.read_at.is_(None), literal("reading")),
+        (check.c.passed_at.is_(None), literal("check")),
+        (acknowledged.c.at.is_(None), literal("acknowledge")),
+        else_=literal("complete"),
+    )
+    complete = and_(
+        progress.c.read_at.is_not(None),
+        check.c.passed_at.is_not(None),
+        acknowledged.c.at.is_not(None),
+    )
+    return cards_read, standing, complete
 
 
 # Each step's facts, one row per member of staff (joined to Staff by school_module).
