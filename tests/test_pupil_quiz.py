@@ -254,6 +254,18 @@ def test_an_answer_posted_twice_is_stored_once(client):
     assert "Good thinking!" in page(client.get(first.location))
 
 
+def test_an_answer_without_the_pages_token_is_refused_and_nothing_stored(client):
+    # The answer form carries no token of its own: the check every POST passes refuses it.
+    pupil = seated(client, 1)
+    quiz = started(client, pupil)
+    question = quiz.questions[0]
+    url = f"/me/quiz/{question.id}"
+    for headers in ({}, {"HX-Request": "true"}, {"HX-Request": "true", "X-CSRFToken": "forged"}):
+        response = client.post(url, data={"choice": question.correct_choice_id}, headers=headers)
+        assert response.status_code == 400
+    assert answer_rows() == []
+
+
 def test_a_choice_that_is_not_in_the_question_is_refused_and_nothing_stored(client):
     pupil = seated(client, 1)
     quiz = started(client, pupil)

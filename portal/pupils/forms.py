@@ -12,5 +12,8 @@ class AgreeForm(PortalForm):
 
 
 class AnswerForm(PortalForm):
+    class Meta:
+        csrf = False  # CSRFProtect checks every POST first; a second token here costs each answer
+
     # Each answer is a submit button named "choice"; its value is the choice id.
     choice = StringField(validators=[DataRequired("Tap one of the answers."), Length(max=60)])

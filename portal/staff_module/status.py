@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, or_, select
 
 from portal.extensions import db
 from portal.people.models import Staff
@@ -126,38 +126,22 @@ def _installed(slug: str, name: str) -> Policy:
 def module_statuses(
     staff: list[Staff], today: date, settings: ModuleSettings
 ) -> dict[int, ModuleStatus]:
-    """Each person's status, in seven queries however many people there are."""
+    """Each person's status, in four queries however many people there are (after the two
+    documents, read once per request)."""
     year = academic_year(today)
-    policy = guidelines_policy()
+    policy, the_policy = guidelines_policy(), social_media_policy()
     version, baseline = version_shown(policy, today), acknowledgement_baseline(policy, today)
-    ids = [person.id for person in staff]
-    progress = _by_staff(
-        select(ModuleProgress).where(
-            ModuleProgress.staff_id.in_(ids), ModuleProgress.academic_year == year.start_year
-        )
+    policy_baseline = acknowledgement_baseline(the_policy, today)
+    values = {"ids": [person.id for person in staff], "year": year.start_year}
+    progress = _by_staff(_PROGRESS, values)
+    passed = _by_staff(_PASSED, values | {"quiz_id": CHECK_QUIZ_ID})
+    acknowledged, policy_acknowledged = _acknowledgements(
+        values, (policy, baseline), (the_policy, policy_baseline)
     )
-    passed = _by_staff(
-        select(QuizAttempt)
-        .where(
-            QuizAttempt.staff_id.in_(ids),
-            QuizAttempt.academic_year == year.start_year,
-            QuizAttempt.quiz_id == CHECK_QUIZ_ID,
-            QuizAttempt.passed.is_(True),
-        )
-        .order_by(QuizAttempt.finished_at)
-    )
-    acknowledged = current_acknowledgements(ids, year.start_year, policy, baseline)
-    the_policy = social_media_policy()
-    policy_acknowledged = current_acknowledgements(
-        ids, year.start_year, the_policy, acknowledgement_baseline(the_policy, today)
-    )
-    certificates = _by_staff(
-        select(Certificate)
-        .where(Certificate.staff_id.in_(ids), Certificate.academic_year == year.start_year)
-        .order_by(Certificate.id)
-    )
+    certificates = _by_staff(_CERTIFICATES, values)
     cards_total = len(guideline_cards(version)[1])
     numbers = {row.id: row.number for row in policy.versions}
+    policy_version = version_shown(the_policy, today)
     return {
         person.id: ModuleStatus(
             staff=person,
@@ -169,7 +153,7 @@ def module_statuses(
             acknowledgement=acknowledged.get(person.id),
             certificate=certificates.get(person.id),
             cards_total=cards_total,
-            policy_version=version_shown(the_policy, today),
+            policy_version=policy_version,
             policy_acknowledgement=policy_acknowledged.get(person.id),
         )
         for person in staff
@@ -180,28 +164,82 @@ def module_status(staff: Staff, today: date, settings: ModuleSettings) -> Module
     return module_statuses([staff], today, settings)[staff.id]
 
 
+# Every staff home page asks: built once, with bound parameters (building and keying a
+# statement costs more than running it). Each is ordered so the row wanted is a person's last.
+_THIS_YEARS = bindparam("ids", expanding=True), bindparam("year")
+_PROGRESS = select(ModuleProgress).where(
+    ModuleProgress.staff_id.in_(_THIS_YEARS[0]), ModuleProgress.academic_year == _THIS_YEARS[1]
+)
+_PASSED = (
+    select(QuizAttempt)
+    .where(
+        QuizAttempt.staff_id.in_(_THIS_YEARS[0]),
+        QuizAttempt.academic_year == _THIS_YEARS[1],
+        QuizAttempt.quiz_id == bindparam("quiz_id"),
+        QuizAttempt.passed.is_(True),
+    )
+    .order_by(QuizAttempt.finished_at)
+)
+_CERTIFICATES = (
+    select(Certificate)
+    .where(Certificate.staff_id.in_(_THIS_YEARS[0]), Certificate.academic_year == _THIS_YEARS[1])
+    .order_by(Certificate.id)
+)
+# Acknowledgements of either of two documents, each from its baseline (its last material
+# change) on.
+_ACKNOWLEDGED = (
+    select(Acknowledgement)
+    .join(Acknowledgement.policy_version)
+    .where(
+        Acknowledgement.staff_id.in_(_THIS_YEARS[0]),
+        Acknowledgement.academic_year == _THIS_YEARS[1],
+        Acknowledgement.response == "acknowledged",
+        or_(
+            and_(
+                PolicyVersion.policy_id == bindparam("first"),
+                PolicyVersion.number >= bindparam("first_from"),
+            ),
+            and_(
+                PolicyVersion.policy_id == bindparam("second"),
+                PolicyVersion.number >= bindparam("second_from"),
+            ),
+        ),
+    )
+    .order_by(Acknowledgement.created_at, Acknowledgement.id)
+)
+
+
 def current_acknowledgements(
     ids: list[int], year: int, policy: Policy, baseline: PolicyVersion
 ) -> dict[int, Acknowledgement]:
     """Each person's latest acknowledgement of ``policy`` this year that still counts: of the
     baseline (the last material change) or a later version. One query."""
-    return _by_staff(
-        select(Acknowledgement)
-        .join(Acknowledgement.policy_version)
-        .where(
-            Acknowledgement.staff_id.in_(ids),
-            Acknowledgement.academic_year == year,
-            PolicyVersion.policy_id == policy.id,
-            PolicyVersion.number >= baseline.number,
-            Acknowledgement.response == "acknowledged",
-        )
-        .order_by(Acknowledgement.created_at, Acknowledgement.id)
+    values = {"ids": ids, "year": year}
+    return _acknowledgements(values, (policy, baseline), (policy, baseline))[0]
+
+
+def _acknowledgements(values: dict, *documents: tuple[Policy, PolicyVersion]) -> list[dict]:
+    """For each of two (policy, baseline) pairs, each person's latest acknowledgement that
+    still counts, by staff id. One query for both."""
+    (first, first_from), (second, second_from) = documents
+    rows = db.session.scalars(
+        _ACKNOWLEDGED,
+        values
+        | {"first": first.id, "first_from": first_from.number}
+        | {"second": second.id, "second_from": second_from.number},
     )
+    version_policy = {v.id: policy.id for policy, _ in documents for v in policy.versions}
+    found = [{} for _ in documents]
+    for row in rows:
+        for kept, (policy, _) in zip(found, documents, strict=True):
+            if version_policy[row.policy_version_id] == policy.id:
+                kept[row.staff_id] = row
+    return found
 
 
-def _by_staff(query) -> dict:
+def _by_staff(query, values: dict) -> dict:
     """The last row for each member of staff (queries are ordered so the one wanted is last)."""
-    return {row.staff_id: row for row in db.session.scalars(query)}
+    return {row.staff_id: row for row in db.session.scalars(query, values)}
 
 
 def _still_read(
