@@ -4,6 +4,8 @@ from importlib import import_module
 
 from flask import Flask, current_app, g, request, session
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from portal import (  # noqa: F401  (database: the SQLite settings)
     database,
@@ -46,8 +48,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["school_time"] = school_time
     app.jinja_env.filters["markdown"] = markdown.render
     app.jinja_env.globals.update(
-        picture_file=pictures.svg_file,
-        picture_name=pictures.child_name,
+        picture_image=picture_image,
+        status=status,
+        csrf_token=csrf_token,
         can_open_incident_log=can_open_incident_log,
         may_keep=may_keep,
         signed_in_pupil=current_pupil,
@@ -58,9 +61,56 @@ def init_app(app: Flask) -> None:
             "today": school_today(),
             "step_labels": STEP_LABELS,
             "two_factor_pending": two_factor_pending(),
+            "csrf_token": csrf_token,  # over Flask-WTF's, which makes the token on each call
         }
     )
     static_files.init_app(app, SECURITY_HEADERS)
+
+
+def csrf_token() -> str:
+    """The token a page's forms carry: Flask-WTF's, read from the request once it is made (a
+    list with a form on each row asks for it on every row)."""
+    if "page_csrf_token" not in g:
+        g.page_csrf_token = generate_csrf()
+    return g.page_csrf_token
+
+
+PICTURE_TAG = Markup('<img src="{}" alt="{}" class="{}" width="36" height="36">')
+
+
+def picture_image(emoji: str, classes: str = "", named: bool = False) -> Markup:
+    """A picture from the portal's own set (Twemoji SVGs), the same on every device; sized in
+    em by CSS, so ``classes`` with a font-size scale it. Decorative (alt="") when words beside
+    it say the same; ``named`` gives it the name a child would say, for a picture that means
+    something alone. Made once per app for each picture: every pupil screen shows several."""
+    made = current_app.extensions.setdefault("picture_tags", {})
+    key = (request.script_root, emoji, classes, named)
+    if key not in made:
+        file = pictures.svg_file(emoji)
+        static_url_for = current_app.jinja_env.globals["static_url_for"]
+        made[key] = (
+            Markup("")
+            if not file
+            else PICTURE_TAG.format(
+                static_url_for("static", filename=file),
+                pictures.child_name(emoji) if named else "",
+                f"picture {classes}" if classes else "picture",
+            )
+        )
+    return made[key]
+
+
+STATUS_TAG = Markup('<span class="status status-%s">%s</span>')
+DETAIL_TAG = Markup(' <small class="detail">%s</small>')
+
+
+def status(kind: str, label: str, detail: str = "") -> Markup:
+    """A status as a reader meets it in a table cell: its word (coloured by kind, never by
+    colour alone) and, when there is one, the detail after it. Python, not a macro: a list
+    shows two on each of its rows (and ``%``, which escapes as Markup.format does, at a
+    third of its cost)."""
+    tag = STATUS_TAG % (kind.replace("_", "-"), label)
+    return tag + DETAIL_TAG % detail if detail else tag
 
 
 # Every page of the portal: each module's blueprint ``bp``, in the order they register.

@@ -8,6 +8,7 @@ Read-only; nothing here touches ``request``.
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from sqlalchemy import DateTime, Select, and_, case, false, func, literal, null, or_, select
 from sqlalchemy.orm import aliased
@@ -42,21 +43,28 @@ def key_stage_of(year_group):
 class_stage = key_stage_of(SchoolClass.year_group)
 
 
-def _current_acknowledgement(today: date):
-    """The id of the pupil's latest acknowledgement (as teaching shows it) in their Key Stage,
-    of an AUP at or after its baseline: looked up per pupil through ix_acknowledgement_pupil."""
-    rules = []
+def _aup_baselines(today: date) -> tuple[tuple[str, int, int], ...]:
+    """(Key Stage, AUP policy id, baseline version number) for each stage whose AUP has one."""
+    found = []
     for stage in KEY_STAGE_NAMES:
         policy = aup_policy(stage)
         baseline = acknowledgement_baseline(policy, today)
         if baseline is not None:
-            rules.append(
-                and_(
-                    Acknowledgement.key_stage == stage,
-                    PolicyVersion.policy_id == policy.id,
-                    PolicyVersion.number >= baseline.number,
-                )
-            )
+            found.append((stage, policy.id, baseline.number))
+    return tuple(found)
+
+
+def _current_acknowledgement(baselines: tuple[tuple[str, int, int], ...]):
+    """The id of the pupil's latest acknowledgement (as teaching shows it) in their Key Stage,
+    of an AUP at or after its baseline: looked up per pupil through ix_acknowledgement_pupil."""
+    rules = [
+        and_(
+            Acknowledgement.key_stage == stage,
+            PolicyVersion.policy_id == policy_id,
+            PolicyVersion.number >= number,
+        )
+        for stage, policy_id, number in baselines
+    ]
     return (
         select(Acknowledgement.id)
         .join(Acknowledgement.policy_version)
@@ -73,9 +81,9 @@ def _current_acknowledgement(today: date):
     )
 
 
-def _quiz_ids() -> dict[str, str]:
+def _quiz_ids() -> tuple[tuple[str, str], ...]:
     """Each Key Stage's quiz id, for the stages that have one."""
-    return {stage: quiz.id for stage in KEY_STAGE_NAMES if (quiz := quiz_for(stage))}
+    return tuple((stage, quiz.id) for stage in KEY_STAGE_NAMES if (quiz := quiz_for(stage)))
 
 
 @dataclass(frozen=True)
@@ -110,9 +118,32 @@ class PupilGrid:
 def pupil_grid(today: date, page_size: int = 50) -> PupilGrid:
     """The whole school's class grid for ``today``: a few small queries (the AUPs' baselines,
     the classes), none per pupil."""
+    query, sorts, aup_id, status = _grid_query(
+        _aup_baselines(today), _quiz_ids(), school_year_of(today)
+    )
+    classes = school_classes()
+    spec = ListSpec(
+        filters={
+            "key_stage": tuple(KEY_STAGE_NAMES),
+            "class": tuple(str(class_id) for class_id, _ in classes),
+            "aup": tuple(AUP_LABELS),
+            "quiz": tuple(QUIZ_LABELS),
+        },
+        sorts=sorts,
+        searchable=True,
+        page_size=page_size,
+    )
+    return PupilGrid(query, spec, classes, aup_id, status)
+
+
+# Built once for the same facts (the baselines, the quizzes, the school year): building the
+# grid's statement cost more than running it. Statements hold no data, only their shape.
+@lru_cache(maxsize=16)
+def _grid_query(baselines: tuple, quiz_ids: tuple, year: int):
+    """The grid's statement (every pupil on roll), its sorts, and the columns filters test."""
     aup = aliased(Acknowledgement)
     witness = aliased(Staff)
-    attempt, latest, status, answered = _quiz_columns(today)
+    attempt, latest, status, answered = _quiz_columns(dict(quiz_ids), year)
     query = (
         select(
             Pupil.id,
@@ -130,30 +161,17 @@ def pupil_grid(today: date, page_size: int = 50) -> PupilGrid:
             attempt.total.label("quiz_total"),
         )
         .join(Pupil.school_class)
-        .outerjoin(aup, aup.id == _current_acknowledgement(today))
+        .outerjoin(aup, aup.id == _current_acknowledgement(baselines))
         .outerjoin(witness, witness.id == aup.recorded_by_id)
         .outerjoin(attempt, attempt.id == latest)
         .where(Pupil.left_on.is_(None))
     )
-    classes = school_classes()
-    spec = ListSpec(
-        filters={
-            "key_stage": tuple(KEY_STAGE_NAMES),
-            "class": tuple(str(class_id) for class_id, _ in classes),
-            "aup": tuple(AUP_LABELS),
-            "quiz": tuple(QUIZ_LABELS),
-        },
-        sorts=_grid_sorts(aup, status),
-        searchable=True,
-        page_size=page_size,
-    )
-    return PupilGrid(query, spec, classes, aup.id, status)
+    return query, _grid_sorts(aup, status), aup.id, status
 
 
-def _quiz_columns(today: date):
+def _quiz_columns(quiz_ids: dict[str, str], year: int):
     """The pupil's latest attempt this year at their Key Stage's quiz (as teaching counts it),
     its status (None where the Key Stage has no quiz) and how many questions it answered."""
-    quiz_ids = _quiz_ids()
     quiz_id = case(*((class_stage == s, q) for s, q in quiz_ids.items()), else_=null())
     if not quiz_ids:
         quiz_id = null()
@@ -162,7 +180,7 @@ def _quiz_columns(today: date):
         .where(
             QuizAttempt.pupil_id == Pupil.id,
             QuizAttempt.quiz_id == quiz_id,
-            QuizAttempt.academic_year == school_year_of(today),
+            QuizAttempt.academic_year == year,
         )
         .correlate(Pupil, SchoolClass)
         .scalar_subquery()

@@ -4,8 +4,8 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from portal.clock import school_today, utcnow
 from portal.database import insert_if_absent
@@ -39,31 +39,41 @@ class PolicyProblem(Exception):
         self.field = field
 
 
+# A school has a handful of policies and a page asks about several (the leaders' home asks
+# about five): every one, with its versions and review dates, in one joined statement, kept
+# in the database session's ``info`` for the request (the identity map alone lets go of an
+# object nothing holds) until a policy is added or removed, or the session rolls back.
+_EVERY_POLICY = (
+    select(Policy)
+    .order_by(Policy.id)
+    .options(joinedload(Policy.versions), joinedload(Policy.reviews))
+)
+_KEPT = "every_policy"
+
+
 def all_policies() -> list[Policy]:
-    """Every policy with its versions (bodies left unloaded) and its review dates, in three
-    queries whatever the size."""
-    return db.session.scalars(
-        select(Policy)
-        .order_by(Policy.id)
-        .options(
-            selectinload(Policy.versions).defer(PolicyVersion.body),
-            selectinload(Policy.reviews).load_only(PolicyReview.reviewed_on),
-        )
-    ).all()
+    """Every policy with its versions and its review dates, in one query however many there
+    are, once per database session (a request)."""
+    kept = db.session.info.get(_KEPT)
+    if kept is None or (kept and kept[0] not in db.session):  # read again after a close
+        kept = db.session.info[_KEPT] = db.session.scalars(_EVERY_POLICY).unique().all()
+    return kept
 
 
 def policy_with_slug(slug: str) -> Policy | None:
-    """The policy with this slug, or None: read once per database session (a request), its
-    versions too once loaded, so a page that asks about a policy in several places (the
-    leaders' home asks six times) reads it once. Kept in the session's ``info``, as the
-    identity map alone lets go of an object nothing holds."""
-    known = db.session.info.setdefault("policies_by_slug", {})
-    policy = known.get(slug)
-    if policy is None or policy not in db.session:
-        policy = db.session.scalar(select(Policy).where(Policy.slug == slug))
-        if policy is not None:
-            known[slug] = policy
-    return policy
+    """The policy with this slug, or None (from all_policies: read once per request)."""
+    return next((policy for policy in all_policies() if policy.slug == slug), None)
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_policies_added_or_removed(session: Session, _context) -> None:
+    if any(isinstance(row, Policy) for row in (*session.new, *session.deleted)):
+        session.info.pop(_KEPT, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_policies_rolled_back(session: Session, _previous) -> None:
+    session.info.pop(_KEPT, None)
 
 
 def policy_by_slug(slug: str) -> Policy | None:
@@ -221,12 +231,11 @@ class ReviewAlert:
 
 
 def review_alerts(today: date) -> list[ReviewAlert]:
-    """Policies whose review is overdue or due within 60 days, soonest first (one query)."""
-    due = db.session.scalars(
-        select(Policy)
-        .where(Policy.next_review_on <= today + timedelta(days=WARN_DAYS))
-        .order_by(Policy.next_review_on, Policy.title)
-    ).all()
+    """Policies whose review is overdue or due within 60 days, soonest first."""
+    due = sorted(
+        (p for p in all_policies() if p.next_review_on <= today + timedelta(days=WARN_DAYS)),
+        key=lambda policy: (policy.next_review_on, policy.title),
+    )
     return [
         ReviewAlert(policy, review_status(policy, today), abs((policy.next_review_on - today).days))
         for policy in due
