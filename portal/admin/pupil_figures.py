@@ -7,6 +7,7 @@ whole school at once: three queries, whatever the number of classes.
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from sqlalchemy import and_, func, or_, select
 
@@ -19,8 +20,7 @@ from portal.people.school_year import (
     key_stage,
 )
 from portal.policies.models import Acknowledgement, PolicyVersion
-from portal.policies.service import acknowledgement_baseline
-from portal.pupils.progress import aup_policy
+from portal.pupils.progress import aup_baselines
 from portal.quiz.catalogue import quiz_for
 from portal.quiz.models import QuizAttempt
 from portal.teaching.service import Tally
@@ -37,18 +37,27 @@ class ClassFigures:
     quiz: int | None  # pupils on roll who finished their quiz this year; None: no quiz
 
 
+# Each class and its pupils on roll, in the school's order.
+_CLASSES = (
+    select(
+        SchoolClass.id,
+        SchoolClass.name,
+        SchoolClass.year_group,
+        func.count(Pupil.id).filter(Pupil.left_on.is_(None)),
+    )
+    .outerjoin(Pupil, Pupil.class_id == SchoolClass.id)
+    .group_by(SchoolClass.id, SchoolClass.name, SchoolClass.year_group)
+    .order_by(SchoolClass.year_group, SchoolClass.name)
+)
+
+
 def class_figures(today: date) -> list[ClassFigures]:
     """Every class, in the school's order, with its pupils' AUP and quiz figures."""
-    on_roll = func.count(Pupil.id).filter(Pupil.left_on.is_(None))
-    classes = db.session.execute(
-        select(SchoolClass.id, SchoolClass.name, SchoolClass.year_group, on_roll)
-        .outerjoin(Pupil, Pupil.class_id == SchoolClass.id)
-        .group_by(SchoolClass.id, SchoolClass.name, SchoolClass.year_group)
-        .order_by(SchoolClass.year_group, SchoolClass.name)
-    ).all()
+    classes = db.session.execute(_CLASSES).all()
     quizzes = {stage: quiz_for(stage) for stage in KEY_STAGES}
     acknowledged = _aup_acknowledged(today)
-    finished = _quiz_finished(quizzes, academic_year(today).start_year)
+    quiz_ids = tuple((stage, quiz.id) for stage, quiz in quizzes.items() if quiz is not None)
+    finished = _quiz_finished(quiz_ids, academic_year(today).start_year)
     figures = []
     for class_id, name, year_group, pupils in classes:
         stage = key_stage(year_group)
@@ -65,26 +74,26 @@ def _aup_acknowledged(today: date) -> dict[int, int]:
     """Pupils on roll per class with a current acknowledgement of their Key Stage's AUP (the
     rule of portal/pupils/progress.py aup_acknowledgements, counted in SQL): one statement for
     every Key Stage."""
-    current = []
-    for stage in KEY_STAGES:
-        try:
-            policy = aup_policy(stage)
-        except LookupError:  # a new install without its content: nobody can have acknowledged
-            continue
-        baseline = acknowledgement_baseline(policy, today)
-        if baseline is None:  # nothing in force yet: nothing to be current with
-            continue
-        current.append(
-            and_(
-                _in_stage(stage),
-                Acknowledgement.key_stage == stage,
-                PolicyVersion.policy_id == policy.id,
-                PolicyVersion.number >= baseline.number,
-            )
-        )
-    if not current:
+    baselines = aup_baselines(today)
+    if not baselines:  # no AUP installed or in force: nobody can be current with one
         return {}
-    rows = db.session.execute(
+    return dict(db.session.execute(_acknowledged_by_class(baselines)).all())
+
+
+# The two counts below are built once for the same facts (Key Stages' baselines, quizzes, the
+# school year): building their statements cost more than running them.
+@lru_cache(maxsize=16)
+def _acknowledged_by_class(baselines: tuple[tuple[str, int, int], ...]):
+    current = [
+        and_(
+            _in_stage(stage),
+            Acknowledgement.key_stage == stage,
+            PolicyVersion.policy_id == policy_id,
+            PolicyVersion.number >= number,
+        )
+        for stage, policy_id, number in baselines
+    ]
+    return (
         select(Pupil.class_id, func.count(func.distinct(Pupil.id)))
         .join(SchoolClass, SchoolClass.id == Pupil.class_id)
         .join(Acknowledgement, Acknowledgement.pupil_id == Pupil.id)
@@ -96,20 +105,20 @@ def _aup_acknowledged(today: date) -> dict[int, int]:
         )
         .group_by(Pupil.class_id)
     )
-    return dict(rows.all())
 
 
-def _quiz_finished(quizzes: dict, year: int) -> dict[int, int]:
+def _quiz_finished(quiz_ids: tuple[tuple[str, str], ...], year: int) -> dict[int, int]:
     """Pupils on roll per class whose latest attempt this year at their Key Stage's quiz is
     finished (the rule of portal/pupils/progress.py quiz_progress, counted in SQL): one
     statement for every Key Stage."""
-    theirs = [
-        and_(_in_stage(stage), QuizAttempt.quiz_id == quiz.id)
-        for stage, quiz in quizzes.items()
-        if quiz is not None
-    ]
-    if not theirs:
+    if not quiz_ids:
         return {}
+    return dict(db.session.execute(_finished_by_class(quiz_ids, year)).all())
+
+
+@lru_cache(maxsize=16)
+def _finished_by_class(quiz_ids: tuple[tuple[str, str], ...], year: int):
+    theirs = [and_(_in_stage(stage), QuizAttempt.quiz_id == quiz_id) for stage, quiz_id in quiz_ids]
     latest = (
         select(func.max(QuizAttempt.id))
         .join(Pupil, Pupil.id == QuizAttempt.pupil_id)
@@ -117,13 +126,12 @@ def _quiz_finished(quizzes: dict, year: int) -> dict[int, int]:
         .where(Pupil.left_on.is_(None), QuizAttempt.academic_year == year, or_(*theirs))
         .group_by(QuizAttempt.pupil_id)
     )
-    rows = db.session.execute(
+    return (
         select(Pupil.class_id, func.count())
         .join(QuizAttempt, QuizAttempt.pupil_id == Pupil.id)
         .where(QuizAttempt.id.in_(latest), QuizAttempt.finished_at.is_not(None))
         .group_by(Pupil.class_id)
     )
-    return dict(rows.all())
 
 
 def by_stage(figures: list[ClassFigures], count) -> list[tuple[str, Tally]]:

@@ -19,12 +19,11 @@ from portal.extensions import db
 from portal.people.models import Pupil, SchoolClass, Staff
 from portal.people.school_year import KEY_STAGE_NAMES, RECEPTION
 from portal.policies.models import Acknowledgement, PolicyVersion
-from portal.policies.service import acknowledgement_baseline
 from portal.pupils.progress import (
     DONE,
     IN_PROGRESS,
     NOT_STARTED,
-    aup_policy,
+    aup_baselines,
     school_year_of,
 )
 from portal.quiz.catalogue import quiz_for
@@ -41,17 +40,6 @@ def key_stage_of(year_group):
 
 
 class_stage = key_stage_of(SchoolClass.year_group)
-
-
-def _aup_baselines(today: date) -> tuple[tuple[str, int, int], ...]:
-    """(Key Stage, AUP policy id, baseline version number) for each stage whose AUP has one."""
-    found = []
-    for stage in KEY_STAGE_NAMES:
-        policy = aup_policy(stage)
-        baseline = acknowledgement_baseline(policy, today)
-        if baseline is not None:
-            found.append((stage, policy.id, baseline.number))
-    return tuple(found)
 
 
 def _current_acknowledgement(baselines: tuple[tuple[str, int, int], ...]):
@@ -119,7 +107,7 @@ def pupil_grid(today: date, page_size: int = 50) -> PupilGrid:
     """The whole school's class grid for ``today``: a few small queries (the AUPs' baselines,
     the classes), none per pupil."""
     query, sorts, aup_id, status = _grid_query(
-        _aup_baselines(today), _quiz_ids(), school_year_of(today)
+        aup_baselines(today), _quiz_ids(), school_year_of(today)
     )
     classes = school_classes()
     spec = ListSpec(

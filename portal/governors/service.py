@@ -6,6 +6,7 @@ one given through the staff module by a governor who also works at the school co
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from sqlalchemy import and_, case, func, select
 
@@ -70,22 +71,40 @@ class GovernorRow:
     acknowledged_at: datetime | None
 
 
-def _acknowledged(today: date):
-    """When each person last acknowledged the policy this year in a way that still counts."""
+def _acknowledged_facts(today: date) -> tuple[int, int, int]:
+    """(the policy's id, its baseline's number, the school year): what counts today."""
     policy: Policy = social_media_policy()
     baseline = acknowledgement_baseline(policy, today)
+    return policy.id, baseline.number, academic_year(today).start_year
+
+
+# Built once for the same facts: building the statement cost more than running it.
+@lru_cache(maxsize=16)
+def _acknowledged(policy_id: int, baseline_number: int, year: int):
+    """When each person last acknowledged the policy this year in a way that still counts."""
     return (
         select(Acknowledgement.staff_id, func.max(Acknowledgement.created_at).label("at"))
         .join(PolicyVersion, PolicyVersion.id == Acknowledgement.policy_version_id)
         .where(
             Acknowledgement.staff_id.is_not(None),
-            Acknowledgement.academic_year == academic_year(today).start_year,
+            Acknowledgement.academic_year == year,
             Acknowledgement.response == "acknowledged",
-            PolicyVersion.policy_id == policy.id,
-            PolicyVersion.number >= baseline.number,
+            PolicyVersion.policy_id == policy_id,
+            PolicyVersion.number >= baseline_number,
         )
         .group_by(Acknowledgement.staff_id)
         .subquery("governor_acknowledged")
+    )
+
+
+@lru_cache(maxsize=16)
+def _tally(facts: tuple[int, int, int]):
+    acknowledged = _acknowledged(*facts)
+    return (
+        select(func.count(case((acknowledged.c.at.is_not(None), 1))), func.count())
+        .select_from(Staff)
+        .outerjoin(acknowledged, acknowledged.c.staff_id == Staff.id)
+        .where(_governors())
     )
 
 
@@ -94,20 +113,14 @@ def _governors():
 
 
 def governors_tally(today: date) -> tuple[int, int]:
-    """(acknowledged this year, governors): one query after the policy's own two."""
-    acknowledged = _acknowledged(today)
-    done, total = db.session.execute(
-        select(func.count(case((acknowledged.c.at.is_not(None), 1))), func.count())
-        .select_from(Staff)
-        .outerjoin(acknowledged, acknowledged.c.staff_id == Staff.id)
-        .where(_governors())
-    ).one()
+    """(acknowledged this year, governors): one query after the policy's own."""
+    done, total = db.session.execute(_tally(_acknowledged_facts(today))).one()
     return done, total
 
 
 def governor_rows(today: date) -> list[GovernorRow]:
     """Each active governor by name, with when they acknowledged this year (for leaders)."""
-    acknowledged = _acknowledged(today)
+    acknowledged = _acknowledged(*_acknowledged_facts(today))
     rows = db.session.execute(
         select(Staff, acknowledged.c.at)
         .outerjoin(acknowledged, acknowledged.c.staff_id == Staff.id)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from portal.clock import school_today
 from portal.extensions import db
 from portal.people.models import Pupil
-from portal.people.school_year import academic_year
+from portal.people.school_year import KEY_STAGE_NAMES, academic_year
 from portal.policies.models import Acknowledgement, Policy, PolicyVersion
 from portal.policies.service import acknowledgement_baseline, policy_with_slug, version_shown
 from portal.quiz.models import QuizAnswer, QuizAttempt
@@ -30,6 +30,19 @@ def aup_policy(key_stage: str) -> Policy:
     if policy is None:
         raise LookupError("The pupils' AUPs are not installed: run `flask portal install-content`.")
     return policy
+
+
+def aup_baselines(today: date) -> tuple[tuple[str, int, int], ...]:
+    """(Key Stage, its AUP's policy id, its baseline's version number) for each Key Stage whose
+    AUP is installed and has a version in force: an acknowledgement counts today if it is of
+    that AUP at or after that number. Plain values, so statements built from them can be kept."""
+    found = []
+    for stage in KEY_STAGE_NAMES:
+        policy = policy_with_slug(AUP_SLUGS[stage])
+        baseline = acknowledgement_baseline(policy, today) if policy else None
+        if baseline is not None:
+            found.append((stage, policy.id, baseline.number))
+    return tuple(found)
 
 
 def aup_to_show(key_stage: str, today: date) -> PolicyVersion:
