@@ -10,6 +10,7 @@ from markupsafe import Markup
 from portal import (  # noqa: F401  (database: the SQLite settings)
     database,
     errors,
+    navigation,
     pictures,
     static_files,
 )
@@ -49,6 +50,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = markdown.render
     app.jinja_env.globals.update(
         picture_image=picture_image,
+        main_nav=navigation.main_nav,
         status=status,
         csrf_token=csrf_token,
         can_open_incident_log=can_open_incident_log,

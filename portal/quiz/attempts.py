@@ -101,7 +101,8 @@ def start(taker: Taker, quiz: Quiz, year: int, now: datetime) -> QuizAttempt:
 def answers_of(attempt: QuizAttempt) -> dict[str, Row]:
     """The attempt's stored answers by question id: each its question_id, choice_id and
     whether it is correct."""
-    rows = db.session.execute(_ANSWERS, {"attempt_id": attempt.id})
+    # Core, on the session's own connection: plain rows need none of the ORM's machinery.
+    rows = db.session.connection().execute(_ANSWERS, {"attempt_id": attempt.id})
     return {row.question_id: row for row in rows}
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from portal.clock import utcnow
 from portal.database import dialect_insert
@@ -212,13 +212,15 @@ def overdue_count(today: date) -> int:
     )
 
 
+# The evidence pack asks on every print: built once, the classes joined in (a few per tool).
+_APPROVED = (
+    select(RiskAssessment)
+    .where(RiskAssessment.status == APPROVED)
+    .options(joinedload(RiskAssessment.classes))
+    .order_by(RiskAssessment.review_due_on, RiskAssessment.tool, RiskAssessment.id)
+)
+
+
 def approved_tools() -> list[RiskAssessment]:
-    """Every approved entry, soonest review first, with its classes (two queries)."""
-    return list(
-        db.session.scalars(
-            select(RiskAssessment)
-            .where(RiskAssessment.status == APPROVED)
-            .options(selectinload(RiskAssessment.classes))
-            .order_by(RiskAssessment.review_due_on, RiskAssessment.tool, RiskAssessment.id)
-        )
-    )
+    """Every approved entry, soonest review first, with its classes (one query)."""
+    return list(db.session.scalars(_APPROVED).unique())
