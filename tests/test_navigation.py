@@ -1,5 +1,6 @@
 """The main navigation: each role sees the links it may follow, and the page it is on."""
 
+import html
 import re
 
 import pytest
@@ -13,10 +14,11 @@ LINK = re.compile(r'<a href="([^"]+)"( aria-current="page")?>([^<]+)</a>')
 def nav_links(client, path: str) -> list[tuple[str, str, bool]]:
     """(address, label, is it this page) for each link of the page's main navigation."""
     nav = NAV.search(body_of(client.get(path))).group(1)
-    return [(address, label, bool(here)) for address, here, label in LINK.findall(nav)]
+    links = LINK.findall(nav)
+    return [(address, html.unescape(label), bool(here)) for address, here, label in links]
 
 
-OVERSIGHT = "Home; School overview; Classes; Parents&#39; answers; Tools in lessons; Policies"
+OVERSIGHT = "Home; School overview; Classes; Parents' answers; Tools in lessons; Policies"
 ALWAYS = "Report a concern; Two-factor; My password"
 
 
@@ -26,7 +28,7 @@ ALWAYS = "Report a concern; Two-factor; My password"
         (("teacher",), f"Home; Classes; Tools in lessons; Policies; {ALWAYS}"),
         (
             ("governor",),
-            "Home; School overview; Parents&#39; answers; Tools in lessons; Policies; "
+            "Home; School overview; Parents' answers; Tools in lessons; Policies; "
             f"Reports this term; {ALWAYS}",
         ),
         (("admin",), f"{OVERSIGHT}; Staff; Roster; Outbox; {ALWAYS}"),
@@ -49,7 +51,7 @@ def test_the_page_a_person_is_on_is_marked_and_no_other(client):
         ("/", "Home"),
         ("/admin/module", "School overview"),
         ("/admin/staff/", "Staff"),
-        ("/admin/parents/answers", "Parents&#39; answers"),
+        ("/admin/parents/answers", "Parents' answers"),
         ("/policies/", "Policies"),
         ("/incidents/new", "Report a concern"),
     ]:
