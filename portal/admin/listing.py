@@ -158,9 +158,14 @@ class Page:
         return self.number < self.count
 
 
-def page_of(query: Select, state: ListState) -> Page:
-    """One page of ``query`` in the state's order: two queries (the count and the rows)."""
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+def page_of(query: Select, state: ListState, counted: Select | None = None) -> Page:
+    """One page of ``query`` in the state's order: two queries (the count and the rows).
+
+    ``counted`` is a leaner statement that counts the same rows (the query's columns may cost
+    far more to work out than its rows do to find)."""
+    if counted is None:
+        counted = select(func.count()).select_from(query.order_by(None).subquery())
+    total = db.session.scalar(counted)
     size = state.spec.page_size
     rows = db.session.execute(
         query.order_by(*state.order_by).limit(size).offset((state.page - 1) * size)

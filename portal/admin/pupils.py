@@ -86,17 +86,31 @@ class PupilGrid:
 
     def select(self, state: ListState) -> Select:
         """The rows the state asks for (filters and search in SQL; its order is the listing's)."""
-        query = self.query
+        query = self._on_roll(self.query, state)
         filters = state.filters
-        if "key_stage" in filters:
-            query = query.where(class_stage == filters["key_stage"])
-        if "class" in filters:
-            query = query.where(Pupil.class_id == int(filters["class"]))
         if "aup" in filters:
             done = filters["aup"] == "done"
             query = query.where(self.aup_id.is_not(None) if done else self.aup_id.is_(None))
         if "quiz" in filters:
             query = query.where(self.quiz_status == filters["quiz"])
+        return query
+
+    def count(self, state: ListState) -> Select | None:
+        """How many rows the state asks for, without working out each pupil's AUP and quiz
+        (most of the grid's cost), unless a filter tests them: then None."""
+        if "aup" in state.filters or "quiz" in state.filters:
+            return None
+        pupils = select(func.count(Pupil.id)).join(Pupil.school_class)
+        return self._on_roll(pupils.where(Pupil.left_on.is_(None)), state)
+
+    @staticmethod
+    def _on_roll(query: Select, state: ListState) -> Select:
+        """``query`` narrowed by the filters and search that test only the pupil and class."""
+        filters = state.filters
+        if "key_stage" in filters:
+            query = query.where(class_stage == filters["key_stage"])
+        if "class" in filters:
+            query = query.where(Pupil.class_id == int(filters["class"]))
         if state.search:
             full_name = Pupil.first_name + " " + Pupil.last_name
             query = query.where(contains_words(full_name, state.search))
