@@ -15,7 +15,7 @@ from portal.people.roles import SCHOOL_LEADERS
 def pupils_page():
     grid = pupils.pupil_grid(school_today())
     state = read_state(grid.spec)
-    page = page_of(grid.select(state), state, grid.count(state))
+    page = page_of(grid.select(state), state, grid.lean(state))
     return page_or_fragment(
         "admin/pupils.html",
         "admin/_pupils.html",
