@@ -10,6 +10,7 @@ costs two SQL statements, grouped by class, question and choice; the rest is Pyt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import func, select
 
@@ -90,23 +91,32 @@ def _on_roll_first_goes(year: int, *columns):
 
 def answer_counts(year: int) -> list[tuple[int, str, str, str, str, int]]:
     """(class, quiz, revision, question, choice, pupils) over first goes: one statement."""
+    return db.session.execute(_answer_counts(year)).all()
+
+
+def first_go_counts(year: int) -> list[tuple[int, str, str, int]]:
+    """(class, quiz, revision, pupils) of first goes, answered or not: one statement."""
+    return db.session.execute(_first_go_counts(year)).all()
+
+
+# Built once a school year: building these statements cost more than running them.
+@lru_cache(maxsize=4)
+def _answer_counts(year: int):
     query = _on_roll_first_goes(year, QuizAnswer.question_id, QuizAnswer.choice_id, func.count())
-    query = query.join(QuizAnswer, QuizAnswer.attempt_id == QuizAttempt.id).group_by(
+    return query.join(QuizAnswer, QuizAnswer.attempt_id == QuizAttempt.id).group_by(
         Pupil.class_id,
         QuizAttempt.quiz_id,
         QuizAttempt.quiz_revision,
         QuizAnswer.question_id,
         QuizAnswer.choice_id,
     )
-    return db.session.execute(query).all()
 
 
-def first_go_counts(year: int) -> list[tuple[int, str, str, int]]:
-    """(class, quiz, revision, pupils) of first goes, answered or not: one statement."""
-    query = _on_roll_first_goes(year, func.count()).group_by(
+@lru_cache(maxsize=4)
+def _first_go_counts(year: int):
+    return _on_roll_first_goes(year, func.count()).group_by(
         Pupil.class_id, QuizAttempt.quiz_id, QuizAttempt.quiz_revision
     )
-    return db.session.execute(query).all()
 
 
 def all_classes() -> list[SchoolClass]:
