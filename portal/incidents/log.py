@@ -136,11 +136,13 @@ def report_whole(incident_id: int) -> tuple[Incident, list[IncidentAction]] | No
     return incident, chronology
 
 
+# Every leader's home page asks: built once (building a statement costs more than running it).
+_WAITING = select(func.count(), func.count().filter(Incident.urgent.is_(True))).where(
+    Incident.status == "new"
+)
+
+
 def waiting_counts() -> dict[str, int]:
     """New reports nobody has taken up yet, and how many of them are urgent (one query)."""
-    new, urgent = db.session.execute(
-        select(func.count(), func.count().filter(Incident.urgent.is_(True))).where(
-            Incident.status == "new"
-        )
-    ).one()
+    new, urgent = db.session.execute(_WAITING).one()
     return {"new": new, "urgent": urgent}

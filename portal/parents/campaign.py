@@ -4,7 +4,18 @@ and one email each with a personal link, in one transaction."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import DateTime, Integer, and_, exists, func, literal, not_, select, update
+from sqlalchemy import (
+    DateTime,
+    Integer,
+    and_,
+    bindparam,
+    exists,
+    func,
+    literal,
+    not_,
+    select,
+    update,
+)
 
 from portal.clock import utcnow
 from portal.database import dialect_insert
@@ -65,10 +76,12 @@ def guide_version(today: date) -> PolicyVersion | None:
     return version_shown(policy, today) if policy else None
 
 
+# Leaders' pages ask on every view: built once (building a statement costs more than running it).
+_CAMPAIGN_OF_YEAR = select(ParentCampaign).where(ParentCampaign.academic_year == bindparam("year"))
+
+
 def campaign_for(year: AcademicYear) -> ParentCampaign | None:
-    return db.session.scalar(
-        select(ParentCampaign).where(ParentCampaign.academic_year == year.start_year)
-    )
+    return db.session.scalar(_CAMPAIGN_OF_YEAR, {"year": year.start_year})
 
 
 def campaign_offer(today: date) -> AcademicYear | None:

@@ -8,7 +8,7 @@ later request learns who got there first.
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import joinedload
 
 from portal.clock import utcnow
@@ -203,13 +203,15 @@ def _record(entry_id, kind, staff, note="", review_due_on=None) -> None:
     )
 
 
+# Every leader's home page asks: built once (building a statement costs more than running it).
+_OVERDUE = select(func.count(RiskAssessment.id)).where(
+    RiskAssessment.status == APPROVED, RiskAssessment.review_due_on < bindparam("today")
+)
+
+
 def overdue_count(today: date) -> int:
     """Approved entries whose review date has passed (one query)."""
-    return db.session.scalar(
-        select(func.count(RiskAssessment.id)).where(
-            RiskAssessment.status == APPROVED, RiskAssessment.review_due_on < today
-        )
-    )
+    return db.session.scalar(_OVERDUE, {"today": today})
 
 
 # The evidence pack asks on every print: built once, the classes joined in (a few per tool).
