@@ -78,7 +78,9 @@ def _attempts_this_year(*conditions):
 
 
 _LATEST = _attempts_this_year()
-_LATEST_OF_REVISION = _attempts_this_year(QuizAttempt.quiz_revision == bindparam("revision"))
+_LATEST_OF_REVISION_ROW = _attempts_this_year(
+    QuizAttempt.quiz_revision == bindparam("revision")
+).with_only_columns(*QuizAttempt.__table__.c)
 
 
 def _this_year(pupil: Pupil, quiz: Quiz, today: date) -> dict:
@@ -93,10 +95,11 @@ def latest_attempt(pupil: Pupil, quiz: Quiz, today: date) -> QuizAttempt | None:
     return db.session.scalar(_LATEST, _this_year(pupil, quiz, today))
 
 
-def current_attempt(pupil: Pupil, quiz: Quiz, today: date) -> QuizAttempt | None:
-    """The pupil's latest attempt at the quiz file as it is now (finished or not), or None."""
+def current_attempt(pupil: Pupil, quiz: Quiz, today: date) -> Row | None:
+    """The pupil's latest attempt at the quiz file as it is now (finished or not), or None:
+    its columns as a row, read-only (each answer asks; an ORM object costs more to make)."""
     values = _this_year(pupil, quiz, today) | {"revision": quiz.revision}
-    return db.session.scalar(_LATEST_OF_REVISION, values)
+    return db.session.connection().execute(_LATEST_OF_REVISION_ROW, values).first()
 
 
 def quiz_state(
