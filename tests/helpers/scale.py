@@ -1,4 +1,4 @@
-"""Schools of a chosen size (portal/demo_large.py) and the SQL each page costs in them."""
+"""Schools of a chosen size (portal/demo_large/) and the SQL each page costs in them."""
 
 from portal.clock import school_today
 from portal.demo_large import empty_all_tables, generate_demo
