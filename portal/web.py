@@ -12,6 +12,7 @@ from portal import (  # noqa: F401  (database: the SQLite settings)
     errors,
     navigation,
     pictures,
+    pupil_screens,
     static_files,
 )
 from portal.auth import sessions
@@ -50,6 +51,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = markdown.render
     app.jinja_env.globals.update(
         picture_image=picture_image,
+        say=say,
+        dots=pupil_screens.dots,
         main_nav=navigation.main_nav,
         status=status,
         csrf_token=csrf_token,
@@ -113,6 +116,11 @@ def status(kind: str, label: str, detail: str = "") -> Markup:
     third of its cost)."""
     tag = STATUS_TAG % (kind.replace("_", "-"), label)
     return tag + DETAIL_TAG % detail if detail else tag
+
+
+def say(*args, **kwargs) -> Markup:
+    """pupil_screens.say with the speaker's picture from the portal's own set."""
+    return pupil_screens.say(*args, speaker=picture_image("🔊"), **kwargs)
 
 
 # Every page of the portal: each module's blueprint ``bp``, in the order they register.

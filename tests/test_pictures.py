@@ -77,8 +77,9 @@ def shipped_emoji() -> set[str]:
             found |= {question.emoji} | {choice.emoji for choice in question.choices}
     for aup in (ROOT / "content" / "policies").glob("aup-*.md"):
         found |= {picture for picture, _ in parse_aup(aup.read_text(encoding="utf-8")).lines}
-    for template in (ROOT / "templates").rglob("*.html"):
-        for call in re.findall(r"picture_image\(([^)]*)\)", template.read_text("utf-8")):
+    pages = [*(ROOT / "templates").rglob("*.html"), *(ROOT / "portal").rglob("*.py")]
+    for page in pages:  # templates, and the Python that draws pieces of them
+        for call in re.findall(r"picture_image\(([^)]*)\)", page.read_text("utf-8")):
             found |= {s for s in re.findall(r'"([^"]+)"', call) if not s.isascii()}
     return found - {None}
 
