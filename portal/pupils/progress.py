@@ -8,7 +8,7 @@ makes it due again, even where the text is the same.
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from portal.clock import school_today
 from portal.extensions import db
@@ -58,19 +58,30 @@ def aup_acknowledgements(
     baseline = acknowledgement_baseline(policy, today)
     if baseline is None:  # no version in force yet: nothing to be current with
         return {}
-    rows = db.session.scalars(
-        select(Acknowledgement)
-        .join(Acknowledgement.policy_version)
-        .where(
-            Acknowledgement.pupil_id.in_([pupil.id for pupil in pupils]),
-            Acknowledgement.key_stage == key_stage,
-            PolicyVersion.policy_id == policy.id,
-            PolicyVersion.number >= baseline.number,
-            Acknowledgement.response == "acknowledged",
-        )
-        .order_by(Acknowledgement.created_at)
+    values = {
+        "pupil_ids": [pupil.id for pupil in pupils],
+        "key_stage": key_stage,
+        "policy_id": policy.id,
+        "baseline": baseline.number,
+    }
+    return {row.pupil_id: row for row in db.session.scalars(_ACKNOWLEDGED, values)}
+
+
+# Class views, the class board (polled every few seconds) and every pupil's home ask these:
+# built once, with bound parameters (building and keying a statement costs more than running
+# it). The latest acknowledgement of each pupil comes last.
+_ACKNOWLEDGED = (
+    select(Acknowledgement)
+    .join(Acknowledgement.policy_version)
+    .where(
+        Acknowledgement.pupil_id.in_(bindparam("pupil_ids", expanding=True)),
+        Acknowledgement.key_stage == bindparam("key_stage"),
+        PolicyVersion.policy_id == bindparam("policy_id"),
+        PolicyVersion.number >= bindparam("baseline"),
+        Acknowledgement.response == "acknowledged",
     )
-    return {row.pupil_id: row for row in rows}
+    .order_by(Acknowledgement.created_at)
+)
 
 
 def aup_due(pupil: Pupil, today: date) -> bool:
@@ -99,23 +110,10 @@ def quiz_progress(
     attempt is history.
     """
     year = year if year is not None else school_year_of(school_today())
-    latest = (
-        select(func.max(QuizAttempt.id))
-        .where(
-            QuizAttempt.pupil_id.in_([pupil.id for pupil in pupils]),
-            QuizAttempt.quiz_id == quiz_id,
-            QuizAttempt.academic_year == year,
-        )
-        .group_by(QuizAttempt.pupil_id)
-    )
-    attempts = db.session.scalars(select(QuizAttempt).where(QuizAttempt.id.in_(latest))).all()
-    answered = dict(
-        db.session.execute(
-            select(QuizAnswer.attempt_id, func.count())
-            .where(QuizAnswer.attempt_id.in_([attempt.id for attempt in attempts]))
-            .group_by(QuizAnswer.attempt_id)
-        ).all()
-    )
+    values = {"pupil_ids": [pupil.id for pupil in pupils], "quiz_id": quiz_id, "year": year}
+    attempts = db.session.scalars(_LATEST_ATTEMPTS, values).all()
+    attempt_ids = {"attempt_ids": [attempt.id for attempt in attempts]}
+    answered = dict(db.session.execute(_ANSWERED, attempt_ids).all())
     by_pupil = {attempt.pupil_id: attempt for attempt in attempts}
     result = {}
     for pupil in pupils:
@@ -126,6 +124,24 @@ def quiz_progress(
             status = DONE if attempt.finished_at else IN_PROGRESS
             result[pupil.id] = QuizProgress(status, answered.get(attempt.id, 0), attempt)
     return result
+
+
+_LATEST_ATTEMPTS = select(QuizAttempt).where(
+    QuizAttempt.id.in_(
+        select(func.max(QuizAttempt.id))
+        .where(
+            QuizAttempt.pupil_id.in_(bindparam("pupil_ids", expanding=True)),
+            QuizAttempt.quiz_id == bindparam("quiz_id"),
+            QuizAttempt.academic_year == bindparam("year"),
+        )
+        .group_by(QuizAttempt.pupil_id)
+    )
+)
+_ANSWERED = (
+    select(QuizAnswer.attempt_id, func.count())
+    .where(QuizAnswer.attempt_id.in_(bindparam("attempt_ids", expanding=True)))
+    .group_by(QuizAnswer.attempt_id)
+)
 
 
 def school_year_of(today: date) -> int:

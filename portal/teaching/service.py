@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from portal.extensions import db
 from portal.people.classes import class_roll
@@ -101,7 +101,10 @@ def _witness_names(acknowledgements: list[Acknowledgement]) -> dict[int, str]:
     ids = {ack.recorded_by_id for ack in acknowledgements if ack.recorded_by_id}
     if not ids:
         return {}
-    return dict(db.session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(ids))).all())
+    return dict(db.session.execute(_NAMES, {"ids": list(ids)}).all())
+
+
+_NAMES = select(Staff.id, Staff.name).where(Staff.id.in_(bindparam("ids", expanding=True)))
 
 
 def _rows(pupils: list[Pupil], key_stage: str, today: date) -> list[PupilRow]:
