@@ -9,7 +9,9 @@ is aggregated in SQL: a fixed number of queries however many classes and guardia
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from itertools import groupby
+from types import SimpleNamespace
 
 from sqlalchemy import and_, case, func, literal, select, union_all
 
@@ -116,6 +118,31 @@ def tallies(campaign: ParentCampaign) -> tuple[list[Tally], Tally]:
     """Each class's row in the school's order (then "No class" if needed), and the whole
     school's: two queries. The (class, guardian, status) rows are read once for both; a guardian
     counts in each of their children's classes and once in the school's total."""
+    facts = (campaign.id, campaign.policy_version_id, campaign.academic_year)
+    counts = db.session.execute(_tallies(facts)).all()
+    classes = db.session.execute(_CLASSES).all()
+    rows = {class_id: Tally(class_id, name) for class_id, name in classes}
+    school = Tally(name="Whole school")
+    for whole_school, class_id, status, count in counts:
+        tally = school if whole_school else rows.setdefault(class_id, Tally())
+        tally.counts[status] = count
+    return list(rows.values()), school
+
+
+_CLASSES = select(SchoolClass.id, SchoolClass.name).order_by(
+    SchoolClass.year_group, SchoolClass.name
+)
+
+
+# Built once for each campaign (the overview asks on every view): building this statement
+# cost more than running it.
+@lru_cache(maxsize=8)
+def _tallies(facts: tuple[int, int, int]):
+    campaign_id, policy_version_id, academic_year = facts
+    # Only these three values of the campaign go into the statement.
+    campaign = SimpleNamespace(
+        id=campaign_id, policy_version_id=policy_version_id, academic_year=academic_year
+    )
     pairs = (
         invited(campaign, Pupil.class_id, ParentInvite.guardian_id, status_column().label("status"))
         .join(guardian_pupil, guardian_pupil.c.guardian_id == ParentInvite.guardian_id)
@@ -129,16 +156,7 @@ def tallies(campaign: ParentCampaign) -> tuple[list[Tally], Tally]:
     by_school = select(
         literal(True), None, pairs.c.status, func.count(pairs.c.guardian_id.distinct())
     ).group_by(pairs.c.status)
-    counts = db.session.execute(union_all(by_class, by_school)).all()
-    classes = db.session.execute(
-        select(SchoolClass.id, SchoolClass.name).order_by(SchoolClass.year_group, SchoolClass.name)
-    ).all()
-    rows = {class_id: Tally(class_id, name) for class_id, name in classes}
-    school = Tally(name="Whole school")
-    for whole_school, class_id, status, count in counts:
-        tally = school if whole_school else rows.setdefault(class_id, Tally())
-        tally.counts[status] = count
-    return list(rows.values()), school
+    return union_all(by_class, by_school)
 
 
 def campaign_totals(campaign: ParentCampaign) -> dict[str, int]:
