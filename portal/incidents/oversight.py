@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
@@ -107,14 +107,16 @@ class Summary:
     by_month: list[tuple[str, str]]
 
 
+# Built once: the evidence pack and the summary page ask on every view.
+_TERMS_REPORTS = select(
+    Incident.category, Incident.pathway, Incident.place, Incident.created_at
+).where(Incident.created_at >= bindparam("starts"), Incident.created_at < bindparam("ends"))
+
+
 def termly_summary(term: Term) -> Summary:
     """Counts of the term's reports by category, pathway, place and month (one query)."""
-    rows = db.session.execute(
-        select(Incident.category, Incident.pathway, Incident.place, Incident.created_at).where(
-            Incident.created_at >= school_day_starts(term.starts),
-            Incident.created_at < school_day_starts(term.ends),
-        )
-    ).all()
+    window = {"starts": school_day_starts(term.starts), "ends": school_day_starts(term.ends)}
+    rows = db.session.execute(_TERMS_REPORTS, window).all()
 
     def tally(values, labels: dict[str, str], missing: str) -> list[tuple[str, str]]:
         counts = Counter(values)
