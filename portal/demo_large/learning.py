@@ -167,15 +167,8 @@ class LearningRows:
             passed=True,
         )
         for acknowledged in versions:  # the module covers both
-            self.add(
-                Acknowledgement,
-                policy_version_id=acknowledged.id,
-                academic_year=self.year.start_year,
-                staff_id=staff_id,
-                response="acknowledged",
-                method="online",
-                typed_name=name,
-                created_at=read_at + timedelta(minutes=12),
+            self.add_staff_acknowledgement(
+                staff_id, name, acknowledged, read_at + timedelta(minutes=12)
             )
         self.add_certificate(staff_id, versions[0], attempt_id, score, check, read_at)
 
@@ -210,16 +203,20 @@ class LearningRows:
         for number, (staff_id, name, _, joined) in enumerate(governors):
             if number % 3 == 2:
                 continue
-            self.add(
-                Acknowledgement,
-                policy_version_id=version.id,
-                academic_year=self.year.start_year,
-                staff_id=staff_id,
-                response="acknowledged",
-                method="online",
-                typed_name=name,
-                # Halfway from joining (or the term's start) to now; drawing no random number
-                # leaves the rest of the school as it was before governors acknowledged.
-                created_at=max(joined, self.term_start)
-                + (self.now - max(joined, self.term_start)) / 2,
-            )
+            # Halfway from joining (or the term's start) to now; drawing no random number
+            # leaves the rest of the school as it was before governors acknowledged.
+            since = max(joined, self.term_start)
+            self.add_staff_acknowledgement(staff_id, name, version, since + (self.now - since) / 2)
+
+    def add_staff_acknowledgement(self, staff_id: int, name: str, version, at) -> None:
+        """An acknowledgement given online by a member of staff or a governor, signed by name."""
+        self.add(
+            Acknowledgement,
+            policy_version_id=version.id,
+            academic_year=self.year.start_year,
+            staff_id=staff_id,
+            response="acknowledged",
+            method="online",
+            typed_name=name,
+            created_at=at,
+        )
