@@ -104,9 +104,10 @@ def current_attempt(pupil: Pupil, quiz: Quiz, today: date) -> Row | None:
 
 def quiz_state(
     pupil: Pupil, quiz: Quiz, today: date
-) -> tuple[str, QuizAttempt | None, dict[str, Row]]:
+) -> tuple[str, QuizAttempt | Row | None, dict[str, Row]]:
     """RESUME (an unfinished attempt at the quiz as it is now), DONE or START, with the
-    attempt and, when it is unfinished, its answers by question id."""
+    attempt (a read-only row when unfinished) and, when it is unfinished, its answers by
+    question id."""
     year = academic_year(today).start_year
     attempt, answers = attempts.unfinished_with_answers(pupil, quiz, year)
     if attempt is not None:

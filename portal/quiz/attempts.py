@@ -38,9 +38,10 @@ _UNFINISHED = {
     Pupil: _unfinished_by(QuizAttempt.pupil_id),
     Staff: _unfinished_by(QuizAttempt.staff_id),
 }
+# Columns, not ORM objects: each row is the attempt's columns and one answer's.
 _UNFINISHED_WITH_ANSWERS = {
-    taker: statement.add_columns(
-        QuizAnswer.question_id, QuizAnswer.choice_id, QuizAnswer.correct
+    taker: statement.with_only_columns(
+        *QuizAttempt.__table__.c, QuizAnswer.question_id, QuizAnswer.choice_id, QuizAnswer.correct
     ).outerjoin(QuizAnswer, QuizAnswer.attempt_id == QuizAttempt.id)
     for taker, statement in _UNFINISHED.items()
 }
@@ -64,15 +65,17 @@ def unfinished(taker: Taker, quiz: Quiz, year: int) -> QuizAttempt | None:
 
 def unfinished_with_answers(
     taker: Taker, quiz: Quiz, year: int
-) -> tuple[QuizAttempt | None, dict[str, Row]]:
+) -> tuple[Row | None, dict[str, Row]]:
     """The same unfinished attempt, if any, and its answers by question id, in one statement
-    (a pupil's every quiz screen asks for both)."""
+    (a pupil's every quiz screen asks for both). The attempt is a read-only row of its
+    columns, on the session's connection: no ORM object to make on every screen."""
     values = _unfinished_values(taker, quiz, year)
-    rows = db.session.execute(_UNFINISHED_WITH_ANSWERS[_kind(taker)], values).all()
+    statement = _UNFINISHED_WITH_ANSWERS[_kind(taker)]
+    rows = db.session.connection().execute(statement, values).all()
     if not rows:
         return None, {}
     answers = {row.question_id: row for row in rows if row.question_id is not None}
-    return rows[0].QuizAttempt, answers
+    return rows[0], answers
 
 
 def start(taker: Taker, quiz: Quiz, year: int, now: datetime) -> QuizAttempt:
