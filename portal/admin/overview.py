@@ -9,14 +9,12 @@ whatever the school's size: they grow with Key Stages, never with pupils or clas
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
-
 from portal.admin import pupil_figures
 from portal.auth.access import can_open_incident_log
-from portal.extensions import db
 from portal.formatting import long_date
 from portal.governors.service import governors_tally
-from portal.incidents.models import CLOSED, STATUSES, Incident
+from portal.incidents.log import open_by_status
+from portal.incidents.models import CLOSED, STATUSES
 from portal.parents import answers
 from portal.parents.campaign import campaign_for
 from portal.people.models import Staff
@@ -190,15 +188,9 @@ _FOLLOW_UP = {s: answers.STATUS_LABELS[s] for s in answers.FOLLOW_UP}
 OPEN_STATUSES = {key: label for key, label in STATUSES.items() if key != CLOSED}
 
 
-# Built once: building a statement costs more than running it.
-_OPEN_BY_STATUS = (
-    select(Incident.status, func.count()).where(Incident.status != CLOSED).group_by(Incident.status)
-)
-
-
 def incidents_tile() -> Tile:
     """Open reports in the log by status: counts only (one query)."""
-    counts = dict(db.session.execute(_OPEN_BY_STATUS).all())
+    counts = open_by_status()
     total = sum(counts.get(key, 0) for key in OPEN_STATUSES)
     return Tile(
         "incidents",

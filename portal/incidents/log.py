@@ -11,7 +11,13 @@ from sqlalchemy.orm import selectinload
 from portal.config import role_list
 from portal.extensions import db
 from portal.formatting import school_day_starts
-from portal.incidents.models import Incident, IncidentAction, IncidentEvidence, IncidentPupil
+from portal.incidents.models import (
+    CLOSED,
+    Incident,
+    IncidentAction,
+    IncidentEvidence,
+    IncidentPupil,
+)
 from portal.people.models import Pupil
 
 PER_PAGE = 25
@@ -140,6 +146,16 @@ def report_whole(incident_id: int) -> tuple[Incident, list[IncidentAction]] | No
 _WAITING = select(func.count(), func.count().filter(Incident.urgent.is_(True))).where(
     Incident.status == "new"
 )
+
+
+_OPEN_BY_STATUS = (
+    select(Incident.status, func.count()).where(Incident.status != CLOSED).group_by(Incident.status)
+)
+
+
+def open_by_status() -> dict[str, int]:
+    """How many reports stand at each status but closed: counts only (the overview's tile)."""
+    return dict(db.session.execute(_OPEN_BY_STATUS).all())
 
 
 def waiting_counts() -> dict[str, int]:

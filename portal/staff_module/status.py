@@ -215,6 +215,7 @@ def current_acknowledgements(
     """Each person's latest acknowledgement of ``policy`` this year that still counts: of the
     baseline (the last material change) or a later version. One query."""
     values = {"ids": ids, "year": year}
+    # The shared statement asks about two documents: here the same one in both places.
     return _acknowledgements(values, (policy, baseline), (policy, baseline))[0]
 
 
