@@ -25,6 +25,7 @@ from portal.people.roles import ROLE_LABELS
 from portal.policies import markdown
 from portal.policies.keeping import may_keep
 from portal.staff_module.status import STEP_LABELS
+from portal.urls import url_for_each
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -55,6 +56,7 @@ def init_app(app: Flask) -> None:
         dots=pupil_screens.dots,
         main_nav=navigation.main_nav,
         status=status,
+        url_for_each=url_for_each,
         csrf_token=csrf_token,
         can_open_incident_log=can_open_incident_log,
         may_keep=may_keep,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from math import ceil
 
 from flask import abort, request, url_for
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from portal.extensions import db
@@ -27,6 +27,14 @@ class Sort:
     # Rows without a value (not completed yet) come last either way, on both databases
     # (PostgreSQL and SQLite disagree on where NULLs go otherwise).
     nulls_last: bool = False
+
+    def order_by(self, descending: bool) -> tuple[ColumnElement, ...]:
+        columns = self.columns
+        if not descending and not self.nulls_last:
+            return columns
+        # The first column decides the order; tie-breakers stay ascending so the order is stable.
+        first = columns[0].desc() if descending else columns[0].asc()
+        return (first.nulls_last() if self.nulls_last else first, *columns[1:])
 
 
 @dataclass(frozen=True)
@@ -86,15 +94,7 @@ class ListState:
 
     @property
     def order_by(self) -> tuple[ColumnElement, ...]:
-        if not self.sort:
-            return ()
-        sort = self.spec.sorts[self.sort]
-        columns = sort.columns
-        if not self.descending and not sort.nulls_last:
-            return columns
-        # The first column decides the order; tie-breakers stay ascending so the order is stable.
-        first = columns[0].desc() if self.descending else columns[0].asc()
-        return (first.nulls_last() if sort.nulls_last else first, *columns[1:])
+        return self.spec.sorts[self.sort].order_by(self.descending) if self.sort else ()
 
     @property
     def filtered(self) -> bool:
@@ -169,19 +169,53 @@ class Lean:
     sorts: frozenset[str]  # the sorts it can order by (those on its own columns)
 
 
-def page_of(query: Select, state: ListState, lean: Lean | None = None) -> Page:
-    """One page of ``query`` in the state's order: two queries (the count and the rows)."""
-    found = query.order_by(None) if lean is None else lean.rows
-    total = db.session.scalar(select(func.count()).select_from(found.subquery()))
-    size = state.spec.page_size
-    ordered = query.order_by(*state.order_by)
-    window = ((state.page - 1) * size, size)
-    if lean is not None and state.sort in lean.sorts:
-        keys = lean.rows.order_by(*state.order_by).offset(window[0]).limit(window[1])
-        page = ordered.where(lean.key.in_(keys))
+@dataclass(frozen=True)
+class Statements:
+    """A list's two statements in one order: the count, and a page with its window bound as it
+    runs (``page_start``, ``page_size``), so one pair serves every page."""
+
+    count: Select
+    page: Select
+
+
+WINDOW = (bindparam("page_start"), bindparam("page_size"))
+# Statements kept by the facts that settle them (page_of's ``same_for``): building and keying a
+# list's statements costs SQLAlchemy more than running them at demo size. Cleared when full.
+KEPT: dict = {}
+KEEP_AT_MOST = 256
+
+
+def page_of(query: Select, state: ListState, lean: Lean | None = None, same_for=None) -> Page:
+    """One page of ``query`` in the state's order: two queries (the count and the rows).
+
+    ``same_for``: plain facts (hashable) that settle ``query`` and ``lean`` whatever the request,
+    such as the filters when there is no search; the statements are then built once for them.
+    """
+    if same_for is None:
+        found = statements(query, state, lean)
     else:
-        page = ordered.offset(window[0]).limit(window[1])
-    return Page(db.session.execute(page).all(), total or 0, state.page, size)
+        key = (same_for, state.sort, state.descending)
+        if key not in KEPT:
+            if len(KEPT) >= KEEP_AT_MOST:
+                KEPT.clear()
+            KEPT[key] = statements(query, state, lean)
+        found = KEPT[key]
+    total = db.session.scalar(found.count)
+    size = state.spec.page_size
+    window = {"page_start": (state.page - 1) * size, "page_size": size}
+    return Page(db.session.execute(found.page, window).all(), total or 0, state.page, size)
+
+
+def statements(query: Select, state: ListState, lean: Lean | None = None) -> Statements:
+    """``query``'s count and page in the state's order (the rows are picked by ``lean`` when
+    it can order them)."""
+    found = query.order_by(None) if lean is None else lean.rows
+    count = select(func.count()).select_from(found.subquery())
+    ordered = query.order_by(*state.order_by)
+    if lean is not None and state.sort in lean.sorts:
+        keys = lean.rows.order_by(*state.order_by).offset(WINDOW[0]).limit(WINDOW[1])
+        return Statements(count, ordered.where(lean.key.in_(keys)))
+    return Statements(count, ordered.offset(WINDOW[0]).limit(WINDOW[1]))
 
 
 def all_rows(query: Select, state: ListState) -> list:

@@ -4,12 +4,12 @@ module, filtered, sorted and paged in the database (staff_module/school.py's one
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, case, func, or_
+from sqlalchemy import Select, case, func, or_, select
 
 from portal.admin.listing import ListSpec, ListState, Sort, all_rows, page_of
 from portal.extensions import db
 from portal.formatting import long_date, school_time
-from portal.people.models import Staff
+from portal.people.models import Staff, StaffRole
 from portal.people.roles import GOVERNOR, ROLE_LABELS
 from portal.staff_module.school import (
     STANDING_LABELS,
@@ -62,7 +62,10 @@ def module_spec(module: SchoolModule) -> ListSpec:
 class ModuleRow:
     """One person's line, as the page and its CSV show it."""
 
-    staff: Staff
+    staff_id: int
+    name: str
+    email: str
+    role_keys: tuple[str, ...]  # sorted
     cards_read: int
     cards_total: int
     attempts: int
@@ -81,7 +84,7 @@ class ModuleRow:
 
     @property
     def roles(self) -> str:
-        return ", ".join(ROLE_LABELS[role] for role in sorted(self.staff.roles))
+        return ", ".join(ROLE_LABELS[role] for role in self.role_keys)
 
     @property
     def status(self) -> str:
@@ -111,8 +114,8 @@ class ModuleRow:
     def cells(self) -> list:
         """The row in the CSV: the same words as the page."""
         return [
-            self.staff.name,
-            self.staff.email,
+            self.name,
+            self.email,
             self.roles,
             self.status,
             self.reading,
@@ -142,14 +145,36 @@ def module_query(module: SchoolModule, state: ListState) -> Select:
     return query
 
 
+# Each person's roles in the row itself, in any order (the page sorts them): the list reads
+# plain rows, not a Staff object per person and its roles in another statement.
+ROLES = (
+    select(func.aggregate_strings(StaffRole.role, ","))
+    .where(StaffRole.staff_id == Staff.id)
+    .scalar_subquery()
+)
+
+
 def _with_overdue(module: SchoolModule) -> Select:
-    return module.query.add_columns(module.overdue.label("overdue"))
+    """The school's query as plain rows: each person's own columns, roles, steps and lateness."""
+    return module.query.with_only_columns(
+        Staff.id,
+        Staff.name,
+        Staff.email,
+        Staff.created_at,
+        ROLES.label("roles"),
+        *module.steps,
+        module.overdue.label("overdue"),
+        maintain_column_froms=True,
+    )
 
 
 def module_rows(rows, module: SchoolModule, settings: ModuleSettings) -> list[ModuleRow]:
     return [
         ModuleRow(
-            staff=row.Staff,
+            staff_id=row.id,
+            name=row.name,
+            email=row.email,
+            role_keys=tuple(sorted(row.roles.split(","))) if row.roles else (),
             cards_read=min(row.cards_read, module.cards_total),
             cards_total=module.cards_total,
             attempts=row.attempts or 0,
@@ -159,7 +184,7 @@ def module_rows(rows, module: SchoolModule, settings: ModuleSettings) -> list[Mo
             certificate=row.certificate,
             reminded_at=row.reminded_at,
             standing=row.standing,
-            due_on=due_on(row.Staff, module.year, settings),
+            due_on=due_on(row, module.year, settings),  # (it reads only created_at)
             overdue=bool(row.overdue),
         )
         for row in rows
@@ -168,7 +193,9 @@ def module_rows(rows, module: SchoolModule, settings: ModuleSettings) -> list[Mo
 
 def module_page(module: SchoolModule, state: ListState, settings: ModuleSettings):
     """One page of the list: (the page, its rows)."""
-    page = page_of(module_query(module, state), state)
+    # Without a search, this year's module and the filters settle the statements.
+    same_for = None if state.search else (module, tuple(sorted(state.filters.items())))
+    page = page_of(module_query(module, state), state, same_for=same_for)
     return page, module_rows(page.rows, module, settings)
 
 

@@ -92,7 +92,7 @@ def module_remind(staff_id: int):
         abort(404)
     db.session.commit()
     row = module_row(school, rules, staff_id)
-    note = REMINDED[outcome].format(name=row.staff.name, days=config["REMINDER_INTERVAL_DAYS"])
+    note = REMINDED[outcome].format(name=row.name, days=config["REMINDER_INTERVAL_DAYS"])
     return fragment_or_redirect(
         "admin/_module_row.html",
         url_for("admin.module", **state.args()),

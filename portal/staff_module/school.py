@@ -45,7 +45,8 @@ class SchoolModule:
 
     year: AcademicYear
     cards_total: int
-    query: Select  # one row per person: Staff and the columns below
+    query: Select  # one row per person: Staff and ``steps``
+    steps: tuple  # the columns of each step's facts (cards_read, attempts, ... standing)
     standing: object  # the SQL expression of STANDINGS
     overdue: object  # the SQL expression: not complete and past their due date
     completed_at: object
@@ -104,26 +105,26 @@ def _school_module(
     reminded = _reminded()
     cards_read, standing, complete = _standing(progress, check, acknowledged)
     overdue = and_(~complete, _past_due(year, today, settings))
+    steps = (
+        cards_read.label("cards_read"),
+        check.c.attempts,
+        check.c.best,
+        check.c.out_of,
+        check.c.passed_at,
+        acknowledged.c.at.label("acknowledged_at"),
+        _certificate(this_year).label("certificate"),
+        reminded.c.at.label("reminded_at"),
+        standing.label("standing"),
+    )
     query = (
-        select(
-            Staff,
-            cards_read.label("cards_read"),
-            check.c.attempts,
-            check.c.best,
-            check.c.out_of,
-            check.c.passed_at,
-            acknowledged.c.at.label("acknowledged_at"),
-            _certificate(this_year).label("certificate"),
-            reminded.c.at.label("reminded_at"),
-            standing.label("standing"),
-        )
+        select(Staff, *steps)
         .outerjoin(progress, progress.c.staff_id == Staff.id)
         .outerjoin(check, check.c.staff_id == Staff.id)
         .outerjoin(acknowledged, acknowledged.c.staff_id == Staff.id)
         .outerjoin(reminded, reminded.c.staff_id == Staff.id)
         .where(takes_module_clause())
     )
-    return SchoolModule(year, cards_total, query, standing, overdue, acknowledged.c.at)
+    return SchoolModule(year, cards_total, query, steps, standing, overdue, acknowledged.c.at)
 
 
 def _standing(progress, check, acknowledged):
