@@ -2,13 +2,13 @@
 
 from flask import current_app
 
-from portal.admin.listing import page_of, read_state
+from portal.admin.listing import read_state
 from portal.admin.staff import (
     ACTIVE_OPTIONS,
     ROLE_OPTIONS,
     STAFF_SPEC,
     account_counts,
-    accounts_query,
+    account_page,
 )
 from portal.admin.views import bp
 from portal.auth.access import roles_required
@@ -21,8 +21,7 @@ from portal.people.roles import ADMIN
 @roles_required(ADMIN)
 def staff():
     state = read_state(STAFF_SPEC)
-    results = page_of(accounts_query(state), state)
-    people = [row.Staff for row in results.rows]
+    results, people = account_page(state)
     active, total = account_counts()
     return page_or_fragment(
         "admin/staff.html",
