@@ -19,8 +19,8 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.close()
 
 
-def insert_if_absent(model, **values) -> None:
-    """INSERT … ON CONFLICT DO NOTHING, on SQLite and PostgreSQL alike.
+def insert_if_absent(model, **values) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING, on SQLite and PostgreSQL alike; True if it inserted.
 
     Makes a repeated submission (double click, retried request, two workers) a no-op
     without a SAVEPOINT, which pysqlite would commit on its own.
@@ -29,13 +29,34 @@ def insert_if_absent(model, **values) -> None:
 
     db.session.flush()  # as the ORM would before a statement: rows this one may refer to
     connection = db.session.connection()  # Core: no ORM bulk-insert machinery for one row
-    connection.execute(_insert_or_nothing(model.__table__, connection.dialect.name), values)
+    statement = _insert_or_nothing(model.__table__, connection.dialect.name)
+    return connection.execute(statement, values).first() is not None
+
+
+def count_one_more(model, counter: str, **key) -> None:
+    """Add one to ``counter`` of the row with primary key ``key``, made at 1 if absent: one
+    INSERT … ON CONFLICT DO UPDATE, so simultaneous writers never lose a count."""
+    from portal.extensions import db
+
+    connection = db.session.connection()
+    statement = _one_more(model.__table__, counter, connection.dialect.name)
+    connection.execute(statement, {**key, counter: 1})
+
+
+@cache
+def _one_more(table, counter: str, dialect: str):
+    column = table.c[counter]
+    return _insert_for(dialect)(table).on_conflict_do_update(
+        index_elements=list(table.primary_key), set_={column: column + 1}
+    )
 
 
 @cache
 def _insert_or_nothing(table, dialect: str):
-    """Built once per table: the values come as parameters (a pupil's every answer is one)."""
-    return _insert_for(dialect)(table).on_conflict_do_nothing()
+    """Built once per table: the values come as parameters (a pupil's every answer is one).
+    It returns the new row's key, or nothing when the row was there: rowcount says -1 where
+    the driver returns rows (psycopg)."""
+    return _insert_for(dialect)(table).on_conflict_do_nothing().returning(*table.primary_key)
 
 
 def dialect_insert(model):

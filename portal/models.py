@@ -20,7 +20,7 @@ from portal.policies.models import (
     PolicyReview,
     PolicyVersion,
 )
-from portal.quiz.models import QuizAnswer, QuizAttempt
+from portal.quiz.models import FirstGoTally, QuizAnswer, QuizAttempt
 from portal.register.models import RiskAssessment, RiskAssessmentEvent
 from portal.staff_module.models import Certificate, ModuleProgress, Reminder
 
@@ -29,6 +29,7 @@ __all__ = [
     "AcknowledgementChange",
     "Certificate",
     "ClassSession",
+    "FirstGoTally",
     "Guardian",
     "Incident",
     "IncidentAction",

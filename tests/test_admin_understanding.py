@@ -7,15 +7,15 @@ import io
 import re
 
 import pytest
+from sqlalchemy import select
 
 from portal.admin.coverage import coverage, coverage_cells
-from portal.clock import school_today, utcnow
+from portal.clock import school_today
 from portal.extensions import db
-from portal.pupils.progress import school_year_of
+from portal.people.models import Pupil
 from portal.quiz.catalogue import quiz_for
-from portal.quiz.models import QuizAnswer, QuizAttempt
 from portal.quiz.types import STRANDS, Question, Quiz
-from tests.helpers.builders import make_class, make_pupil, make_staff
+from tests.helpers.builders import make_class, make_pupil, make_staff, take_quiz
 from tests.helpers.checkers import assert_valid_html
 from tests.helpers.tables import row_header_pairs, table_rows
 from tests.helpers.web import body_of, sign_in
@@ -27,28 +27,9 @@ HTMX = {"HX-Request": "true"}
 
 
 def take(pupil, quiz, answers: dict[int, str], revision=None):
-    """An attempt at ``quiz``: answers by question number (1-based) -> "right" or a choice id."""
-    attempt = QuizAttempt(
-        quiz_id=quiz.id,
-        quiz_revision=revision or quiz.revision,
-        academic_year=school_year_of(TODAY),
-        pupil_id=pupil.id,
-        total=len(quiz.questions),
-        finished_at=utcnow(),
-    )
-    for number, choice_id in answers.items():
-        question = quiz.questions[number - 1]
-        choice_id = question.correct_choice_id if choice_id == "right" else choice_id
-        attempt.answers.append(
-            QuizAnswer(
-                question_id=question.id,
-                choice_id=choice_id,
-                correct=choice_id == question.correct_choice_id,
-            )
-        )
-    db.session.add(attempt)
-    db.session.commit()
-    return attempt
+    """A finished attempt at ``quiz``: answers by question number (1-based) -> "right" or a
+    choice id."""
+    return take_quiz(pupil, quiz, answers, revision)
 
 
 def wrong(quiz, number: int, which: int = 0) -> str:
@@ -144,6 +125,30 @@ def test_one_class_shows_only_its_own_figures(app, school):
     assert "1 pupil took their first go at an earlier version" in page  # Esme is in Oak
     pine_page = body_of(client_for(app, "admin").get(PAGE, query_string={"class": pine.id}))
     assert "earlier version" not in pine_page
+
+
+def test_a_pupil_who_moves_class_takes_their_first_go_with_them(app, school):
+    """Counted as they answered, under Pine; shown under the class they are in now, and
+    out of the figures once they leave."""
+    oak = school[0]
+    dev = db.session.scalar(select(Pupil).where(Pupil.first_name == "Dev"))
+    dev.class_id = oak.id  # a roster import moved him: his first go was wrong
+    db.session.commit()
+    client = client_for(app, "admin")
+    by_class = figures(body_of(client.get(PAGE, query_string={"key_stage": "KS1"})))
+    assert by_class[:3] == [
+        ("Key Stage 1", "2 of 5 (40%)"),
+        ("Oak", "1 of 4 (25%)"),
+        ("Pine", "1 of 1 (100%)"),
+    ]
+    dev.left_on = TODAY
+    db.session.commit()
+    by_class = figures(body_of(client.get(PAGE, query_string={"key_stage": "KS1"})))
+    assert by_class[:3] == [
+        ("Key Stage 1", "2 of 4 (50%)"),
+        ("Oak", "1 of 3 (33%)"),
+        ("Pine", "1 of 1 (100%)"),
+    ]
 
 
 def test_hardest_first_by_default_and_the_sort_reverses(app, school):

@@ -12,7 +12,7 @@ from sqlalchemy import DateTime, column, select, table
 from portal.classroom.models import ClassSession
 from portal.clock import utcnow
 from portal.extensions import db
-from portal.quiz.models import QuizAttempt
+from portal.quiz.models import FirstGoTally, QuizAttempt
 from tests.helpers.builders import make_class, make_pupil, make_staff
 
 HOUR = timedelta(hours=1)
@@ -26,6 +26,11 @@ QUIZ_ATTEMPT = table(
     "quiz_attempt",
     *(column(name) for name in ("pupil_id", "quiz_id", "quiz_revision", "academic_year", "total")),
     column("started_at", DateTime()),
+)
+FINISHED_ATTEMPT = table(
+    "quiz_attempt",
+    *(column(name) for name in ("pupil_id", "quiz_id", "quiz_revision", "academic_year", "total")),
+    *(column(name, DateTime()) for name in ("started_at", "finished_at")),
 )
 KS1_ATTEMPT = {"quiz_id": "ks1", "quiz_revision": "r1", "academic_year": 2026, "total": 8}
 
@@ -114,6 +119,73 @@ def test_read_aloud_chosen_on_stays_on_and_the_old_default_follows_the_key_stage
     with db.engine.connect() as connection:
         rows = dict(connection.execute(select(pupils.c.id, pupils.c.always_read_aloud)).all())
     assert (rows[ids[True]], rows[ids[False]]) == (True, False)
+    # Leave the schema as the next test on a shared PostgreSQL database expects it.
+    drop_everything()
+    db.create_all()
+
+
+def test_upgrading_marks_each_pupils_first_go_and_counts_its_answers(app):
+    """Answers given before first goes were counted as they came: each pupil's lowest attempt
+    at a quiz in a school year is their first go, counted under their class."""
+    drop_everything()
+    upgrade()
+    oak, pine = make_class("Oak"), make_class("Pine")
+    oak_id, pine_id = oak.id, pine.id
+    amara_id, ben_id = make_pupil(oak).id, make_pupil(pine, "Ben").id
+    db.session.close()
+    downgrade(revision=before("4d568384f338"))
+    answers = table(
+        "quiz_answer",
+        *(column(name) for name in ("attempt_id", "question_id", "choice_id", "correct")),
+        column("answered_at", DateTime()),
+    ).insert()
+    given = {"correct": False, "answered_at": utcnow()}
+    chosen = {  # attempt: (pupil, school year, its answers' choices to q1 and q2)
+        1: (amara_id, 2026, ("a", "b")),
+        2: (amara_id, 2026, ("c", "c")),  # her second go
+        3: (amara_id, 2025, ("c",)),  # her first go the year before
+        4: (ben_id, 2026, ("a",)),
+    }
+    with db.engine.begin() as connection:
+        for attempt_id, (pupil_id, year, choices) in chosen.items():
+            attempt = {**KS1_ATTEMPT, "academic_year": year, "started_at": utcnow()}
+            connection.execute(
+                FINISHED_ATTEMPT.insert().values(pupil_id=pupil_id, finished_at=utcnow(), **attempt)
+            )
+            for number, choice in enumerate(choices, start=1):
+                connection.execute(
+                    answers,
+                    {
+                        "attempt_id": attempt_id,
+                        "question_id": f"q{number}",
+                        "choice_id": choice,
+                        **given,
+                    },
+                )
+    upgrade()
+    first = db.session.execute(select(QuizAttempt.id, QuizAttempt.first_go, QuizAttempt.class_id))
+    assert sorted(first) == [
+        (1, True, oak_id),
+        (2, False, oak_id),
+        (3, True, oak_id),
+        (4, True, pine_id),
+    ]
+    tally = db.session.execute(
+        select(
+            FirstGoTally.academic_year,
+            FirstGoTally.class_id,
+            FirstGoTally.question_id,
+            FirstGoTally.choice_id,
+            FirstGoTally.pupils,
+        )
+    )
+    assert sorted(tally) == [
+        (2025, oak_id, "q1", "c", 1),
+        (2026, oak_id, "q1", "a", 1),
+        (2026, oak_id, "q2", "b", 1),
+        (2026, pine_id, "q1", "a", 1),
+    ]
+    db.session.close()
     # Leave the schema as the next test on a shared PostgreSQL database expects it.
     drop_everything()
     db.create_all()

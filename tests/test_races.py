@@ -16,7 +16,8 @@ from portal.clock import school_today
 from portal.extensions import db
 from portal.policies.models import Policy, PolicyVersion
 from portal.pupils.progress import aup_to_show
-from portal.quiz.models import QuizAttempt
+from portal.quiz.catalogue import quiz_for
+from portal.quiz.models import FirstGoTally, QuizAnswer, QuizAttempt
 from portal.staff_module.models import ModuleProgress
 from tests.helpers.builders import (
     install_content,
@@ -121,6 +122,36 @@ def test_eight_taps_on_start_the_quiz_at_once_make_one_attempt(live_server):
     assert [r.status_code for r in responses] == [303] * 8
     assert {r.headers["Location"] for r in responses} == {"/me/quiz"}
     assert len(fresh(select(QuizAttempt).where(QuizAttempt.pupil_id == amara.id))) == 1
+
+
+def test_pupils_answering_the_same_question_at_once_are_each_counted_once(live_server):
+    """Six pupils, each double-tapping on two tablets, answer the first question at the same
+    moment: six answers, and the tally of first goes says six, never fewer or more."""
+    install_content()
+    oak = make_class("Oak", 1)
+    pupils = [make_pupil(oak, name) for name in ("Amara", "Ben", "Cara", "Dev", "Esme", "Fin")]
+    for pupil, picture in zip(pupils, PICTURES, strict=False):
+        pupil.picture = picture.key
+    db.session.commit()
+    open_class_session(oak, make_staff(classes=[oak]), code="4821")
+    version = aup_to_show("KS1", school_today())
+    question = quiz_for("KS1").for_year(1).questions[0]
+    wrong = next(choice for choice in question.choices if not choice.correct)
+    taps = []
+    for pupil in pupils:
+        tablets = [signed_in_pupil(live_server, "4821", pupil) for _ in range(2)]
+        assert tablets[0].post("/me/aup", {"version_id": version.id}).status_code == 303
+        assert tablets[0].post("/me/start", page="/me").status_code == 303
+        path, form = f"/me/quiz/{question.id}", {"choice": wrong.id}
+        taps += [tablet.poster(path, form, page="/me/quiz") for tablet in tablets]
+
+    responses = at_once(taps)
+
+    assert {r.status_code for r in responses} == {303}
+    assert len(fresh(select(QuizAnswer))) == len(pupils)
+    (tally,) = fresh(select(FirstGoTally))
+    assert (tally.class_id, tally.question_id, tally.choice_id) == (oak.id, question.id, wrong.id)
+    assert tally.pupils == len(pupils)
 
 
 def staff_browsers(live_server, staff, count: int) -> list[Browser]:

@@ -1,24 +1,25 @@
 """What pupils understand, school-wide: each question's share right at the pupils' first go,
 the commonest wrong answer, by Key Stage and by class (coverage.py: which strands each covers).
 
-A pupil's first go is their first attempt (lowest id) at the quiz this school year. Only first
-goes at the quiz file's current revision count: a first go at an earlier revision (whose
-choices may have meant something else) is left out, and counted as left out. The whole school
-costs two SQL statements, grouped by class, question and choice; the rest is Python.
+A pupil's first go is their first attempt at the quiz this school year (QuizAttempt.first_go).
+Only first goes at the quiz file's current revision count: a first go at an earlier revision
+(whose choices may have meant something else) is left out, and counted as left out. Pupils on
+roll count, in the class they are in now. The answers are read from FirstGoTally, kept as
+pupils answer, corrected for the few pupils who have left or moved class since: the whole
+school costs three SQL statements, none reading every answer of the year; the rest is Python.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, case, func, select
 
 from portal.extensions import db
 from portal.people.models import Pupil, SchoolClass
 from portal.people.school_year import KEY_STAGE_NAMES, YEAR_GROUPS
 from portal.quiz.content import Choice, Question, Quiz
-from portal.quiz.models import QuizAnswer, QuizAttempt
+from portal.quiz.models import FirstGoTally, QuizAnswer, QuizAttempt
 from portal.teaching.service import Tally
 
 KEY_STAGES = tuple(KEY_STAGE_NAMES)  # EYFS, KS1, KS2: the pupils' quizzes
@@ -65,58 +66,65 @@ class Understanding:
     first_goes: int  # pupils in scope whose first go counts
 
 
-# Reading the school --------------------------------------------------------------------------
+# Reading the school ---------------------------------------------------------------------------
 
-
-def _first_attempts(year: int):
-    """Each pupil's first attempt at each quiz this school year, as a subquery of ids."""
-    return (
-        select(func.min(QuizAttempt.id).label("id"))
-        .where(QuizAttempt.academic_year == year, QuizAttempt.pupil_id.is_not(None))
-        .group_by(QuizAttempt.pupil_id, QuizAttempt.quiz_id)
-        .subquery()
+# Counted as pupils answer (FirstGoTally), under the class each pupil was in at their first go.
+_TALLY = select(
+    FirstGoTally.class_id,
+    FirstGoTally.quiz_id,
+    FirstGoTally.quiz_revision,
+    FirstGoTally.question_id,
+    FirstGoTally.choice_id,
+    FirstGoTally.pupils,
+).where(FirstGoTally.academic_year == bindparam("year"))
+_FIRST_GOES = QuizAttempt.first_go & (QuizAttempt.academic_year == bindparam("year"))
+_ON_ROLL = Pupil.left_on.is_(None) & Pupil.class_id.is_not(None)
+# The few first goes of pupils who have since left or changed class: their answers move to the
+# class they are in now, or out of the figures.
+_CLASS_NOW = case((Pupil.left_on.is_(None), Pupil.class_id))  # None once they have left
+_MOVED_ANSWER = (
+    QuizAttempt.class_id,
+    _CLASS_NOW,
+    QuizAttempt.quiz_id,
+    QuizAttempt.quiz_revision,
+    QuizAnswer.question_id,
+    QuizAnswer.choice_id,
+)
+_MOVED = (
+    select(*_MOVED_ANSWER, func.count())
+    .join(Pupil, Pupil.id == QuizAttempt.pupil_id)
+    .join(QuizAnswer, QuizAnswer.attempt_id == QuizAttempt.id)
+    .where(
+        _FIRST_GOES,
+        Pupil.left_on.is_not(None) | QuizAttempt.class_id.is_distinct_from(Pupil.class_id),
     )
-
-
-def _on_roll_first_goes(year: int, *columns):
-    first = _first_attempts(year)
-    return (
-        select(Pupil.class_id, QuizAttempt.quiz_id, QuizAttempt.quiz_revision, *columns)
-        .select_from(QuizAttempt)
-        .join(first, first.c.id == QuizAttempt.id)
-        .join(Pupil, Pupil.id == QuizAttempt.pupil_id)
-        .where(Pupil.left_on.is_(None), Pupil.class_id.is_not(None))
-    )
+    .group_by(*_MOVED_ANSWER)
+)
+_FIRST_GO_COUNTS = (
+    select(Pupil.class_id, QuizAttempt.quiz_id, QuizAttempt.quiz_revision, func.count())
+    .join(Pupil, Pupil.id == QuizAttempt.pupil_id)
+    .where(_FIRST_GOES, _ON_ROLL)
+    .group_by(Pupil.class_id, QuizAttempt.quiz_id, QuizAttempt.quiz_revision)
+)
 
 
 def answer_counts(year: int) -> list[tuple[int, str, str, str, str, int]]:
-    """(class, quiz, revision, question, choice, pupils) over first goes: one statement."""
-    return db.session.execute(_answer_counts(year)).all()
+    """(class, quiz, revision, question, choice, pupils) over the first goes of the pupils on
+    roll, by the class they are in now: two statements, neither reading every answer."""
+    counts: Counter = Counter()
+    for *key, pupils in db.session.execute(_TALLY, {"year": year}):
+        counts[tuple(key)] += pupils
+    for was, now, *answer, pupils in db.session.execute(_MOVED, {"year": year}):
+        if was is not None:
+            counts[(was, *answer)] -= pupils
+        if now is not None:
+            counts[(now, *answer)] += pupils
+    return [(*key, pupils) for key, pupils in counts.items() if pupils]
 
 
 def first_go_counts(year: int) -> list[tuple[int, str, str, int]]:
     """(class, quiz, revision, pupils) of first goes, answered or not: one statement."""
-    return db.session.execute(_first_go_counts(year)).all()
-
-
-# Built once a school year: building these statements cost more than running them.
-@lru_cache(maxsize=4)
-def _answer_counts(year: int):
-    query = _on_roll_first_goes(year, QuizAnswer.question_id, QuizAnswer.choice_id, func.count())
-    return query.join(QuizAnswer, QuizAnswer.attempt_id == QuizAttempt.id).group_by(
-        Pupil.class_id,
-        QuizAttempt.quiz_id,
-        QuizAttempt.quiz_revision,
-        QuizAnswer.question_id,
-        QuizAnswer.choice_id,
-    )
-
-
-@lru_cache(maxsize=4)
-def _first_go_counts(year: int):
-    return _on_roll_first_goes(year, func.count()).group_by(
-        Pupil.class_id, QuizAttempt.quiz_id, QuizAttempt.quiz_revision
-    )
+    return db.session.execute(_FIRST_GO_COUNTS, {"year": year}).all()
 
 
 def all_classes() -> list[SchoolClass]:

@@ -1,5 +1,6 @@
 """What pupils, staff and governors did this year: acknowledgements, quizzes, the staff module."""
 
+from collections import Counter
 from datetime import timedelta
 
 from portal.demo_large.tables import moment
@@ -8,7 +9,7 @@ from portal.people.school_year import YEAR_GROUPS, key_stage
 from portal.policies.models import Acknowledgement
 from portal.quiz.bank import year_check
 from portal.quiz.catalogue import quiz_for
-from portal.quiz.models import QuizAnswer, QuizAttempt
+from portal.quiz.models import FirstGoTally, QuizAnswer, QuizAttempt
 from portal.staff_module.models import Certificate, ModuleProgress
 from portal.staff_module.status import (
     CHECK_QUIZ_ID,
@@ -60,14 +61,21 @@ class LearningRows:
             for stage, quiz in quizzes.items()
         }
         by_year = {year: quizzes[key_stage(year)].for_year(year) for year in YEAR_GROUPS}
-        for pupil_id, _, year_group in self.pupils:
+        first_goes = Counter()
+        for pupil_id, class_id, year_group in self.pupils:
             if self.rng.random() < 0.05:
                 continue
             quiz = by_year[year_group]  # the questions of the pupil's year group
-            self.pupil_tries(pupil_id, quiz, hard[quiz.audience])
+            self.pupil_tries(pupil_id, class_id, quiz, hard[quiz.audience], first_goes)
+        columns = ("class_id", "quiz_id", "quiz_revision", "question_id", "choice_id")
+        self.rows[FirstGoTally] = [
+            dict(zip(columns, key, strict=True), academic_year=self.year.start_year, pupils=pupils)
+            for key, pupils in first_goes.items()
+        ]
 
-    def pupil_tries(self, pupil_id: int, quiz, hard: set) -> None:
-        """A pupil's tries at their quiz, a day or more apart; the last may be unfinished."""
+    def pupil_tries(self, pupil_id, class_id, quiz, hard: set, first_goes: Counter) -> None:
+        """A pupil's tries at their quiz, a day or more apart; the last may be unfinished.
+        Their first go's answers are counted in ``first_goes``, as the portal counts them."""
         tries = max(1, round(self.rng.gauss(40 / len(quiz.questions), 1)))
         ability = self.rng.uniform(-0.15, 0.1)
         when = moment(self.rng, self.term_start, self.now - timedelta(days=tries))
@@ -83,6 +91,8 @@ class LearningRows:
                 score += chosen.correct
                 when += timedelta(seconds=self.rng.randrange(8, 40))
                 self.add_answer(attempt_id, question, chosen, when)
+                if attempt == 0:
+                    first_goes[(class_id, quiz.id, quiz.revision, question.id, chosen.id)] += 1
             self.add_attempt(
                 attempt_id,
                 quiz_id=quiz.id,
@@ -90,6 +100,8 @@ class LearningRows:
                 academic_year=self.year.start_year,
                 staff_id=None,
                 pupil_id=pupil_id,
+                first_go=attempt == 0,
+                class_id=class_id,
                 started_at=when - timedelta(minutes=5),
                 finished_at=None if unfinished else when,
                 score=None if unfinished else score,
@@ -160,6 +172,8 @@ class LearningRows:
             academic_year=self.year.start_year,
             staff_id=staff_id,
             pupil_id=None,
+            first_go=False,
+            class_id=None,
             started_at=read_at + timedelta(minutes=5),
             finished_at=read_at + timedelta(minutes=10),
             score=score,

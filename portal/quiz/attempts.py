@@ -11,12 +11,12 @@ from datetime import datetime
 
 from sqlalchemy import Row, bindparam, select, update
 
-from portal.database import insert_if_absent
+from portal.database import count_one_more, insert_if_absent
 from portal.extensions import db
 from portal.people.models import Pupil, Staff
 from portal.quiz.content import Choice, Question, Quiz
 from portal.quiz.grading import Result
-from portal.quiz.models import QuizAnswer, QuizAttempt
+from portal.quiz.models import FirstGoTally, QuizAnswer, QuizAttempt
 
 Taker = Pupil | Staff
 
@@ -45,6 +45,15 @@ _UNFINISHED_WITH_ANSWERS = {
     ).outerjoin(QuizAnswer, QuizAnswer.attempt_id == QuizAttempt.id)
     for taker, statement in _UNFINISHED.items()
 }
+_ANY_THIS_YEAR = (
+    select(QuizAttempt.id)
+    .where(
+        QuizAttempt.pupil_id == bindparam("taker_id"),
+        QuizAttempt.quiz_id == bindparam("quiz_id"),
+        QuizAttempt.academic_year == bindparam("year"),
+    )
+    .limit(1)
+)
 _ANSWERS = select(QuizAnswer.question_id, QuizAnswer.choice_id, QuizAnswer.correct).where(
     QuizAnswer.attempt_id == bindparam("attempt_id")
 )
@@ -94,11 +103,21 @@ def start(taker: Taker, quiz: Quiz, year: int, now: datetime) -> QuizAttempt:
         academic_year=year,
         total=len(quiz.questions),
         started_at=now,
+        **(_pupil_facts(taker, quiz, year) if isinstance(taker, Pupil) else {}),
         **{"pupil_id" if isinstance(taker, Pupil) else "staff_id": taker.id},
     )
     # Ours, or the one a simultaneous start inserted first (finishing it takes longer).
     values = _unfinished_values(taker, quiz, year)
     return db.session.scalars(_UNFINISHED[_kind(taker)], values).one()
+
+
+def _pupil_facts(pupil: Pupil, quiz: Quiz, year: int) -> dict:
+    """Whether this is the pupil's first go at the quiz this school year (at any revision),
+    and their class: what their answers are counted under in FirstGoTally."""
+    earlier = db.session.scalar(
+        _ANY_THIS_YEAR, {"taker_id": pupil.id, "quiz_id": quiz.id, "year": year}
+    )
+    return {"first_go": earlier is None, "class_id": pupil.class_id}
 
 
 def answers_of(attempt: QuizAttempt) -> dict[str, Row]:
@@ -112,8 +131,11 @@ def answers_of(attempt: QuizAttempt) -> dict[str, Row]:
 def answer(
     attempt: QuizAttempt, question: Question, choice: Choice, now: datetime
 ) -> dict[str, Row]:
-    """Store the answer unless the question has one already; the attempt's answers, by question."""
-    insert_if_absent(
+    """Store the answer unless the question has one already; the attempt's answers, by question.
+
+    A first answer at a pupil's first go is counted in FirstGoTally, in the same transaction.
+    """
+    stored = insert_if_absent(
         QuizAnswer,
         attempt_id=attempt.id,
         question_id=question.id,
@@ -121,6 +143,17 @@ def answer(
         correct=choice.correct,
         answered_at=now,
     )
+    if stored and attempt.first_go and attempt.class_id is not None:
+        count_one_more(
+            FirstGoTally,
+            "pupils",
+            academic_year=attempt.academic_year,
+            class_id=attempt.class_id,
+            quiz_id=attempt.quiz_id,
+            quiz_revision=attempt.quiz_revision,
+            question_id=question.id,
+            choice_id=choice.id,
+        )
     return answers_of(attempt)
 
 

@@ -6,13 +6,10 @@ import re
 
 from playwright.sync_api import expect
 
-from portal.clock import school_today, utcnow
 from portal.extensions import db
-from portal.pupils.progress import school_year_of
 from portal.quiz.catalogue import quiz_for
-from portal.quiz.models import QuizAnswer, QuizAttempt
 from tests.helpers.browser import sign_in_as
-from tests.helpers.builders import make_class, make_pupil, make_staff
+from tests.helpers.builders import make_class, make_pupil, make_staff, take_quiz
 from tests.helpers.checkers import assert_accessible
 
 PHONE = {"width": 320, "height": 640}
@@ -20,21 +17,8 @@ PHONE = {"width": 320, "height": 640}
 
 def first_go(pupil, quiz, right: bool) -> None:
     question = quiz.questions[0]
-    choice = (
-        question.correct_choice if right else next(c for c in question.choices if not c.correct)
-    )
-    attempt = QuizAttempt(
-        quiz_id=quiz.id,
-        quiz_revision=quiz.revision,
-        academic_year=school_year_of(school_today()),
-        pupil_id=pupil.id,
-        total=len(quiz.questions),
-        finished_at=utcnow(),
-    )
-    attempt.answers.append(
-        QuizAnswer(question_id=question.id, choice_id=choice.id, correct=choice.correct)
-    )
-    db.session.add(attempt)
+    wrong = next(c for c in question.choices if not c.correct)
+    take_quiz(pupil, quiz, {1: "right" if right else wrong.id})
 
 
 def test_the_head_narrows_to_a_key_stage_and_opens_a_class(app, page, live_server):
