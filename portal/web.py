@@ -20,7 +20,7 @@ from portal.auth.access import can_open_incident_log, enforce_access, two_factor
 from portal.classroom.pupil_auth import current_pupil
 from portal.clock import school_today, utcnow
 from portal.extensions import db, login_manager
-from portal.formatting import long_date, school_time
+from portal.formatting import long_date, school_time, status
 from portal.people.roles import ROLE_LABELS
 from portal.policies import markdown
 from portal.policies.keeping import may_keep
@@ -105,19 +105,6 @@ def picture_image(emoji: str, classes: str = "", named: bool = False) -> Markup:
             )
         )
     return made[key]
-
-
-STATUS_TAG = Markup('<span class="status status-%s">%s</span>')
-DETAIL_TAG = Markup(' <small class="detail">%s</small>')
-
-
-def status(kind: str, label: str, detail: str = "") -> Markup:
-    """A status as a reader meets it in a table cell: its word (coloured by kind, never by
-    colour alone) and, when there is one, the detail after it. Python, not a macro: a list
-    shows two on each of its rows (and ``%``, which escapes as Markup.format does, at a
-    third of its cost)."""
-    tag = STATUS_TAG % (kind.replace("_", "-"), label)
-    return tag + DETAIL_TAG % detail if detail else tag
 
 
 def say(*args, **kwargs) -> Markup:

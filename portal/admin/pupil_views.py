@@ -8,6 +8,7 @@ from portal.clock import school_today
 from portal.csv_export import csv_response
 from portal.htmx import page_or_fragment
 from portal.people.roles import SCHOOL_LEADERS
+from portal.urls import url_for_each
 
 
 @bp.get("/pupils", endpoint="pupils")
@@ -15,7 +16,7 @@ from portal.people.roles import SCHOOL_LEADERS
 def pupils_page():
     grid = pupils.pupil_grid(school_today())
     state = read_state(grid.spec)
-    page = page_of(grid.select(state), state, grid.lean(state))
+    page = page_of(grid.select(state), state, grid.lean(state), grid.same_for(state))
     return page_or_fragment(
         "admin/pupils.html",
         "admin/_pupils.html",
@@ -23,7 +24,7 @@ def pupils_page():
         grid=grid,
         state=state,
         results=page,
-        rows=pupil_rows.grid_rows(page.rows),
+        rows=pupil_rows.grid_lines(page.rows, url_for_each("teaching.class_view", "class_id")),
         key_stages=pupils.KEY_STAGE_NAMES.items(),
         aup_labels=pupils.AUP_LABELS,
         quiz_labels=pupils.QUIZ_LABELS,

@@ -104,6 +104,11 @@ class PupilGrid:
         pupils = select(Pupil.id).join(Pupil.school_class).where(Pupil.left_on.is_(None))
         return Lean(self._on_roll(pupils, state), Pupil.id, LEAN_SORTS)
 
+    def same_for(self, state: ListState) -> tuple | None:
+        """What settles the statements of ``select`` and ``lean`` (page_of keeps them): the
+        grid's own statement (one per school day's facts) and the filters; None for a search."""
+        return None if state.search else (self.query, tuple(sorted(state.filters.items())))
+
     @staticmethod
     def _on_roll(query: Select, state: ListState) -> Select:
         """``query`` narrowed by the filters and search that test only the pupil and class."""
