@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config as settings
 from portal import routing
+from portal.database import end_read_only_transaction
 from portal.extensions import csrf, db, login_manager, migrate
 from portal.extensions import htmx as htmx_extension
 from portal.request_limits import PortalRequest
@@ -32,6 +33,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     db.init_app(app)
+    end_read_only_transactions(app)  # after db.init_app: teardowns run last-registered first
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
@@ -47,6 +49,16 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_commands()
     app.cli.add_command(cli)
     return app
+
+
+def end_read_only_transactions(app: Flask) -> None:
+    """Before Flask-SQLAlchemy closes the session (and so rolls back), a context that only
+    read commits (portal/database.py says why)."""
+
+    @app.teardown_appcontext
+    def _end_read_only(error: BaseException | None) -> None:
+        if error is None and db.session.registry.has():
+            end_read_only_transaction(db.session())
 
 
 def configure(app: Flask, overrides: dict) -> None:

@@ -7,6 +7,7 @@ from sqlalchemy import event, func, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 
 @event.listens_for(Engine, "connect")
@@ -17,6 +18,38 @@ def _sqlite_pragmas(dbapi_connection, _record):
         # Readers never block the writer: the mail worker and the web server share the file.
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
+
+
+# How a request's transaction ends. psycopg drops every statement it has prepared (after five
+# uses of one statement on a connection) whenever a transaction rolls back, and a request that
+# only read ended with the session's rollback: PostgreSQL parsed and planned each page's
+# statements afresh, every time. A transaction that ran nothing but SELECTs and has nothing
+# pending commits instead, which for it is the same thing; anything else is rolled back.
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_writes(connection, _cursor, statement: str, *_args) -> None:
+    if not statement.startswith("SELECT"):
+        connection.info["wrote"] = True
+
+
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+def _forget_writes(connection) -> None:
+    connection.info.pop("wrote", None)
+
+
+def end_read_only_transaction(session) -> None:
+    """Commit the session's transaction if it only read; leave anything else to the rollback
+    that closing the session does."""
+    if not session.in_transaction() or session.new or session.dirty or session.deleted:
+        return
+    if session.connection().info.get("wrote"):
+        return
+    try:
+        session.commit()
+    except SQLAlchemyError:  # nothing to lose: it only read
+        session.rollback()
 
 
 def insert_if_absent(model, **values) -> bool:
