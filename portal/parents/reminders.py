@@ -99,6 +99,29 @@ def queue_reminders(
     messages."""
     if not days:
         return 0
+    waiting = _reminders_due(campaign, days, now)
+    if not waiting:
+        return 0
+    claimed = _claim(waiting, now)
+    return queue_emails(
+        "parent_campaign",
+        [
+            (
+                row.email,
+                reminder_subject(mail),
+                email_context(
+                    campaign, row.guardian_id, row.first_name, row.last_name, mail, now, REMINDER
+                ),
+            )
+            for row, _ in waiting
+            if row.id in claimed
+        ],
+    )
+
+
+def _reminders_due(campaign: ParentCampaign, days: tuple[int, ...], now: datetime) -> list:
+    """(invite row, the number of reminders it should have had by now) for each guardian
+    who has not answered and is owed one more."""
     waiting = db.session.execute(
         select(
             ParentInvite.id,
@@ -121,50 +144,35 @@ def queue_reminders(
         .order_by(ParentInvite.id)
     ).all()
     # A reminder cron missed is skipped once the next is due: one email, never two at once.
-    due = {row.id: reminders_due(row.emailed_at, days, now) for row in waiting}
-    waiting = [row for row in waiting if due[row.id] > row.reminders_sent]
-    if not waiting:
-        return 0
+    due = ((row, reminders_due(row.emailed_at, days, now)) for row in waiting)
+    return [(row, count) for row, count in due if count > row.reminders_sent]
+
+
+def _claim(waiting: list, now: datetime) -> set[int]:
+    """The invites this run claimed, each moved on to its due count of reminders. Claimed
+    only where the count is still the one read: a run at the same moment that got there
+    first leaves nothing to claim, so each reminder goes once."""
     by_count_sent = defaultdict(list)
-    for row in waiting:
+    for row, _ in waiting:
         by_count_sent[row.reminders_sent].append(row.id)
-    # Claimed only where the count is still the one read: a run at the same moment that
-    # got there first leaves nothing to claim, so each reminder goes once.
-    claimed = set(
-        db.session.scalars(
-            update(ParentInvite)
-            .where(
-                or_(
-                    *(
-                        and_(ParentInvite.reminders_sent == sent, ParentInvite.id.in_(ids))
-                        for sent, ids in by_count_sent.items()
-                    )
+    claimed = db.session.scalars(
+        update(ParentInvite)
+        .where(
+            or_(
+                *(
+                    and_(ParentInvite.reminders_sent == sent, ParentInvite.id.in_(ids))
+                    for sent, ids in by_count_sent.items()
                 )
             )
-            .values(
-                reminders_sent=case(
-                    {row.id: due[row.id] for row in waiting}, value=ParentInvite.id
-                ),
-                reminded_at=now,
-            )
-            .returning(ParentInvite.id)
-            .execution_options(synchronize_session=False)
         )
+        .values(
+            reminders_sent=case({row.id: due for row, due in waiting}, value=ParentInvite.id),
+            reminded_at=now,
+        )
+        .returning(ParentInvite.id)
+        .execution_options(synchronize_session=False)
     )
-    return queue_emails(
-        "parent_campaign",
-        [
-            (
-                row.email,
-                reminder_subject(mail),
-                email_context(
-                    campaign, row.guardian_id, row.first_name, row.last_name, mail, now, REMINDER
-                ),
-            )
-            for row in waiting
-            if row.id in claimed
-        ],
-    )
+    return set(claimed)
 
 
 def resend_link(
@@ -177,6 +185,23 @@ def resend_link(
     one of the guardian's reminders, so the next scheduled one waits for its own day. A
     guardian who has answered is not sent one: their answer stands (a question included)."""
     campaign = open_campaign(today)
+    refused = _why_not_resend(campaign, guardian)
+    if refused:
+        return refused
+    invite_guardians_on_roll(campaign.id, now, guardian.id)
+    claimed = _claim_resend(campaign, guardian, now, counts_as_reminder=occasion == REMINDER)
+    if claimed is None:
+        return JUST_SENT
+    context = email_context(
+        campaign, guardian.id, guardian.first_name, guardian.last_name, mail, now, occasion
+    )
+    title = reminder_subject(mail) if occasion == REMINDER else subject(mail)
+    queue_email(guardian.email, title, "parent_campaign", **context)
+    return SENT
+
+
+def _why_not_resend(campaign: ParentCampaign | None, guardian: Guardian) -> str | None:
+    """Why no link can go to ``guardian`` now, or None."""
     if campaign is None:
         return NO_CAMPAIGN
     if db.session.scalar(select(Guardian.id).where(Guardian.id == guardian.id, on_roll())) is None:
@@ -185,14 +210,19 @@ def resend_link(
         return ANSWERED
     if not (guardian.email or "").strip():
         return NO_EMAIL
-    invite_guardians_on_roll(campaign.id, now, guardian.id)
+    return None
+
+
+def _claim_resend(campaign, guardian, now: datetime, counts_as_reminder: bool) -> int | None:
+    """The guardian's invite, marked as sent again now, unless a link went in the last
+    RESEND_PAUSE (a double click, two leaders at once): then None."""
     not_just_sent = or_(
         ParentInvite.reminded_at.is_(None), ParentInvite.reminded_at <= now - RESEND_PAUSE
     )
     values = {"reminded_at": now, "emailed_at": func.coalesce(ParentInvite.emailed_at, now)}
-    if occasion == REMINDER:
+    if counts_as_reminder:
         values["reminders_sent"] = ParentInvite.reminders_sent + 1
-    claimed = db.session.scalar(
+    return db.session.scalar(
         update(ParentInvite)
         .where(
             ParentInvite.campaign_id == campaign.id,
@@ -203,11 +233,3 @@ def resend_link(
         .returning(ParentInvite.id)
         .execution_options(synchronize_session=False)
     )
-    if claimed is None:
-        return JUST_SENT
-    context = email_context(
-        campaign, guardian.id, guardian.first_name, guardian.last_name, mail, now, occasion
-    )
-    title = reminder_subject(mail) if occasion == REMINDER else subject(mail)
-    queue_email(guardian.email, title, "parent_campaign", **context)
-    return SENT
