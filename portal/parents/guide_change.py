@@ -42,33 +42,9 @@ def ask_again(
     if newer_guide(campaign, today) != version:
         return None
     now = now or utcnow()
-    moved = db.session.execute(
-        update(ParentCampaign)
-        .where(
-            ParentCampaign.id == campaign.id,
-            ParentCampaign.policy_version_id == campaign.policy_version_id,
-        )
-        .values(policy_version_id=version.id)
-        .execution_options(synchronize_session=False)
-    )
-    if moved.rowcount != 1:
+    if not _move_campaign(campaign, version):
         return None
-    db.session.expire(campaign)
-    recipients = db.session.execute(
-        select(Guardian.id, Guardian.first_name, Guardian.last_name, Guardian.email)
-        .join(ParentInvite, ParentInvite.guardian_id == Guardian.id)
-        .where(ParentInvite.campaign_id == campaign.id, on_roll(), has_email())
-        .order_by(Guardian.id)
-    ).all()
-    db.session.execute(
-        update(ParentInvite)
-        .where(
-            ParentInvite.campaign_id == campaign.id,
-            ParentInvite.guardian_id.in_([guardian_id for guardian_id, *_ in recipients]),
-        )
-        .values(emailed_at=now, reminders_sent=0, reminded_at=None)
-        .execution_options(synchronize_session=False)
-    )
+    recipients = _start_again(campaign, now)
     subject = f"{mail.school_name}: our social media guide for parents and carers has changed"
     queue_emails(
         "parent_guide_changed",
@@ -85,6 +61,42 @@ def ask_again(
         ],
     )
     return len(recipients)
+
+
+def _move_campaign(campaign: ParentCampaign, version: PolicyVersion) -> bool:
+    """The campaign now asks about ``version``; False if another request moved it first."""
+    moved = db.session.execute(
+        update(ParentCampaign)
+        .where(
+            ParentCampaign.id == campaign.id,
+            ParentCampaign.policy_version_id == campaign.policy_version_id,
+        )
+        .values(policy_version_id=version.id)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(campaign)
+    return moved.rowcount == 1
+
+
+def _start_again(campaign: ParentCampaign, now: datetime) -> list:
+    """The guardians on roll with an address, (id, first name, last name, email), each
+    emailed now with their reminders starting again."""
+    recipients = db.session.execute(
+        select(Guardian.id, Guardian.first_name, Guardian.last_name, Guardian.email)
+        .join(ParentInvite, ParentInvite.guardian_id == Guardian.id)
+        .where(ParentInvite.campaign_id == campaign.id, on_roll(), has_email())
+        .order_by(Guardian.id)
+    ).all()
+    db.session.execute(
+        update(ParentInvite)
+        .where(
+            ParentInvite.campaign_id == campaign.id,
+            ParentInvite.guardian_id.in_([guardian_id for guardian_id, *_ in recipients]),
+        )
+        .values(emailed_at=now, reminders_sent=0, reminded_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return recipients
 
 
 def earlier_answer(invite: ParentInvite) -> Acknowledgement | None:
