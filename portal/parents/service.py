@@ -159,15 +159,19 @@ def record_answer(
     db.session.add(AcknowledgementChange(acknowledgement_id=answer_id, created_at=now, **answer))
     # A question the office took down itself needs no email to the office.
     if response == QUESTION and method == ONLINE and mail.office_email:
-        queue_email(
-            mail.office_email,
-            "A parent or carer has a question about the social media guide",
-            "parent_question",
-            name=invite.guardian.full_name,
-            school_name=mail.school_name,
-        )
+        _tell_the_office(invite, mail)
     db.session.flush()
     return outcome
+
+
+def _tell_the_office(invite: ParentInvite, mail: MailSettings) -> None:
+    queue_email(
+        mail.office_email,
+        "A parent or carer has a question about the social media guide",
+        "parent_question",
+        name=invite.guardian.full_name,
+        school_name=mail.school_name,
+    )
 
 
 def _first_answer(invite: ParentInvite, answer: dict, now: datetime) -> int | None:
