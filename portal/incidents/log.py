@@ -67,32 +67,40 @@ class LogFilters:
         if self.until:
             where.append(Incident.created_at < school_day_starts(self.until + timedelta(days=1)))
         if self.pupil:
-            name = func.lower(Pupil.first_name + " " + Pupil.last_name)
-            where.append(
-                Incident.id.in_(
-                    select(IncidentPupil.incident_id)
-                    .join(Pupil, Pupil.id == IncidentPupil.pupil_id)
-                    .where(name.contains(self.pupil.lower(), autoescape=True))
-                )
-            )
+            where.append(_names_a_pupil(self.pupil))
         if self.words:
-            term = self.words.lower()
-            where.append(
-                or_(
-                    *(
-                        func.lower(func.coalesce(column, "")).contains(term, autoescape=True)
-                        for column in (
-                            Incident.reference,
-                            Incident.what_happened,
-                            Incident.childs_words,
-                            Incident.who_involved,
-                            Incident.place_other,
-                            Incident.outcome,
-                        )
-                    )
-                )
-            )
+            where.append(_holds_words(self.words))
         return where
+
+
+# Words searched for in a report: its reference and everything written in it.
+SEARCHED = (
+    Incident.reference,
+    Incident.what_happened,
+    Incident.childs_words,
+    Incident.who_involved,
+    Incident.place_other,
+    Incident.outcome,
+)
+
+
+def _names_a_pupil(words: str):
+    name = func.lower(Pupil.first_name + " " + Pupil.last_name)
+    return Incident.id.in_(
+        select(IncidentPupil.incident_id)
+        .join(Pupil, Pupil.id == IncidentPupil.pupil_id)
+        .where(name.contains(words.lower(), autoescape=True))
+    )
+
+
+def _holds_words(words: str):
+    term = words.lower()
+    return or_(
+        *(
+            func.lower(func.coalesce(column, "")).contains(term, autoescape=True)
+            for column in SEARCHED
+        )
+    )
 
 
 def log_page(page: int = 1, filters: LogFilters = LogFilters()) -> LogPage:

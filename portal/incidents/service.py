@@ -96,6 +96,16 @@ def file_report(
     )
     if incident_id is None:  # the same form, sent twice at the same moment
         return _filed_with(report.submission_key)
+    _add_pupils_and_first_action(incident_id, report, now)
+    if on_filed is not None:
+        on_filed(incident_id)
+    audit(report.reported_by_staff_id, "report", incident_id, f"a {report.source} report")
+    _tell_the_log(incident_id, report.urgent, log_roles)
+    db.session.flush()
+    return db.session.get(Incident, incident_id)
+
+
+def _add_pupils_and_first_action(incident_id: int, report: NewReport, now: datetime) -> None:
     db.session.add_all(
         IncidentPupil(incident_id=incident_id, pupil_id=pupil_id, role=role)
         for pupil_id, role in dict.fromkeys(report.pupils)
@@ -109,12 +119,6 @@ def file_report(
             status_to="new",
         )
     )
-    if on_filed is not None:
-        on_filed(incident_id)
-    audit(report.reported_by_staff_id, "report", incident_id, f"a {report.source} report")
-    _tell_the_log(incident_id, report.urgent, log_roles)
-    db.session.flush()
-    return db.session.get(Incident, incident_id)
 
 
 def _filed_with(submission_key: str) -> Incident | None:
