@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import bindparam, select
 
 from portal.extensions import db
-from portal.people.models import Pupil, SchoolClass, Staff
+from portal.people.models import Pupil, SchoolClass, Staff, teacher_class
 from portal.people.roles import SCHOOL_LEADERS
 
 
@@ -15,7 +15,17 @@ def sees_every_class(staff: Staff) -> bool:
 
 def may_see_class(staff: Staff, school_class: SchoolClass) -> bool:
     """Leaders see every class; a teacher only the classes they teach."""
-    return sees_every_class(staff) or any(c.id == school_class.id for c in staff.classes)
+    if sees_every_class(staff):
+        return True
+    found = db.session.execute(_TEACHES, {"staff_id": staff.id, "class_id": school_class.id})
+    return found.first() is not None
+
+
+# Asked by every class page: one row looked up, not the teacher's classes loaded as objects.
+_TEACHES = select(teacher_class.c.class_id).where(
+    teacher_class.c.staff_id == bindparam("staff_id"),
+    teacher_class.c.class_id == bindparam("class_id"),
+)
 
 
 def visible_classes(staff: Staff) -> list[SchoolClass]:

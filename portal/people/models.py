@@ -82,8 +82,14 @@ class Pupil(db.Model):
         """Whether the pupil's screens read themselves: the teacher's choice, else the default."""
         if self.always_read_aloud is not None:
             return self.always_read_aloud
-        stage = self.school_class.key_stage if self.school_class else None
-        return reads_aloud_by_default(stage)
+        return self.reads_aloud_in(self.school_class.key_stage if self.school_class else None)
+
+    def reads_aloud_in(self, key_stage: str | None) -> bool:
+        """``reads_aloud`` for a pupil of a class in ``key_stage``: a class's list knows it, so
+        no row looks up the pupil's class."""
+        if self.always_read_aloud is not None:
+            return self.always_read_aloud
+        return reads_aloud_by_default(key_stage)
 
 
 class Guardian(db.Model):

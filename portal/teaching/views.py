@@ -14,20 +14,17 @@ from portal.people.roles import CLASS_STAFF
 from portal.people.school_year import KEY_STAGE_NAMES
 from portal.policies.formats import parse_aup
 from portal.policies.posters import poster_key_for_class
-from portal.pupils.progress import METHOD_LABELS, school_year_of
+from portal.pupils.progress import school_year_of
 from portal.teaching import service
+from portal.teaching.lines import pupil_lines
 from portal.teaching.stats import question_stats
 
 bp = Blueprint("teaching", __name__, url_prefix="/teach")
-
-QUIZ_LABELS = {"not_started": "Not started", "in_progress": "In progress", "done": "Done"}
 
 
 @bp.context_processor
 def teaching_helpers() -> dict:
     return {
-        "quiz_labels": QUIZ_LABELS,
-        "method_labels": METHOD_LABELS,
         "key_stage_names": KEY_STAGE_NAMES,
         "parse_aup": parse_aup,
         "poster_key_for_class": poster_key_for_class,
@@ -70,7 +67,11 @@ def class_view(class_id: int):
         else None
     )
     return render_template(
-        "teaching/class.html", overview=overview, stats=stats, school_class=school_class
+        "teaching/class.html",
+        overview=overview,
+        lines=pupil_lines(overview.rows, school_class),
+        stats=stats,
+        school_class=school_class,
     )
 
 
@@ -84,12 +85,11 @@ def accommodations(class_id: int, pupil_id: int):
     )
     db.session.commit()
     return fragment_or_redirect(
-        "teaching/_pupil_row.html",
+        "teaching/_pupil_rows.html",
         url_for("teaching.class_view", class_id=class_id, _anchor=f"pupil-{pupil.id}"),
         f"Saved the quiz settings for {pupil.full_name}.",
         focus_after_swap=f"#saved-{pupil.id}",
-        school_class=school_class,
-        row=service.pupil_row(pupil, school_today()),
+        lines=pupil_lines([service.pupil_row(pupil, school_today())], school_class),
     )
 
 
