@@ -222,9 +222,11 @@ def _grid_sorts(aup, status) -> dict[str, Sort]:
     }
 
 
+SCHOOL_CLASSES = select(SchoolClass.id, SchoolClass.name).order_by(
+    SchoolClass.year_group, SchoolClass.name
+)
+
+
 def school_classes() -> list[tuple[int, str]]:
     """Every class, youngest first: one query."""
-    rows = db.session.execute(
-        select(SchoolClass.id, SchoolClass.name).order_by(SchoolClass.year_group, SchoolClass.name)
-    )
-    return [tuple(row) for row in rows]
+    return [tuple(row) for row in db.session.execute(SCHOOL_CLASSES)]
