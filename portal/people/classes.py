@@ -2,7 +2,7 @@
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, select
 
 from portal.extensions import db
 from portal.people.models import Pupil, SchoolClass, Staff, teacher_class
@@ -11,21 +11,6 @@ from portal.people.roles import SCHOOL_LEADERS
 
 def sees_every_class(staff: Staff) -> bool:
     return staff.has_role(*SCHOOL_LEADERS)
-
-
-def may_see_class(staff: Staff, school_class: SchoolClass) -> bool:
-    """Leaders see every class; a teacher only the classes they teach."""
-    if sees_every_class(staff):
-        return True
-    found = db.session.execute(_TEACHES, {"staff_id": staff.id, "class_id": school_class.id})
-    return found.first() is not None
-
-
-# Asked by every class page: one row looked up, not the teacher's classes loaded as objects.
-_TEACHES = select(teacher_class.c.class_id).where(
-    teacher_class.c.staff_id == bindparam("staff_id"),
-    teacher_class.c.class_id == bindparam("class_id"),
-)
 
 
 def visible_classes(staff: Staff) -> list[SchoolClass]:
@@ -50,8 +35,23 @@ _ROLL = (
 
 
 def class_or_403(class_id: int) -> SchoolClass:
-    """For views: the class if the signed-in member of staff may see it; 404 or 403 if not."""
-    school_class = db.get_or_404(SchoolClass, class_id)
-    if not may_see_class(current_user, school_class):
+    """For views: the class if the signed-in member of staff may see it; 404 or 403 if not.
+    Leaders see every class; a teacher only the classes they teach."""
+    values = {"class_id": class_id, "staff_id": current_user.id}
+    found = db.session.execute(_CLASS_AND_TEACHES, values).first()
+    if found is None:
+        abort(404)
+    if not (found.teaches or sees_every_class(current_user)):
         abort(403)
-    return school_class
+    return found.SchoolClass
+
+
+# Asked by every class page: the class and whether the signed-in person teaches it, in one
+# statement built once (not the class, then the teacher's classes loaded as objects).
+_TEACHES = exists().where(
+    teacher_class.c.class_id == SchoolClass.id,
+    teacher_class.c.staff_id == bindparam("staff_id"),
+)
+_CLASS_AND_TEACHES = select(SchoolClass, _TEACHES.label("teaches")).where(
+    SchoolClass.id == bindparam("class_id")
+)
