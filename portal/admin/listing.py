@@ -191,15 +191,14 @@ def page_of(query: Select, state: ListState, lean: Lean | None = None, same_for=
     ``same_for``: plain facts (hashable) that settle ``query`` and ``lean`` whatever the request,
     such as the filters when there is no search; the statements are then built once for them.
     """
-    if same_for is None:
+    key = None if same_for is None else (same_for, state.sort, state.descending)
+    found = KEPT.get(key) if key else None
+    if found is None:
         found = statements(query, state, lean)
-    else:
-        key = (same_for, state.sort, state.descending)
-        if key not in KEPT:
+        if key:  # kept as a local too: another thread may clear KEPT meanwhile
             if len(KEPT) >= KEEP_AT_MOST:
                 KEPT.clear()
-            KEPT[key] = statements(query, state, lean)
-        found = KEPT[key]
+            KEPT[key] = found
     total = db.session.scalar(found.count)
     size = state.spec.page_size
     window = {"page_start": (state.page - 1) * size, "page_size": size}
