@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from portal.extensions import db
 from portal.people.models import Pupil, SchoolClass
@@ -33,29 +33,38 @@ class QuizStats:
     left_out: int  # answers given to an earlier revision of the quiz file, not counted
 
 
+# Asked by every class view: built once, with bound parameters (building them cost more
+# than running them).
+_LATEST = (
+    select(func.max(QuizAttempt.id))
+    .join(Pupil, Pupil.id == QuizAttempt.pupil_id)
+    .where(
+        Pupil.class_id == bindparam("class_id"),
+        Pupil.left_on.is_(None),
+        QuizAttempt.quiz_id == bindparam("quiz_id"),
+        QuizAttempt.academic_year == bindparam("year"),
+    )
+    .group_by(QuizAttempt.pupil_id)
+)
+_ANSWER_COUNTS = (
+    select(QuizAnswer.question_id, QuizAnswer.choice_id, QuizAttempt.quiz_revision, func.count())
+    .join(QuizAnswer.attempt)
+    .where(QuizAttempt.id.in_(_LATEST))
+    .group_by(QuizAnswer.question_id, QuizAnswer.choice_id, QuizAttempt.quiz_revision)
+)
+_ON_ROLL = (
+    select(func.count())
+    .select_from(Pupil)
+    .where(Pupil.class_id == bindparam("class_id"), Pupil.left_on.is_(None))
+)
+
+
 def _answer_counts(
     school_class: SchoolClass, quiz: Quiz, year: int
 ) -> list[tuple[str, str, str, int]]:
     """(question, choice, revision, pupils) over each pupil's latest attempt: one query."""
-    latest = (
-        select(func.max(QuizAttempt.id))
-        .join(Pupil, Pupil.id == QuizAttempt.pupil_id)
-        .where(
-            Pupil.class_id == school_class.id,
-            Pupil.left_on.is_(None),
-            QuizAttempt.quiz_id == quiz.id,
-            QuizAttempt.academic_year == year,
-        )
-        .group_by(QuizAttempt.pupil_id)
-    )
-    return db.session.execute(
-        select(
-            QuizAnswer.question_id, QuizAnswer.choice_id, QuizAttempt.quiz_revision, func.count()
-        )
-        .join(QuizAnswer.attempt)
-        .where(QuizAttempt.id.in_(latest))
-        .group_by(QuizAnswer.question_id, QuizAnswer.choice_id, QuizAttempt.quiz_revision)
-    ).all()
+    values = {"class_id": school_class.id, "quiz_id": quiz.id, "year": year}
+    return db.session.execute(_ANSWER_COUNTS, values).all()
 
 
 def _question_stat(number: int, question: Question, chosen: dict, on_roll_count: int):
@@ -73,12 +82,15 @@ def _question_stat(number: int, question: Question, chosen: dict, on_roll_count:
     )
 
 
-def question_stats(school_class: SchoolClass, quiz: Quiz, year: int) -> QuizStats:
+def question_stats(
+    school_class: SchoolClass, quiz: Quiz, year: int, on_roll: int | None = None
+) -> QuizStats:
     """Per question, in quiz order: how many answered, the share correct, the commonest slip.
 
     Counts each pupil on roll once, by their latest attempt this school year (``year``, its
-    start year); answers given to an earlier
-    revision of the quiz are history (their choices may mean something else) and left out.
+    start year), of the ``on_roll`` pupils (counted here if not given: the class view has
+    them). Answers given to an earlier revision of the quiz are history (their choices may
+    mean something else) and left out.
     """
     chosen: dict[tuple[str, str], int] = defaultdict(int)
     left_out = 0
@@ -87,15 +99,12 @@ def question_stats(school_class: SchoolClass, quiz: Quiz, year: int) -> QuizStat
             chosen[(question_id, choice_id)] += pupils
         else:
             left_out += pupils
-    roll = db.session.scalar(
-        select(func.count())
-        .select_from(Pupil)
-        .where(Pupil.class_id == school_class.id, Pupil.left_on.is_(None))
-    )
+    if on_roll is None:
+        on_roll = db.session.scalar(_ON_ROLL, {"class_id": school_class.id})
     return QuizStats(
         quiz,
         [
-            _question_stat(number, question, chosen, roll)
+            _question_stat(number, question, chosen, on_roll)
             for number, question in enumerate(quiz.questions, start=1)
         ],
         left_out,

@@ -62,7 +62,9 @@ def class_view(class_id: int):
     school_class = class_or_403(class_id)
     overview = service.class_overview(school_class, school_today())
     stats = (
-        question_stats(school_class, overview.quiz, school_year_of(school_today()))
+        question_stats(
+            school_class, overview.quiz, school_year_of(school_today()), len(overview.rows)
+        )
         if overview.quiz
         else None
     )
