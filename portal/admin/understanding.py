@@ -6,7 +6,8 @@ Only first goes at the quiz file's current revision count: a first go at an earl
 (whose choices may have meant something else) is left out, and counted as left out. Pupils on
 roll count, in the class they are in now. The answers are read from FirstGoTally, kept as
 pupils answer, corrected for the few pupils who have left or moved class since: the whole
-school costs three SQL statements, none reading every answer of the year; the rest is Python.
+school costs three or four SQL statements, none reading every answer of the year; the rest is
+Python.
 """
 
 from collections import Counter, defaultdict
@@ -80,25 +81,25 @@ _TALLY = select(
 _FIRST_GOES = QuizAttempt.first_go & (QuizAttempt.academic_year == bindparam("year"))
 _ON_ROLL = Pupil.left_on.is_(None) & Pupil.class_id.is_not(None)
 # The few first goes of pupils who have since left or changed class: their answers move to the
-# class they are in now, or out of the figures.
+# class they are in now, or out of the figures. Found first, then their answers by attempt
+# (in one statement, PostgreSQL joined every answer of the year before filtering).
 _CLASS_NOW = case((Pupil.left_on.is_(None), Pupil.class_id))  # None once they have left
-_MOVED_ANSWER = (
-    QuizAttempt.class_id,
-    _CLASS_NOW,
-    QuizAttempt.quiz_id,
-    QuizAttempt.quiz_revision,
-    QuizAnswer.question_id,
-    QuizAnswer.choice_id,
-)
 _MOVED = (
-    select(*_MOVED_ANSWER, func.count())
+    select(
+        QuizAttempt.id,
+        QuizAttempt.class_id,
+        _CLASS_NOW.label("now"),
+        QuizAttempt.quiz_id,
+        QuizAttempt.quiz_revision,
+    )
     .join(Pupil, Pupil.id == QuizAttempt.pupil_id)
-    .join(QuizAnswer, QuizAnswer.attempt_id == QuizAttempt.id)
     .where(
         _FIRST_GOES,
         Pupil.left_on.is_not(None) | QuizAttempt.class_id.is_distinct_from(Pupil.class_id),
     )
-    .group_by(*_MOVED_ANSWER)
+)
+_ANSWERS_OF = select(QuizAnswer.attempt_id, QuizAnswer.question_id, QuizAnswer.choice_id).where(
+    QuizAnswer.attempt_id.in_(bindparam("attempt_ids", expanding=True))
 )
 _FIRST_GO_COUNTS = (
     select(Pupil.class_id, QuizAttempt.quiz_id, QuizAttempt.quiz_revision, func.count())
@@ -110,15 +111,20 @@ _FIRST_GO_COUNTS = (
 
 def answer_counts(year: int) -> list[tuple[int, str, str, str, str, int]]:
     """(class, quiz, revision, question, choice, pupils) over the first goes of the pupils on
-    roll, by the class they are in now: two statements, neither reading every answer."""
+    roll, by the class they are in now: two statements (three when a pupil has moved or left
+    since their first go), none reading every answer of the year."""
     counts: Counter = Counter()
     for *key, pupils in db.session.execute(_TALLY, {"year": year}):
         counts[tuple(key)] += pupils
-    for was, now, *answer, pupils in db.session.execute(_MOVED, {"year": year}):
-        if was is not None:
-            counts[(was, *answer)] -= pupils
-        if now is not None:
-            counts[(now, *answer)] += pupils
+    moved = {row.id: row for row in db.session.execute(_MOVED, {"year": year})}
+    if moved:
+        for attempt_id, *answer in db.session.execute(_ANSWERS_OF, {"attempt_ids": list(moved)}):
+            attempt = moved[attempt_id]
+            key = (attempt.quiz_id, attempt.quiz_revision, *answer)
+            if attempt.class_id is not None:
+                counts[(attempt.class_id, *key)] -= 1
+            if attempt.now is not None:
+                counts[(attempt.now, *key)] += 1
     return [(*key, pupils) for key, pupils in counts.items() if pupils]
 
 
