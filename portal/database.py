@@ -46,6 +46,8 @@ def end_read_only_transaction(session) -> None:
         return
     if session.connection().info.get("wrote"):
         return
+    # The session is closed next: expiring every object it loaded would be work for nothing.
+    session.expire_on_commit = False
     try:
         session.commit()
     except SQLAlchemyError:  # nothing to lose: it only read
