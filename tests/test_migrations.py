@@ -32,6 +32,11 @@ FINISHED_ATTEMPT = table(
     *(column(name) for name in ("pupil_id", "quiz_id", "quiz_revision", "academic_year", "total")),
     *(column(name, DateTime()) for name in ("started_at", "finished_at")),
 )
+QUIZ_ANSWER = table(
+    "quiz_answer",
+    *(column(name) for name in ("attempt_id", "question_id", "choice_id", "correct")),
+    column("answered_at", DateTime()),
+)
 KS1_ATTEMPT = {"quiz_id": "ks1", "quiz_revision": "r1", "academic_year": 2026, "total": 8}
 
 
@@ -124,6 +129,24 @@ def test_read_aloud_chosen_on_stays_on_and_the_old_default_follows_the_key_stage
     db.create_all()
 
 
+def add_finished_attempts(attempts: dict) -> None:
+    """Attempts (by id: pupil, school year, choices) and their answers, as rows were before."""
+    answers = QUIZ_ANSWER.insert().values(correct=False, answered_at=utcnow())
+    with db.engine.begin() as connection:
+        for attempt_id, (pupil_id, year, choices) in attempts.items():
+            attempt = {**KS1_ATTEMPT, "academic_year": year, "started_at": utcnow()}
+            connection.execute(
+                FINISHED_ATTEMPT.insert().values(pupil_id=pupil_id, finished_at=utcnow(), **attempt)
+            )
+            for number, choice in enumerate(choices, start=1):
+                values = {
+                    "attempt_id": attempt_id,
+                    "question_id": f"q{number}",
+                    "choice_id": choice,
+                }
+                connection.execute(answers, values)
+
+
 def test_upgrading_marks_each_pupils_first_go_and_counts_its_answers(app):
     """Answers given before first goes were counted as they came: each pupil's lowest attempt
     at a quiz in a school year is their first go, counted under their class."""
@@ -134,34 +157,14 @@ def test_upgrading_marks_each_pupils_first_go_and_counts_its_answers(app):
     amara_id, ben_id = make_pupil(oak).id, make_pupil(pine, "Ben").id
     db.session.close()
     downgrade(revision=before("4d568384f338"))
-    answers = table(
-        "quiz_answer",
-        *(column(name) for name in ("attempt_id", "question_id", "choice_id", "correct")),
-        column("answered_at", DateTime()),
-    ).insert()
-    given = {"correct": False, "answered_at": utcnow()}
-    chosen = {  # attempt: (pupil, school year, its answers' choices to q1 and q2)
-        1: (amara_id, 2026, ("a", "b")),
-        2: (amara_id, 2026, ("c", "c")),  # her second go
-        3: (amara_id, 2025, ("c",)),  # her first go the year before
-        4: (ben_id, 2026, ("a",)),
-    }
-    with db.engine.begin() as connection:
-        for attempt_id, (pupil_id, year, choices) in chosen.items():
-            attempt = {**KS1_ATTEMPT, "academic_year": year, "started_at": utcnow()}
-            connection.execute(
-                FINISHED_ATTEMPT.insert().values(pupil_id=pupil_id, finished_at=utcnow(), **attempt)
-            )
-            for number, choice in enumerate(choices, start=1):
-                connection.execute(
-                    answers,
-                    {
-                        "attempt_id": attempt_id,
-                        "question_id": f"q{number}",
-                        "choice_id": choice,
-                        **given,
-                    },
-                )
+    add_finished_attempts(
+        {  # attempt: (pupil, school year, its answers' choices to q1 and q2)
+            1: (amara_id, 2026, ("a", "b")),
+            2: (amara_id, 2026, ("c", "c")),  # her second go
+            3: (amara_id, 2025, ("c",)),  # her first go the year before
+            4: (ben_id, 2026, ("a",)),
+        }
+    )
     upgrade()
     first = db.session.execute(select(QuizAttempt.id, QuizAttempt.first_go, QuizAttempt.class_id))
     assert sorted(first) == [
