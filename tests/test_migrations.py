@@ -152,9 +152,9 @@ def test_upgrading_marks_each_pupils_first_go_and_counts_its_answers(app):
     at a quiz in a school year is their first go, counted under their class."""
     drop_everything()
     upgrade()
-    oak, pine = make_class("Oak"), make_class("Pine")
-    oak_id, pine_id = oak.id, pine.id
-    amara_id, ben_id = make_pupil(oak).id, make_pupil(pine, "Ben").id
+    oak_class, pine_class = make_class("Oak"), make_class("Pine")
+    oak, pine = oak_class.id, pine_class.id
+    amara_id, ben_id = make_pupil(oak_class).id, make_pupil(pine_class, "Ben").id
     db.session.close()
     downgrade(revision=before("4d568384f338"))
     add_finished_attempts(
@@ -167,26 +167,14 @@ def test_upgrading_marks_each_pupils_first_go_and_counts_its_answers(app):
     )
     upgrade()
     first = db.session.execute(select(QuizAttempt.id, QuizAttempt.first_go, QuizAttempt.class_id))
-    assert sorted(first) == [
-        (1, True, oak_id),
-        (2, False, oak_id),
-        (3, True, oak_id),
-        (4, True, pine_id),
-    ]
-    tally = db.session.execute(
-        select(
-            FirstGoTally.academic_year,
-            FirstGoTally.class_id,
-            FirstGoTally.question_id,
-            FirstGoTally.choice_id,
-            FirstGoTally.pupils,
-        )
-    )
+    assert sorted(first) == [(1, True, oak), (2, False, oak), (3, True, oak), (4, True, pine)]
+    counted = ("academic_year", "class_id", "question_id", "choice_id", "pupils")
+    tally = db.session.execute(select(*(FirstGoTally.__table__.c[name] for name in counted)))
     assert sorted(tally) == [
-        (2025, oak_id, "q1", "c", 1),
-        (2026, oak_id, "q1", "a", 1),
-        (2026, oak_id, "q2", "b", 1),
-        (2026, pine_id, "q1", "a", 1),
+        (2025, oak, "q1", "c", 1),
+        (2026, oak, "q1", "a", 1),
+        (2026, oak, "q2", "b", 1),
+        (2026, pine, "q1", "a", 1),
     ]
     db.session.close()
     # Leave the schema as the next test on a shared PostgreSQL database expects it.
