@@ -100,6 +100,11 @@ class ListState:
     def filtered(self) -> bool:
         return bool(self.filters or self.search)
 
+    def same_for(self, *facts) -> tuple | None:
+        """page_of's ``same_for``: the list's ``facts`` and these filters settle its statements,
+        unless there is a search (its words go into them)."""
+        return None if self.search else (facts, tuple(sorted(self.filters.items())))
+
 
 def read_state(spec: ListSpec, args: Mapping[str, str] | None = None) -> ListState:
     """The list's state from the query string; 400 for anything the list does not offer."""

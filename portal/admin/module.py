@@ -4,12 +4,13 @@ module, filtered, sorted and paged in the database (staff_module/school.py's one
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, case, func, or_
 
 from portal.admin.listing import ListSpec, ListState, Sort, all_rows, page_of
+from portal.admin.staff import ROLES_IN_ROW, role_keys
 from portal.extensions import db
 from portal.formatting import long_date, school_time
-from portal.people.models import Staff, StaffRole
+from portal.people.models import Staff
 from portal.people.roles import GOVERNOR, ROLE_LABELS
 from portal.staff_module.school import (
     STANDING_LABELS,
@@ -145,15 +146,6 @@ def module_query(module: SchoolModule, state: ListState) -> Select:
     return query
 
 
-# Each person's roles in the row itself, in any order (the page sorts them): the list reads
-# plain rows, not a Staff object per person and its roles in another statement.
-ROLES = (
-    select(func.aggregate_strings(StaffRole.role, ","))
-    .where(StaffRole.staff_id == Staff.id)
-    .scalar_subquery()
-)
-
-
 def _with_overdue(module: SchoolModule) -> Select:
     """The school's query as plain rows: each person's own columns, roles, steps and lateness."""
     return module.query.with_only_columns(
@@ -161,7 +153,7 @@ def _with_overdue(module: SchoolModule) -> Select:
         Staff.name,
         Staff.email,
         Staff.created_at,
-        ROLES.label("roles"),
+        ROLES_IN_ROW.label("roles"),
         *module.steps,
         module.overdue.label("overdue"),
         maintain_column_froms=True,
@@ -174,7 +166,7 @@ def module_rows(rows, module: SchoolModule, settings: ModuleSettings) -> list[Mo
             staff_id=row.id,
             name=row.name,
             email=row.email,
-            role_keys=tuple(sorted(row.roles.split(","))) if row.roles else (),
+            role_keys=role_keys(row.roles),
             cards_read=min(row.cards_read, module.cards_total),
             cards_total=module.cards_total,
             attempts=row.attempts or 0,
@@ -194,8 +186,8 @@ def module_rows(rows, module: SchoolModule, settings: ModuleSettings) -> list[Mo
 def module_page(module: SchoolModule, state: ListState, settings: ModuleSettings):
     """One page of the list: (the page, its rows)."""
     # Without a search, this year's module and the filters settle the statements.
-    same_for = None if state.search else (module, tuple(sorted(state.filters.items())))
-    page = page_of(module_query(module, state), state, same_for=same_for)
+    # This year's module and the filters settle the statements (not a search).
+    page = page_of(module_query(module, state), state, same_for=state.same_for(module))
     return page, module_rows(page.rows, module, settings)
 
 

@@ -107,7 +107,7 @@ class PupilGrid:
     def same_for(self, state: ListState) -> tuple | None:
         """What settles the statements of ``select`` and ``lean`` (page_of keeps them): the
         grid's own statement (one per school day's facts) and the filters; None for a search."""
-        return None if state.search else (self.query, tuple(sorted(state.filters.items())))
+        return state.same_for(self.query)
 
     @staticmethod
     def _on_roll(query: Select, state: ListState) -> Select:

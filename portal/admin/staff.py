@@ -38,8 +38,9 @@ class Account:
     classes: str  # their names, youngest first; "" for none
 
 
-# Each person's roles in their row, in any order (Account sorts them).
-ROLES = (
+# Each person's roles in their row, in any order (role_keys sorts them): a list reads plain
+# rows, not a Staff object per person and its roles in another statement.
+ROLES_IN_ROW = (
     select(func.aggregate_strings(StaffRole.role, ","))
     .where(StaffRole.staff_id == Staff.id)
     .scalar_subquery()
@@ -51,7 +52,7 @@ COLUMNS = (
     Staff.active,
     Staff.password_hash.is_not(None).label("set_up"),
     Staff.invited_at,
-    ROLES.label("roles"),
+    ROLES_IN_ROW.label("roles"),
 )
 CLASSES = (
     select(teacher_class.c.staff_id, SchoolClass.name)
@@ -79,8 +80,7 @@ def accounts_query(state: ListState) -> Select:
 def account_page(state: ListState) -> tuple[Page, list[Account]]:
     """One page of accounts, each with its classes: three statements (count, rows, classes)."""
     # Without a search, the filters settle the statements: they are built once.
-    same_for = None if state.search else ("staff", tuple(sorted(state.filters.items())))
-    page = page_of(accounts_query(state), state, same_for=same_for)
+    page = page_of(accounts_query(state), state, same_for=state.same_for("staff"))
     classes: dict[int, list[str]] = {}
     if page.rows:
         ids = [row.id for row in page.rows]
@@ -89,8 +89,12 @@ def account_page(state: ListState) -> tuple[Page, list[Account]]:
     return page, [_account(row, classes.get(row.id, ())) for row in page.rows]
 
 
+def role_keys(joined: str | None) -> tuple[str, ...]:
+    """The role keys of ROLES_IN_ROW, sorted."""
+    return tuple(sorted(joined.split(","))) if joined else ()
+
+
 def _account(row, classes) -> Account:
-    roles = sorted(row.roles.split(",")) if row.roles else ()
     return Account(
         row.id,
         row.name,
@@ -98,7 +102,7 @@ def _account(row, classes) -> Account:
         row.active,
         row.set_up,
         row.invited_at,
-        ", ".join(ROLE_LABELS[role] for role in roles),
+        ", ".join(ROLE_LABELS[role] for role in role_keys(row.roles)),
         ", ".join(classes),
     )
 
